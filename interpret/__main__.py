@@ -1,0 +1,9 @@
+"""``python -m interpret`` runs the CLI.
+
+Example:
+    $ python -m interpret --help
+"""
+
+from interpret.cli import main
+
+main()

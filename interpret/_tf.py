@@ -1,0 +1,52 @@
+"""Import TensorFlow quietly and only when a command really needs it.
+
+TensorFlow's C++ runtime prints start-up banners (oneDNN, CUDA probing) straight
+to file descriptor 2; they are hidden while it imports unless
+``INTERPRET_TF_LOGS=1`` is set.
+
+Example:
+    >>> from interpret._tf import tf, keras  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+
+def _import_quietly():
+    if os.environ.get("INTERPRET_TF_LOGS") == "1":
+        import keras
+        import tensorflow as tf
+
+        return tf, keras
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import keras
+        import tensorflow as tf
+
+        tf.constant(0.0)  # initialise the runtime (device probing logs) while muted
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+    return tf, keras
+
+
+tf, keras = _import_quietly()
+
+try:  # absl's Python logger
+    import absl.logging
+
+    absl.logging.set_verbosity(absl.logging.ERROR)
+except ImportError:  # pragma: no cover
+    pass
+tf.get_logger().setLevel("ERROR")
+
+__all__ = ["tf", "keras"]

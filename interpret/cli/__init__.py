@@ -1,0 +1,63 @@
+"""The ``interpret`` command line: a thin click group over the Python API.
+
+Importing this module must not import TensorFlow (``interpret --help`` stays fast);
+each command imports what it needs when it runs. Command modules live beside this
+file and are listed in ``COMMAND_MODULES``; each exposes ``COMMANDS``.
+
+Example:
+    $ interpret --help
+    $ interpret layers cifar10-cnn
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from interpret._version import __version__
+from interpret.errors import UserError
+
+COMMAND_MODULES = ("foundation",)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="interpret")
+def cli() -> None:
+    """Train small Keras CNNs, then open them up.
+
+    Every command takes --model (a zoo name: cifar10-cnn, mnist-mlp, mnist-cnn, or a
+    path to your own .keras/.h5 file) and writes its pictures, each with a JSON sidecar
+    saying how it was made, into a gallery directory (--gallery, default ./gallery).
+    """
+
+
+for _module in COMMAND_MODULES:
+    for _command in importlib.import_module(f"interpret.cli.{_module}").COMMANDS:
+        cli.add_command(_command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning bad input into one line on stderr and exit code 2.
+
+    Example:
+        >>> main(["--version"])  # doctest: +SKIP
+        interpret, version 0.1.0
+    """
+    try:
+        rv = cli.main(args=argv, prog_name="interpret", standalone_mode=False)
+    except UserError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        hint = ""
+        ctx = getattr(e, "ctx", None)
+        if ctx is not None:
+            hint = f" (see '{ctx.command_path} --help')"
+        click.echo(f"error: {e.format_message()}{hint}", err=True)
+        sys.exit(e.exit_code if e.exit_code != 1 else 2)
+    sys.exit(rv if isinstance(rv, int) else 0)

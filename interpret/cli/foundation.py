@@ -1,0 +1,135 @@
+"""Foundation commands: train, samples, models, layers.
+
+Example:
+    $ interpret train mnist-cnn --epochs 2
+    $ interpret samples cifar10
+    $ interpret models
+    $ interpret layers cifar10-cnn
+"""
+
+from __future__ import annotations
+
+import click
+
+from interpret.cli.common import echo_artifact, gallery_option, seed_option
+
+
+@click.command()
+@click.argument("model_name", metavar="MODEL")
+@click.option("--epochs", type=int, default=None, help="Override the recipe's epoch count.")
+@click.option(
+    "--limit",
+    type=int,
+    default=None,
+    help="Train on the first N training images only (quick check).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    default=None,
+    metavar="FILE",
+    help="Where to save the .keras file [default: gallery/MODEL/train/MODEL.keras].",
+)
+@click.option(
+    "--install",
+    is_flag=True,
+    help="Also replace the zoo's shipped weights and card with the result.",
+)
+@seed_option
+@gallery_option
+def train(
+    model_name: str,
+    epochs: int | None,
+    limit: int | None,
+    out_path: str | None,
+    install: bool,
+    seed: int,
+    gallery_dir: str | None,
+) -> None:
+    """Train zoo MODEL on its real data set (INTERPRET_DATA_DIR or keras.datasets).
+
+    Saves the .keras file, a JSON card (test/train accuracy, epochs, seed, data source,
+    seconds) and the training-curve plot into the gallery.
+    """
+    from interpret.api import train_model
+
+    result = train_model(
+        model_name,
+        epochs=epochs,
+        seed=seed,
+        limit=limit,
+        out=out_path,
+        install=install,
+        gallery=gallery_dir,
+    )
+    card = result["card"]
+    click.echo(
+        f"{model_name}: test accuracy {card['test_accuracy']:.4f}, train accuracy {card['train_accuracy']:.4f}, "
+        f"{card['epochs']} epochs in {card['seconds']:.0f}s"
+    )
+    for path in result["paths"]:
+        echo_artifact(path)
+
+
+@click.command()
+@click.argument("dataset", type=click.Choice(["mnist", "cifar10"]))
+@seed_option
+@gallery_option
+def samples(dataset: str, seed: int, gallery_dir: str | None) -> None:
+    """A 5x5 grid of DATASET test images with their class names."""
+    from interpret.api import sample_grid
+
+    echo_artifact(sample_grid(dataset, seed=seed, gallery=gallery_dir).png)
+
+
+@click.command()
+def models() -> None:
+    """List the zoo models with their test accuracy."""
+    import json
+
+    from interpret import zoo
+
+    click.echo(f"{'name':<14}{'data':<9}{'params':>9}  {'test acc':>8}  description")
+    for name in zoo.names():
+        try:
+            card = json.loads(zoo.card_path(name).read_text())
+        except OSError:
+            card = {}
+        acc = f"{card['test_accuracy']:.4f}" if "test_accuracy" in card else "untrained"
+        click.echo(
+            f"{name:<14}{card.get('dataset', '-'):<9}{card.get('params', 0):>9,}  {acc:>8}  {card.get('description', '')}"
+        )
+
+
+@click.command()
+@click.argument("model_spec", metavar="MODEL", default="cifar10-cnn")
+def layers(model_spec: str) -> None:
+    """Each layer of MODEL: name, type, output shape, parameters, filters/units.
+
+    These are the names --layer accepts, and the counts --filter ranges over.
+    """
+    from interpret.models import resolve
+
+    handle = resolve(model_spec)
+    click.echo(layer_table(handle.probe.layers))
+    click.echo(
+        f"total parameters: {handle.model.count_params():,}; input range {handle.probe.input_range}"
+    )
+
+
+def layer_table(infos) -> str:
+    """Format LayerInfo rows as an aligned text table.
+
+    Example:
+        >>> print(layer_table([]))  # doctest: +NORMALIZE_WHITESPACE
+        layer  type  output shape  params  filters/units
+    """
+    rows = [("layer", "type", "output shape", "params", "filters/units")]
+    for info in infos:
+        count = f"{info.size} {info.unit_word}" if info.kind != "other" else "-"
+        rows.append((info.name, info.type, str(info.output_shape), f"{info.params:,}", count))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+
+COMMANDS = [train, samples, models, layers]

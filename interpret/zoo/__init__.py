@@ -1,0 +1,106 @@
+"""The model zoo: three classic small models with shipped, trained weights.
+
+Example:
+    >>> from interpret import zoo
+    >>> zoo.names()
+    ('cifar10-cnn', 'mnist-mlp', 'mnist-cnn')
+    >>> model = zoo.load("cifar10-cnn")  # doctest: +SKIP
+    >>> zoo.card("mnist-cnn")["test_accuracy"] > 0.99  # doctest: +SKIP
+    True
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from interpret.errors import UserError
+from interpret.zoo.recipes import RECIPES
+
+WEIGHTS_DIR = Path(__file__).parent / "weights"
+DEFAULT_MODEL = "cifar10-cnn"
+
+
+def names() -> tuple[str, ...]:
+    """Zoo model names, the default first.
+
+    Example:
+        >>> names()[0]
+        'cifar10-cnn'
+    """
+    return tuple(RECIPES)
+
+
+def _check(name: str) -> None:
+    if name not in RECIPES:
+        raise UserError(f"unknown zoo model {name!r}; zoo models: {', '.join(RECIPES)}")
+
+
+def weights_path(name: str) -> Path:
+    """Where the shipped ``.keras`` file of a zoo model lives.
+
+    Example:
+        >>> weights_path("mnist-cnn").name
+        'mnist-cnn.keras'
+    """
+    _check(name)
+    return WEIGHTS_DIR / f"{name}.keras"
+
+
+def card_path(name: str) -> Path:
+    """Where the JSON card of a zoo model lives.
+
+    Example:
+        >>> card_path("mnist-cnn").name
+        'mnist-cnn.json'
+    """
+    _check(name)
+    return WEIGHTS_DIR / f"{name}.json"
+
+
+def card(name: str) -> dict:
+    """The training card shipped with a zoo model (accuracy, recipe, seed, seconds).
+
+    Example:
+        >>> card("cifar10-cnn")["dataset"]  # doctest: +SKIP
+        'cifar10'
+    """
+    path = card_path(name)
+    if not path.is_file():
+        raise UserError(f"{path} is missing; run `interpret train {name}` to create it")
+    return json.loads(path.read_text())
+
+
+def load(name: str) -> Any:
+    """Load a zoo model with its shipped weights (offline).
+
+    Example:
+        >>> load("mnist-mlp").output_shape  # doctest: +SKIP
+        (None, 10)
+    """
+    path = weights_path(name)
+    if not path.is_file():
+        raise UserError(f"{path} is missing; run `interpret train {name} --install` to create it")
+    from interpret._tf import keras
+
+    return keras.models.load_model(path, compile=False)
+
+
+def install(name: str, model: Any, model_card: dict, directory: Path | None = None) -> Path:
+    """Save a trained model and its card as the zoo's shipped weights (atomically).
+
+    Example:
+        >>> install("mnist-cnn", model, card)  # doctest: +SKIP
+    """
+    from interpret.gallery import atomic_write_bytes, atomic_write_json
+
+    directory = Path(directory or WEIGHTS_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{name}.keras"
+    tmp = directory / f".{name}.tmp.keras"
+    model.save(tmp)
+    atomic_write_bytes(target, tmp.read_bytes())
+    tmp.unlink()
+    atomic_write_json(directory / f"{name}.json", model_card)
+    return target
