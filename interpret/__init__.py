@@ -26,6 +26,7 @@ _API = {
     "Probe": "interpret.probe",
     "Gallery": "interpret.gallery",
     "load_data": "interpret.data",
+    "dream": "interpret.dream",
 }
 _ALIASES = {"load_data": "load"}
 
