@@ -241,31 +241,47 @@ class DreamStep:
             loss = self._tile_loss(tile)
         return tape.gradient(loss, tile)
 
-    def _tiled_gradient(self, img: Any, tile: Any) -> Any:
-        """Gradient of the summed tile losses, each tile differentiated on its own."""
+    def _tiled_gradient_and_moments(self, img: Any, tile: Any) -> tuple[Any, Any, Any]:
+        """Gradient of the summed tile losses (each tile differentiated on its own),
+        with the sum and sum of squares of its entries (float64), gathered tile by tile
+        so that no full-size temporary is needed to normalise it."""
         from interpret._tf import tf
 
         shape = tf.shape(img)
         ys, xs = tile_bounds(shape[0], tile), tile_bounds(shape[1], tile)
         rows = tf.TensorArray(tf.float32, size=tf.size(ys) - 1, infer_shape=False)
+        s1 = tf.constant(0.0, tf.float64)
+        s2 = tf.constant(0.0, tf.float64)
         for i in tf.range(tf.size(ys) - 1):
             cols = tf.TensorArray(tf.float32, size=tf.size(xs) - 1, infer_shape=False)
             for j in tf.range(tf.size(xs) - 1):
                 g = self._tile_gradient(img[ys[i] : ys[i + 1], xs[j] : xs[j + 1]])
+                s1 += tf.cast(tf.reduce_sum(g), tf.float64)
+                s2 += tf.cast(tf.reduce_sum(tf.square(g)), tf.float64)
                 cols = cols.write(j, tf.transpose(g, [1, 0, 2]))  # stack along width via axis 0
             rows = rows.write(i, tf.transpose(cols.concat(), [1, 0, 2]))
-        return tf.reshape(rows.concat(), shape)
+        return tf.reshape(rows.concat(), shape), s1, s2
+
+    def _tiled_gradient(self, img: Any, tile: Any) -> Any:
+        return self._tiled_gradient_and_moments(img, tile)[0]
 
     def _step(self, img: Any, shift: Any, tile: Any, step_size: Any) -> Any:
         from interpret._tf import tf
 
         rolled = tf.roll(img, shift, axis=[0, 1])
-        grad = tf.roll(self._tiled_gradient(rolled, tile), -shift, axis=[0, 1])
-        grad = grad / (tf.math.reduce_std(grad) + 1e-8)
-        return tf.clip_by_value(img + step_size * grad, 0.0, 1.0)
+        grad, s1, s2 = self._tiled_gradient_and_moments(rolled, tile)
+        n = tf.cast(tf.size(grad), tf.float64)
+        std = tf.sqrt(tf.maximum(s2 / n - tf.square(s1 / n), 0.0))
+        scale = tf.cast(tf.cast(step_size, tf.float64) / (std + 1e-8), tf.float32)
+        return tf.clip_by_value(rolled + scale * grad, 0.0, 1.0)
 
     def __call__(self, img: Any, shift: Sequence[int], tile: int, step_size: float) -> Any:
-        """One ascent step on an H x W x C [0, 1] image (a tf.Tensor or array)."""
+        """One ascent step on an H x W x C [0, 1] image (a tf.Tensor or array).
+
+        The image comes back rolled by ``shift`` (rolling it back every step would
+        cost a full-size copy); the caller keeps the running shift and undoes it once,
+        e.g. ``tf.roll(img, [-sy, -sx], axis=[0, 1])``.
+        """
         from interpret._tf import tf
 
         return self.step(
@@ -482,22 +498,33 @@ def _run(
     start = time.perf_counter()
     with _progress(progress, len(sizes) * steps, f"dreaming {probe_name}") as advance:
         img = tf.constant(resize(original, sizes[0]))
-        shrunk = img
+        shrunk = img  # the original at the previous octave's size
         for k, size in enumerate(sizes):
             if k:
-                same_size = tf.constant(
-                    original if size == original.shape[:2] else resize(original, size)
-                )
-                upscaled_shrunk = tf.image.resize(shrunk, size)
-                img = tf.image.resize(img, size) + (same_size - upscaled_shrunk)  # lost detail back
-                img = tf.clip_by_value(img, 0.0, 1.0)
-                shrunk = same_size
-                del same_size, upscaled_shrunk
+                img = _upscale_with_detail(img, shrunk, original, size)
+                shrunk = tf.constant(resize(original, size)) if k < len(sizes) - 1 else None
+            total = np.zeros(2, np.int64)  # how far the image is rolled right now
             for _ in range(steps):
                 shift = [int(rng.integers(size[0])), int(rng.integers(size[1]))]
                 img = step(img, shift, tile, step_size)
+                total = (total + shift) % size
                 advance(1)
+            img = tf.roll(img, [-int(total[0]), -int(total[1])], axis=[0, 1])
     return img.numpy(), time.perf_counter() - start
+
+
+def _upscale_with_detail(img: Any, shrunk: Any, original: np.ndarray, size: tuple[int, int]) -> Any:
+    """Upscale the dream to ``size`` and add back the detail downscaling took from the photo.
+
+    lost detail = original at ``size`` - (original at the previous size, upscaled)
+    """
+    from interpret._tf import tf
+    from interpret.images import resize
+
+    same_size = original if tuple(size) == original.shape[:2] else resize(original, size)
+    lost = same_size - tf.image.resize(shrunk, size)
+    del same_size
+    return tf.clip_by_value(tf.image.resize(img, size) + lost, 0.0, 1.0)
 
 
 class _progress:
