@@ -48,9 +48,17 @@ def good_arrays(shape=(28, 28)):
 
 BAD_FILES = [
     ("missing key", lambda a: a.pop("y_test"), "missing key"),
-    ("wrong image shape", lambda a: a.update(x_train=np.zeros((4, 27, 28), np.uint8)), "expected (N, 28, 28, 1)"),
+    (
+        "wrong image shape",
+        lambda a: a.update(x_train=np.zeros((4, 27, 28), np.uint8)),
+        "expected (N, 28, 28, 1)",
+    ),
     ("labels do not match", lambda a: a.update(y_train=np.zeros(3, np.uint8)), "they must match"),
-    ("label out of range", lambda a: a.update(y_test=np.array([0, 12], np.uint8)), "labels must lie in 0..9"),
+    (
+        "label out of range",
+        lambda a: a.update(y_test=np.array([0, 12], np.uint8)),
+        "labels must lie in 0..9",
+    ),
     ("pixel out of range", lambda a: a.update(x_test=np.full((2, 28, 28), 300.0)), "0..255"),
 ]
 
@@ -74,7 +82,10 @@ def test_corrupt_npz_names_the_file(tmp_path, monkeypatch):
 
 def test_directory_without_the_file_names_variable_and_layout(tmp_path, monkeypatch):
     monkeypatch.setenv("INTERPRET_DATA_DIR", str(tmp_path))
-    with pytest.raises(UserError, match="INTERPRET_DATA_DIR=.* has no cifar10.npz.*x_train, y_train, x_test, y_test"):
+    with pytest.raises(
+        UserError,
+        match="INTERPRET_DATA_DIR=.* has no cifar10.npz.*x_train, y_train, x_test, y_test",
+    ):
         data.load("cifar10")
 
 
