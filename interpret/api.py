@@ -81,7 +81,7 @@ def sample_grid(
     from interpret.plots import plot_samples, sample_indices
 
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
-    ds = data.load(dataset)
+    ds = data.load(dataset) if split == "train" else data.load_test_images(dataset)
     x, y = ds.split(split)
     idx = sample_indices(y, n, seed)
     fig = plot_samples(x[idx], y[idx], ds.class_names, title=f"{dataset} {split} samples")
