@@ -48,9 +48,17 @@ def good_arrays(shape=(28, 28)):
 
 BAD_FILES = [
     ("missing key", lambda a: a.pop("y_test"), "missing key"),
-    ("wrong image shape", lambda a: a.update(x_train=np.zeros((4, 27, 28), np.uint8)), "expected (N, 28, 28, 1)"),
+    (
+        "wrong image shape",
+        lambda a: a.update(x_train=np.zeros((4, 27, 28), np.uint8)),
+        "expected (N, 28, 28, 1)",
+    ),
     ("labels do not match", lambda a: a.update(y_train=np.zeros(3, np.uint8)), "they must match"),
-    ("label out of range", lambda a: a.update(y_test=np.array([0, 12], np.uint8)), "labels must lie in 0..9"),
+    (
+        "label out of range",
+        lambda a: a.update(y_test=np.array([0, 12], np.uint8)),
+        "labels must lie in 0..9",
+    ),
     ("pixel out of range", lambda a: a.update(x_test=np.full((2, 28, 28), 300.0)), "0..255"),
 ]
 
@@ -74,7 +82,10 @@ def test_corrupt_npz_names_the_file(tmp_path, monkeypatch):
 
 def test_directory_without_the_file_names_variable_and_layout(tmp_path, monkeypatch):
     monkeypatch.setenv("INTERPRET_DATA_DIR", str(tmp_path))
-    with pytest.raises(UserError, match="INTERPRET_DATA_DIR=.* has no cifar10.npz.*x_train, y_train, x_test, y_test"):
+    with pytest.raises(
+        UserError,
+        match="INTERPRET_DATA_DIR=.* has no cifar10.npz.*x_train, y_train, x_test, y_test",
+    ):
         data.load("cifar10")
 
 
@@ -92,3 +103,20 @@ def test_offline_without_directory_names_the_variable(monkeypatch):
 def test_unknown_dataset():
     with pytest.raises(UserError, match="unknown data set 'svhn'; choose one of: mnist, cifar10"):
         data.load("svhn")
+
+
+@pytest.mark.parametrize("name,shape", [("mnist", (28, 28, 1)), ("cifar10", (32, 32, 3))])
+def test_bundled_sample_works_offline(name, shape):
+    ds = data.sample(name)
+    assert ds.x_test.shape == (500, *shape) and ds.x_train.shape == (0, *shape)
+    assert len(set(ds.y_test.tolist())) == 10
+    assert ds.source.startswith("bundled sample")
+
+
+def test_load_test_images_falls_back_to_the_sample(monkeypatch, tmp_path):
+    monkeypatch.setenv("INTERPRET_DATA_DIR", str(tmp_path))  # empty: the full set is not there
+    assert data.load_test_images("mnist").source.startswith("bundled sample")
+
+
+def test_load_test_images_prefers_the_full_set(data_dir):
+    assert data.load_test_images("mnist").source.endswith("mnist.npz")

@@ -16,7 +16,9 @@ from interpret.gallery import Gallery, atomic_write_bytes, slug
 def test_save_image_writes_png_and_sidecar(tmp_path):
     g = Gallery(tmp_path)
     img = np.linspace(0, 1, 8 * 8 * 3).reshape(8, 8, 3)
-    art = g.save_image(img, model="m", technique="maximize", name="conv2d f5", meta={"seed": 3, "layer": "conv2d"})
+    art = g.save_image(
+        img, model="m", technique="maximize", name="conv2d f5", meta={"seed": 3, "layer": "conv2d"}
+    )
     assert art.png == tmp_path / "m" / "maximize" / "conv2d-f5.png"
     with Image.open(art.png) as im:
         back = np.asarray(im)
@@ -66,13 +68,23 @@ def test_sidecar_never_points_at_missing_png(tmp_path, monkeypatch):
 
 def test_numpy_values_in_meta_are_plain_json(tmp_path):
     art = Gallery(tmp_path).save_image(
-        np.zeros((2, 2)), model="m", technique="t", name="n", meta={"figures": {"a": np.float32(0.5), "v": np.arange(2)}}
+        np.zeros((2, 2)),
+        model="m",
+        technique="t",
+        name="n",
+        meta={"figures": {"a": np.float32(0.5), "v": np.arange(2)}},
     )
     assert json.loads(art.sidecar.read_text())["figures"] == {"a": 0.5, "v": [0, 1]}
 
 
 @pytest.mark.parametrize(
-    "text,expected", [("conv2d_1 filter 5", "conv2d_1-filter-5"), ("../../etc", "etc"), ("<script>", "script"), ("", "item")]
+    "text,expected",
+    [
+        ("conv2d_1 filter 5", "conv2d_1-filter-5"),
+        ("../../etc", "etc"),
+        ("<script>", "script"),
+        ("", "item"),
+    ],
 )
 def test_slug_is_file_safe(text, expected):
     assert slug(text) == expected

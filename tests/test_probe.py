@@ -12,19 +12,29 @@ from interpret.probe import Probe, detect_input_range
 def test_layer_table(tiny_cnn):
     probe = Probe(tiny_cnn)
     c2 = probe.layer("c2")
-    assert (c2.kind, c2.size, c2.output_shape, c2.params) == ("spatial", 6, (None, 5, 5, 6), 4 * 9 * 6 + 6)
+    assert (c2.kind, c2.size, c2.output_shape, c2.params) == (
+        "spatial",
+        6,
+        (None, 5, 5, 6),
+        4 * 9 * 6 + 6,
+    )
     assert probe.layer("out").kind == "units"
     assert probe.n_classes == 5
 
 
 def test_unknown_layer_lists_the_layers(tiny_cnn):
-    with pytest.raises(UserError, match="unknown layer 'conv9' in tiny; layers: c1, p1, c2, flat, out"):
+    with pytest.raises(
+        UserError, match="unknown layer 'conv9' in tiny; layers: c1, p1, c2, flat, out"
+    ):
         Probe(tiny_cnn).layer("conv9")
 
 
 @pytest.mark.parametrize(
     "layer,index,message",
-    [("c1", 4, r"filter 4 is out of range for c1: it has 4 filters \(0-3\)"), ("out", -1, r"unit -1 is out of range")],
+    [
+        ("c1", 4, r"filter 4 is out of range for c1: it has 4 filters \(0-3\)"),
+        ("out", -1, r"unit -1 is out of range"),
+    ],
 )
 def test_filter_out_of_range(tiny_cnn, layer, index, message):
     with pytest.raises(UserError, match=message):
@@ -46,7 +56,11 @@ def _softmax_nested_rescaled():
 
     keras.utils.set_random_seed(1)
     inner = keras.Sequential(
-        [keras.Input((8, 8, 4)), keras.layers.Conv2D(3, 3, name="inner_conv"), keras.layers.BatchNormalization(name="bn")],
+        [
+            keras.Input((8, 8, 4)),
+            keras.layers.Conv2D(3, 3, name="inner_conv"),
+            keras.layers.BatchNormalization(name="bn"),
+        ],
         name="block",
     )
     inp = keras.Input((16, 16, 3))

@@ -33,7 +33,11 @@ def test_layer_names_do_not_depend_on_session_history():
     for _ in range(3):
         keras.layers.Conv2D(4, 3)  # auto-named layers would shift the counters
         build("mnist-cnn")
-    assert [la.name for la in build("cifar10-cnn").layers][:3] == ["conv2d", "max_pooling2d", "conv2d_1"]
+    assert [la.name for la in build("cifar10-cnn").layers][:3] == [
+        "conv2d",
+        "max_pooling2d",
+        "conv2d_1",
+    ]
 
 
 def test_mnist_mlp_is_784_256_256_256_10():
@@ -62,5 +66,7 @@ def test_shipped_weights_load_offline_and_meet_their_target(name):
 
 
 def test_unknown_zoo_name():
-    with pytest.raises(UserError, match="unknown zoo model 'resnet'; zoo models: cifar10-cnn, mnist-mlp, mnist-cnn"):
+    with pytest.raises(
+        UserError, match="unknown zoo model 'resnet'; zoo models: cifar10-cnn, mnist-mlp, mnist-cnn"
+    ):
         zoo.load("resnet")
