@@ -48,12 +48,12 @@ def _photo(size: tuple[int, int] | None = None) -> np.ndarray:
         return np.asarray(im)
 
 
-def activation(gallery: str | None) -> bool:
+def activation(gallery: str | None, models: list[str]) -> bool:
     from interpret.dream import dream
 
     ok = True
     print("== activation: weighted activation of the chosen layers, dream vs original photo")
-    for name in ZOO_CNNS:
+    for name in models:
         res = dream(name, None, gallery=gallery)
         f = res.figures
         passed = f["activation_ratio"] >= 3.0
@@ -136,7 +136,7 @@ def _bare_gradient(extractor, targets, index, channels):
     return bare
 
 
-def overhead(rounds: int = 5, steps: int = 8, tile: int = 512) -> bool:
+def overhead(models: list[str], rounds: int = 5, steps: int = 8, tile: int = 512) -> bool:
     from interpret._tf import tf
     from interpret.dream import DreamStep, _run, default_targets
     from interpret.models import resolve
@@ -145,7 +145,7 @@ def overhead(rounds: int = 5, steps: int = 8, tile: int = 512) -> bool:
     print(
         f"== overhead: per-step cost on one {tile}x{tile} tile, dream loop vs bare compiled gradient"
     )
-    for name in ZOO_CNNS:
+    for name in models:
         probe = resolve(name).probe
         targets = default_targets(probe)
         names = [t.layer for t in targets]
@@ -209,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gallery", default=None)
     ap.add_argument("--sizes", default="1024x768,4000x3000")
     ap.add_argument("--memory-model", default="cifar10-cnn")
+    ap.add_argument("--models", default=",".join(ZOO_CNNS), help="zoo CNNs for activation/overhead")
     ap.add_argument("--one-size", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one_size:
@@ -217,9 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     ok = True
     if args.part in ("activation", "all"):
-        ok &= activation(args.gallery)
+        ok &= activation(args.gallery, args.models.split(","))
     if args.part in ("overhead", "all"):
-        ok &= overhead()
+        ok &= overhead(args.models.split(","))
     if args.part in ("memory", "all"):
         sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]
         ok &= memory(args.memory_model, sizes)

@@ -176,32 +176,36 @@ def dream_loss(outputs: Sequence[Any], targets: Sequence[Target], index: Sequenc
     return total
 
 
-def tile_bounds(n: Any, tile: Any) -> Any:
+def tile_bounds(n: int, tile: int) -> list[int]:
     """Split ``[0, n)`` into ``ceil(n / tile)`` nearly equal pieces; returns the k + 1 edges.
 
     Even pieces (rather than full tiles and a thin remainder) keep every tile at
     least ``tile / 2`` wide, so no tile is smaller than the network's field of view.
 
     Example:
-        >>> tile_bounds(1000, 512).numpy().tolist()  # doctest: +SKIP
+        >>> tile_bounds(1000, 512)
         [0, 500, 1000]
     """
-    from interpret._tf import tf
+    k = -(-int(n) // int(tile))
+    return [i * int(n) // k for i in range(k + 1)]
 
-    k = (n + tile - 1) // tile
-    return (tf.range(k + 1) * n) // k
+
+_bounds = tile_bounds
 
 
 class DreamStep:
-    """The compiled DeepDream step: roll, tiled gradient, normalise, ascend, clip.
+    """The DeepDream step: random roll, tiled gradient, normalise, ascend, clip.
 
-    Traced once: the image has ``None`` spatial dims in the input signature, so
-    every octave and every tile size reuses the same graph.
+    The per-tile gradient is one ``tf.function`` traced once: its input signature
+    has ``None`` spatial dims, so every tile of every octave reuses the same graph.
+    The tiles are assembled into a gradient buffer the size of the image and the
+    image is updated in place (NumPy), so memory holds a few copies of the image
+    plus one tile's activations, whatever the photo's size.
 
     Example:
         >>> step = DreamStep(probe.extractor(["conv2d_1"], size=(None, None)),
         ...                  [Target("conv2d_1")], [0], channels=3)  # doctest: +SKIP
-        >>> img = step(img, shift=[3, 5], tile=512, step_size=0.01)  # doctest: +SKIP
+        >>> img = step(img, shift=(3, 5), tile=512, step_size=0.01)  # doctest: +SKIP
     """
 
     def __init__(
@@ -218,78 +222,65 @@ class DreamStep:
         self.targets = list(targets)
         self.index = list(index)
         self.loss_fn = loss
-        spec_img = tf.TensorSpec([None, None, channels], tf.float32)
-        spec_shift = tf.TensorSpec([2], tf.int32)
-        spec_int = tf.TensorSpec([], tf.int32)
-        spec_float = tf.TensorSpec([], tf.float32)
-        self.step = tf.function(
-            self._step, input_signature=[spec_img, spec_shift, spec_int, spec_float]
-        )
-        self.tile_loss = tf.function(self._tile_loss, input_signature=[spec_img])
-        self._tiled_gradient_fn = tf.function(
-            self._tiled_gradient, input_signature=[spec_img, spec_int]
-        )  # the raw (unnormalised, unrolled) tiled gradient, for tests and benchmarks
+        spec = [tf.TensorSpec([None, None, channels], tf.float32)]
+        self.tile_gradient = tf.function(self._tile_gradient, input_signature=spec)
+        self.tile_loss = tf.function(self._tile_loss, input_signature=spec)
 
     def _tile_loss(self, tile: Any) -> Any:
         return self.loss_fn(self.extractor(tile[None], training=False), self.targets, self.index)
 
-    def _tile_gradient(self, tile: Any) -> Any:
+    def _tile_gradient(self, tile: Any) -> tuple[Any, Any, Any]:
+        """Gradient of the tile's loss w.r.t. the tile, with the sum and sum of squares of its entries."""
         from interpret._tf import tf
 
         with tf.GradientTape() as tape:
             tape.watch(tile)
             loss = self._tile_loss(tile)
-        return tape.gradient(loss, tile)
+        g = tape.gradient(loss, tile)
+        return g, tf.reduce_sum(g), tf.reduce_sum(tf.square(g))
 
-    def _tiled_gradient_and_moments(self, img: Any, tile: Any) -> tuple[Any, Any, Any]:
-        """Gradient of the summed tile losses (each tile differentiated on its own),
-        with the sum and sum of squares of its entries (float64), gathered tile by tile
-        so that no full-size temporary is needed to normalise it."""
-        from interpret._tf import tf
+    def gradient(
+        self, img: np.ndarray, tile: int, out: np.ndarray | None = None
+    ) -> tuple[np.ndarray, float]:
+        """The tiled gradient of an H x W x C image (each tile differentiated on its own) and its std.
 
-        shape = tf.shape(img)
-        ys, xs = tile_bounds(shape[0], tile), tile_bounds(shape[1], tile)
-        rows = tf.TensorArray(tf.float32, size=tf.size(ys) - 1, infer_shape=False)
-        s1 = tf.constant(0.0, tf.float64)
-        s2 = tf.constant(0.0, tf.float64)
-        for i in tf.range(tf.size(ys) - 1):
-            cols = tf.TensorArray(tf.float32, size=tf.size(xs) - 1, infer_shape=False)
-            for j in tf.range(tf.size(xs) - 1):
-                g = self._tile_gradient(img[ys[i] : ys[i + 1], xs[j] : xs[j + 1]])
-                s1 += tf.cast(tf.reduce_sum(g), tf.float64)
-                s2 += tf.cast(tf.reduce_sum(tf.square(g)), tf.float64)
-                cols = cols.write(j, tf.transpose(g, [1, 0, 2]))  # stack along width via axis 0
-            rows = rows.write(i, tf.transpose(cols.concat(), [1, 0, 2]))
-        return tf.reshape(rows.concat(), shape), s1, s2
+        Example:
+            >>> grad, std = step.gradient(img, 512)  # doctest: +SKIP
+        """
+        h, w = img.shape[:2]
+        grad = np.empty_like(img) if out is None else out
+        s1 = s2 = 0.0
+        ys, xs = _bounds(h, tile), _bounds(w, tile)
+        for y0, y1 in zip(ys[:-1], ys[1:]):
+            for x0, x1 in zip(xs[:-1], xs[1:]):
+                g, a, b = self.tile_gradient(np.ascontiguousarray(img[y0:y1, x0:x1]))
+                grad[y0:y1, x0:x1] = g.numpy()
+                s1 += float(a)
+                s2 += float(b)
+        n = float(grad.size)
+        return grad, float(np.sqrt(max(s2 / n - (s1 / n) ** 2, 0.0)))
 
-    def _tiled_gradient(self, img: Any, tile: Any) -> Any:
-        return self._tiled_gradient_and_moments(img, tile)[0]
-
-    def _step(self, img: Any, shift: Any, tile: Any, step_size: Any) -> Any:
-        from interpret._tf import tf
-
-        rolled = tf.roll(img, shift, axis=[0, 1])
-        grad, s1, s2 = self._tiled_gradient_and_moments(rolled, tile)
-        n = tf.cast(tf.size(grad), tf.float64)
-        std = tf.sqrt(tf.maximum(s2 / n - tf.square(s1 / n), 0.0))
-        scale = tf.cast(tf.cast(step_size, tf.float64) / (std + 1e-8), tf.float32)
-        return tf.clip_by_value(rolled + scale * grad, 0.0, 1.0)
-
-    def __call__(self, img: Any, shift: Sequence[int], tile: int, step_size: float) -> Any:
-        """One ascent step on an H x W x C [0, 1] image (a tf.Tensor or array).
+    def __call__(
+        self,
+        img: np.ndarray,
+        shift: Sequence[int],
+        tile: int,
+        step_size: float,
+        buffer: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """One ascent step on an H x W x C [0, 1] float32 image; returns the new image.
 
         The image comes back rolled by ``shift`` (rolling it back every step would
         cost a full-size copy); the caller keeps the running shift and undoes it once,
-        e.g. ``tf.roll(img, [-sy, -sx], axis=[0, 1])``.
+        e.g. ``np.roll(img, (-sy, -sx), axis=(0, 1))``. ``buffer`` (same shape) is
+        reused for the gradient.
         """
-        from interpret._tf import tf
-
-        return self.step(
-            img,
-            tf.constant(shift, tf.int32),
-            tf.constant(tile, tf.int32),
-            tf.constant(step_size, tf.float32),
-        )
+        rolled = np.roll(img, tuple(int(s) for s in shift), axis=(0, 1))
+        grad, std = self.gradient(rolled, tile, out=buffer)
+        grad *= np.float32(step_size / (std + 1e-8))
+        rolled += grad
+        np.clip(rolled, 0.0, 1.0, out=rolled)
+        return rolled
 
     def activation(self, img: np.ndarray, tile: int) -> float:
         """The objective on a whole image, tile by tile (area-weighted mean of tile losses).
@@ -299,8 +290,7 @@ class DreamStep:
             0.183
         """
         h, w = img.shape[:2]
-        ys = tile_bounds(h, tile).numpy()
-        xs = tile_bounds(w, tile).numpy()
+        ys, xs = _bounds(h, tile), _bounds(w, tile)
         total = 0.0
         for y0, y1 in zip(ys[:-1], ys[1:]):
             for x0, x1 in zip(xs[:-1], xs[1:]):
@@ -491,26 +481,27 @@ def _run(
     probe_name: str,
 ) -> tuple[np.ndarray, float]:
     """The octave loop: resize up, re-inject lost detail, ascend ``steps`` times."""
-    from interpret._tf import tf
     from interpret.images import resize
 
     rng = np.random.default_rng(seed)
     start = time.perf_counter()
     with _progress(progress, len(sizes) * steps, f"dreaming {probe_name}") as advance:
-        img = tf.constant(resize(original, sizes[0]))
+        img = resize(original, sizes[0])
         shrunk = img  # the original at the previous octave's size
         for k, size in enumerate(sizes):
             if k:
                 img = _upscale_with_detail(img, shrunk, original, size)
-                shrunk = tf.constant(resize(original, size)) if k < len(sizes) - 1 else None
+                shrunk = resize(original, size) if k < len(sizes) - 1 else None
+            buffer = np.empty_like(img)
             total = np.zeros(2, np.int64)  # how far the image is rolled right now
             for _ in range(steps):
                 shift = [int(rng.integers(size[0])), int(rng.integers(size[1]))]
-                img = step(img, shift, tile, step_size)
+                img = step(img, shift, tile, step_size, buffer=buffer)
                 total = (total + shift) % size
                 advance(1)
-            img = tf.roll(img, [-int(total[0]), -int(total[1])], axis=[0, 1])
-    return img.numpy(), time.perf_counter() - start
+            del buffer
+            img = np.roll(img, (-int(total[0]), -int(total[1])), axis=(0, 1))
+    return img, time.perf_counter() - start
 
 
 def _upscale_with_detail(img: Any, shrunk: Any, original: np.ndarray, size: tuple[int, int]) -> Any:
@@ -522,9 +513,11 @@ def _upscale_with_detail(img: Any, shrunk: Any, original: np.ndarray, size: tupl
     from interpret.images import resize
 
     same_size = original if tuple(size) == original.shape[:2] else resize(original, size)
-    lost = same_size - tf.image.resize(shrunk, size)
+    out = tf.image.resize(img, size).numpy()
+    out += same_size
     del same_size
-    return tf.clip_by_value(tf.image.resize(img, size) + lost, 0.0, 1.0)
+    out -= tf.image.resize(shrunk, size).numpy()
+    return np.clip(out, 0.0, 1.0, out=out)
 
 
 class _progress:

@@ -60,7 +60,7 @@ def test_same_seed_same_dream_other_seed_differs(tiny_cnn):
     "n,tile", [(37, 32), (53, 32), (32, 32), (1000, 512), (4000, 512), (5, 512)]
 )
 def test_tile_bounds_cover_evenly(n, tile):
-    b = tile_bounds(n, tile).numpy()
+    b = np.array(tile_bounds(n, tile))
     widths = np.diff(b)
     assert b[0] == 0 and b[-1] == n and widths.max() <= tile
     assert widths.min() >= min(n, tile // 2)
@@ -71,10 +71,10 @@ def test_tiled_gradient_is_the_per_tile_gradients_assembled(tiny_cnn):
     from interpret._tf import tf
 
     step = _step(tiny_cnn, [Target("c1", None, 1.0), Target("c2", 2, 1.5)])
-    img = tf.constant(PHOTO)
-    grad = step._tiled_gradient_fn(img, tf.constant(32)).numpy()
+    grad, std = step.gradient(PHOTO, 32)
     assert grad.shape == PHOTO.shape
-    ys, xs = tile_bounds(37, 32).numpy(), tile_bounds(53, 32).numpy()
+    assert std == pytest.approx(float(grad.std()), rel=1e-3)
+    ys, xs = tile_bounds(37, 32), tile_bounds(53, 32)
     for y0, y1 in zip(ys[:-1], ys[1:]):
         for x0, x1 in zip(xs[:-1], xs[1:]):
             tile = tf.constant(PHOTO[y0:y1, x0:x1])
@@ -93,7 +93,7 @@ def test_one_tile_equals_the_plain_gradient(tiny_cnn):
         tape.watch(img)
         loss = dream_loss(step.extractor(img[None]), step.targets, step.index)
     plain = tape.gradient(loss, img).numpy()
-    np.testing.assert_allclose(step._tiled_gradient_fn(img, tf.constant(512)), plain, atol=1e-6)
+    np.testing.assert_allclose(step.gradient(PHOTO, 512)[0], plain, atol=1e-6)
 
 
 def test_step_is_traced_once_for_every_size(tiny_cnn):
@@ -101,7 +101,7 @@ def test_step_is_traced_once_for_every_size(tiny_cnn):
     for shape in [(37, 53), (20, 21), (64, 40)]:
         out = step(np.full((*shape, 3), 0.5, np.float32), [3, 1], 32, 0.01)
         assert out.shape == (*shape, 3)
-    assert step.step.experimental_get_tracing_count() == 1
+    assert step.tile_gradient.experimental_get_tracing_count() == 1
 
 
 def test_grayscale_model_dreams_on_grey_photo():
