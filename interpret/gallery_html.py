@@ -251,17 +251,25 @@ def render_index(items: list[Item], title: str = "interpret gallery") -> str:
     return re.sub(r"@([A-Z]+)@", lambda m: values[m.group(1)], _TEMPLATE)
 
 
-def build_index(root: str | os.PathLike | None = None, title: str | None = None) -> Path:
+def build_index(
+    root: str | os.PathLike | None = None,
+    title: str | None = None,
+    sweep_after: float | None = 3600.0,
+) -> Path:
     """Rebuild ``<root>/index.html`` from the sidecars, atomically; return its path.
 
     ``root`` defaults like :class:`~interpret.gallery.Gallery` (``$INTERPRET_GALLERY``
-    or ``./gallery``). Artifacts whose sidecar or PNG is missing are left out.
+    or ``./gallery``). Artifacts whose sidecar or PNG is missing are left out. Temp
+    files that a killed writer left behind are removed once older than ``sweep_after``
+    seconds (``None``: keep them); they are never shown either way.
 
     Example:
         >>> build_index("/tmp/demo-gallery").read_text().startswith("<!doctype html>")
         True
     """
     gallery = Gallery(root)
+    if sweep_after is not None:
+        gallery.remove_stale_temp(older_than=sweep_after)
     items = collect(gallery.root)
     page = render_index(items, title or f"interpret gallery: {gallery.root.resolve().name}")
     return atomic_write_bytes(gallery.root / INDEX_NAME, page.encode("utf-8"))
