@@ -173,7 +173,11 @@ def current_command() -> str:
         True
     """
     argv = list(sys.argv)
-    if argv and os.path.basename(argv[0]) in ("interpret", "__main__.py"):
+    first = Path(argv[0]) if argv else Path()
+    # the console script, or ``python -m interpret`` (not another package's __main__.py)
+    if first.name == "interpret" or (
+        first.name == "__main__.py" and first.parent.name == "interpret"
+    ):
         argv[0] = "interpret"
     return shlex.join(argv)
 

@@ -327,7 +327,7 @@ figure.item { margin: 0; width: 148px; background: #fff; border: 1px solid var(-
               border-radius: 6px; padding: 6px; cursor: pointer; }
 figure.item:hover { border-color: var(--accent); }
 figure.item a { display: flex; align-items: center; justify-content: center; height: 128px; }
-img.thumb { width: 134px; height: 128px; object-fit: contain; }
+img.thumb { width: 134px; height: 128px; object-fit: contain; background: #ecece6; }
 img.pixelated, #v-img.pixelated { image-rendering: pixelated; }
 figcaption { font-size: 12px; margin-top: 4px; overflow: hidden; text-overflow: ellipsis;
              white-space: nowrap; }
@@ -341,7 +341,8 @@ footer { color: var(--muted); font-size: 12px; padding: 0 20px 20px; }
                  max-height: 100%; display: flex; gap: 18px; padding: 18px; overflow: auto; }
 #viewer .picture { flex: 1 1 55%; display: flex; align-items: center; justify-content: center;
                    min-width: 0; }
-#v-img { max-width: 100%; max-height: 80vh; min-width: 256px; object-fit: contain; }
+#v-img { max-width: 100%; max-height: 80vh; min-width: 256px; object-fit: contain;
+         background: #ecece6; }
 #viewer .side { flex: 1 1 45%; min-width: 0; }
 #viewer h2 { margin: 0 0 2px; font-size: 18px; word-break: break-word; }
 #v-path { color: var(--muted); margin: 0 0 10px; word-break: break-all; font-size: 12px; }

@@ -190,7 +190,7 @@ def _write_then_kill(root: Path, round_: int, saves: int, fraction: float) -> in
 def test_sigkill_midway_leaves_a_gallery_that_builds(tmp_path):
     root = tmp_path / "g"
     fractions = (0.15, 0.5, 0.85)
-    reported = [_write_then_kill(root, r, 12, f) for r, f in enumerate(fractions)]
+    reported = [_write_then_kill(root, r, 8, f) for r, f in enumerate(fractions)]
 
     visible = _visible_files(root)
     pngs = [p for p in visible if p.suffix == ".png"]
