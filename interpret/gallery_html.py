@@ -206,14 +206,15 @@ def render_index(items: list[Item], title: str = "interpret gallery") -> str:
                 '<div class="grid">'
             )
         current = (item.model, item.technique, item.layer)
-        size = ""
-        small = ""
+        size = small = wide = ""
         if item.width and item.height:
             size = f' width="{item.width}" height="{item.height}"'
             if max(item.width, item.height) <= 96:
                 small = " pixelated"
+            if item.width > 1.6 * item.height:  # plots and grids get a wider tile
+                wide = " wide"
         out.append(
-            f'<figure class="item" id="item-{idx}" data-index="{idx}">'
+            f'<figure class="item{wide}" id="item-{idx}" data-index="{idx}">'
             f'<a class="open" href="{_esc(item.src)}">'
             f'<img class="thumb{small}" src="{_esc(item.src)}" alt="{_esc(item.name)}"{size}></a>'
             f'<figcaption title="{_esc(item.name)}">{_esc(item.name)}</figcaption></figure>'
@@ -320,6 +321,9 @@ nav .n { color: var(--muted); font-size: 12px; }
 main { padding: 4px 20px 40px; }
 h2.model-name { font-size: 20px; margin: 22px 0 4px; border-bottom: 2px solid var(--fg); }
 h3.technique-name { font-size: 15px; margin: 14px 0 2px; color: var(--accent); }
+section.technique { display: flex; flex-wrap: wrap; column-gap: 28px; }
+section.technique > h3 { flex-basis: 100%; }
+section.layer { max-width: 100%; }
 h4.layer-name { font-size: 13px; margin: 8px 0 4px; color: var(--muted); font-weight: 500;
                 font-family: ui-monospace, monospace; }
 .grid { display: flex; flex-wrap: wrap; gap: 10px; }
@@ -328,6 +332,8 @@ figure.item { margin: 0; width: 148px; background: #fff; border: 1px solid var(-
 figure.item:hover { border-color: var(--accent); }
 figure.item a { display: flex; align-items: center; justify-content: center; height: 128px; }
 img.thumb { width: 134px; height: 128px; object-fit: contain; background: #ecece6; }
+figure.item.wide { width: 306px; }
+figure.wide img.thumb { width: 292px; }
 img.pixelated, #v-img.pixelated { image-rendering: pixelated; }
 figcaption { font-size: 12px; margin-top: 4px; overflow: hidden; text-overflow: ellipsis;
              white-space: nowrap; }
