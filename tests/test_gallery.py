@@ -127,7 +127,7 @@ for k in range(max(n, shared)):
 print("done", wid, flush=True)
 """
 
-SIDE = 384
+SIDE = 256
 KILLED = r"""
 import sys, numpy as np
 from interpret.gallery import Gallery
