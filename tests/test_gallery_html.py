@@ -226,12 +226,15 @@ def test_cli_build_uses_env_default(gallery, monkeypatch):
     [
         (["gallery", "build", "{missing}"], "does not exist"),
         (["gallery", "serve", "{missing}"], "does not exist"),
+        (["gallery", "build", "{file}"], "is a file, not a gallery directory"),
         (["gallery", "serve", "{root}", "--port", "70000"], "--port must be between 0 and 65535"),
         (["gallery", "serve", "{root}", "--port", "x"], "is not a valid integer"),
     ],
 )
 def test_cli_bad_input(gallery, tmp_path, capsys, args, message):
-    args = [a.format(missing=tmp_path / "nope", root=gallery.root) for a in args]
+    afile = tmp_path / "a.png"
+    afile.write_bytes(b"x")
+    args = [a.format(missing=tmp_path / "nope", root=gallery.root, file=afile) for a in args]
     with pytest.raises(SystemExit) as exc:
         cli_main(args)
     assert exc.value.code == 2
@@ -274,3 +277,16 @@ def test_cli_serve_subprocess(gallery):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_cli_serve_port_in_use(gallery, capsys):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        with pytest.raises(SystemExit) as exc:
+            cli_main(["gallery", "serve", str(gallery.root), "--port", str(port)])
+    assert exc.value.code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err

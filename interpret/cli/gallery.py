@@ -17,6 +17,8 @@ def _check_dir(directory: str | None):
     from interpret.gallery import Gallery
 
     root = Gallery(directory).root
+    if root.exists() and not root.is_dir():
+        raise UserError(f"{str(root)!r} is a file, not a gallery directory")
     if not root.is_dir():
         raise UserError(
             f"gallery directory {str(root)!r} does not exist; run a command that writes "
