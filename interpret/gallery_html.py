@@ -216,7 +216,8 @@ def render_index(items: list[Item], title: str = "interpret gallery") -> str:
         out.append(
             f'<figure class="item{wide}" id="item-{idx}" data-index="{idx}">'
             f'<a class="open" href="{_esc(item.src)}">'
-            f'<img class="thumb{small}" src="{_esc(item.src)}" alt="{_esc(item.name)}"{size}></a>'
+            f'<img class="thumb{small}" src="{_esc(item.src)}" alt="{_esc(item.name)}"{size}'
+            ' loading="lazy" decoding="async"></a>'
             f'<figcaption title="{_esc(item.name)}">{_esc(item.name)}</figcaption></figure>'
         )
     if items:

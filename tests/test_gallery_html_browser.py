@@ -93,7 +93,11 @@ def test_page_in_headless_chromium(driver, tmp_path):
     names = [i.name for i in collect(g.root)]
     driver.get(index.as_uri())
 
-    # every thumbnail loads (the quoted file name too)
+    # every thumbnail loads (the quoted file name too); they load lazily, so scroll through
+    driver.execute_script(
+        "document.querySelectorAll('img.thumb').forEach(i => i.scrollIntoView());"
+        "window.scrollTo(0, 0);"
+    )
     WebDriverWait(driver, 10).until(
         lambda d: d.execute_script(
             "return Array.from(document.querySelectorAll('img.thumb')).every(i => i.complete)"
