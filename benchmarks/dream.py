@@ -88,7 +88,7 @@ def _one_size(model: str, w: int, h: int) -> None:
                 "out": f"{res.image.shape[1]}x{res.image.shape[0]}",
                 "seconds": wall,
                 "peak_rss_mb": peak_kb / 1024,
-                "rss_before_dream_mb": rss_before / 1024,
+                "rss_before_mb": rss_before / 1024,
                 "ratio": res.figures["activation_ratio"],
             }
         )
@@ -114,7 +114,7 @@ def memory(model: str, sizes: list[tuple[int, int]]) -> bool:
         ok &= not limit or "PASS" in limit
         print(
             f"{r['size']:>9} -> {r['out']:>9}  {r['seconds']:7.1f}s  peak RSS {r['peak_rss_mb']:7.0f} MB "
-            f"(TF + model + photo before dreaming: {r['rss_before_dream_mb']:.0f} MB)  "
+            f"(photo loaded, before TF: {r['rss_before_mb']:.0f} MB)  "
             f"activation x{r['ratio']:.2f}{limit}",
             flush=True,
         )

@@ -36,7 +36,7 @@ from interpret.cli.common import echo_artifact, gallery_option, model_option, se
 @click.option("--steps", default=20, show_default=True, type=int, help="Ascent steps per octave.")
 @click.option(
     "--step-size",
-    default=0.01,
+    default=0.02,
     show_default=True,
     type=float,
     help="Step on the normalised gradient.",
