@@ -313,6 +313,7 @@ class DreamResult:
     figures: dict
     notes: list[str] = field(default_factory=list)
     artifacts: list[Any] = field(default_factory=list)
+    stem: str = "array"  # the photo's file name without suffix, for gallery names
 
 
 def octave_sizes(
@@ -398,10 +399,11 @@ def dream(
 
     _check_numbers(octaves, octave_scale, steps, step_size, tile_size)
     if isinstance(image, np.ndarray):
-        source, photo = "array", as_image(image)
+        source, stem, photo = "array", "array", as_image(image)
     else:
         path = Path(image) if image is not None else sample_photo()
-        source, photo = str(path), load_image(path)
+        photo, stem = load_image(path), path.stem
+        source = str(path) if image is not None else f"{path.name} (matplotlib sample data)"
     handle = resolve(model)
     probe = handle.probe
     targets = parse_layers(layers) or default_targets(probe)
@@ -465,6 +467,7 @@ def dream(
         parameters=parameters,
         figures=figures,
         notes=notes,
+        stem=stem,
     )
     if gallery is not None:
         result.artifacts = save(result, probe.name, gallery)
@@ -578,10 +581,9 @@ def save(result: DreamResult, model_name: str, gallery: Any) -> list[Any]:
     from interpret.gallery import Gallery
 
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
-    stem = (
-        Path(result.parameters["image"]).stem if result.parameters["image"] != "array" else "array"
+    name = f"{result.stem}-" + "-".join(
+        t.label.split("=")[0].replace(":", "c") for t in result.targets
     )
-    name = f"{stem}-" + "-".join(t.label.split("=")[0].replace(":", "c") for t in result.targets)
     meta = {
         "seed": result.parameters["seed"],
         "layer": [t.label for t in result.targets],
