@@ -226,8 +226,8 @@ class DreamStep:
         self.index = list(index)
         self.loss_fn = loss
         spec = [tf.TensorSpec([None, None, channels], tf.float32)]
-        self.tile_gradient = tf.function(self._tile_gradient, input_signature=spec)
-        self.tile_loss = tf.function(self._tile_loss, input_signature=spec)
+        self.tile_gradient = tf.function(self._tile_gradient, input_signature=spec, autograph=False)
+        self.tile_loss = tf.function(self._tile_loss, input_signature=spec, autograph=False)
 
     def _tile_loss(self, tile: Any) -> Any:
         return self.loss_fn(self.extractor(tile[None], training=False), self.targets, self.index)
