@@ -456,7 +456,7 @@ def dream(
     figures = {
         "activation_before": round(before, 6),
         "activation_after": round(after, 6),
-        "activation_ratio": round(after / before, 4) if before > 0 else float("inf"),
+        "activation_ratio": round(after / before, 4) if before > 0 else None,  # none to amplify
         "seconds": round(seconds, 3),
         "octave_sizes": [list(s) for s in sizes],
     }
@@ -561,7 +561,7 @@ def before_after_figure(result: DreamResult, title: str) -> Any:
         [result.original, result.image],
         titles=[
             f"original (activation {f['activation_before']:.3g})",
-            f"dream (activation {f['activation_after']:.3g}, x{f['activation_ratio']:.1f})",
+            f"dream (activation {f['activation_after']:.3g}, {ratio_text(f['activation_ratio'])})",
         ],
         cols=2,
         cell=4.0,
@@ -569,6 +569,16 @@ def before_after_figure(result: DreamResult, title: str) -> Any:
         interpolation="bilinear",
     )
     return fig
+
+
+def ratio_text(ratio: float | None) -> str:
+    """How an activation ratio is shown.
+
+    Example:
+        >>> ratio_text(5.0931), ratio_text(None)
+        ('x5.09', 'no activation before')
+    """
+    return "no activation before" if ratio is None else f"x{ratio:.2f}"
 
 
 def save(result: DreamResult, model_name: str, gallery: Any) -> list[Any]:

@@ -69,6 +69,7 @@ def dream(
     grayscale version.
     """
     from interpret.dream import dream as run_dream
+    from interpret.dream import ratio_text
     from interpret.gallery import Gallery
 
     result = run_dream(
@@ -89,7 +90,7 @@ def dream(
         click.echo(f"note: {note}")
     click.echo(
         f"weighted activation {f['activation_before']:.4g} -> {f['activation_after']:.4g} "
-        f"(x{f['activation_ratio']:.2f}) in {f['seconds']:.1f}s"
+        f"({ratio_text(f['activation_ratio'])}) in {f['seconds']:.1f}s"
     )
     for art in result.artifacts:
         echo_artifact(art.png)
