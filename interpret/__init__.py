@@ -26,6 +26,8 @@ _API = {
     "Probe": "interpret.probe",
     "Gallery": "interpret.gallery",
     "load_data": "interpret.data",
+    "maximize": "interpret.maximize",
+    "dataset_examples": "interpret.maximize",
 }
 _ALIASES = {"load_data": "load"}
 
