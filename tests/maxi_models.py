@@ -36,8 +36,12 @@ def nested_bn_softmax():
     keras.utils.set_random_seed(1)
     L = keras.layers
     inner = keras.Sequential(
-        [keras.Input((10, 10, 3)), L.Conv2D(5, 3, name="inner_conv"), L.BatchNormalization(name="bn"),
-         L.ReLU(name="inner_relu")],
+        [
+            keras.Input((10, 10, 3)),
+            L.Conv2D(5, 3, name="inner_conv"),
+            L.BatchNormalization(name="bn"),
+            L.ReLU(name="inner_relu"),
+        ],
         name="block",
     )
     inp = keras.Input((10, 10, 3))

@@ -6,7 +6,11 @@ from interpret._tf import tf
 
 
 def ctx(acts=None, logits=None, raw=None):
-    raw = tf.constant(np.random.default_rng(0).random((3, 6, 6, 3), "float32")) if raw is None else raw
+    raw = (
+        tf.constant(np.random.default_rng(0).random((3, 6, 6, 3), "float32"))
+        if raw is None
+        else raw
+    )
     return obj.Context(acts or {}, logits, raw, raw)
 
 

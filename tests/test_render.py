@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from interpret import objectives as obj
+from interpret import transforms as T
 from interpret.errors import UserError
 from interpret.probe import Probe
 from interpret.render import evaluate, render
@@ -27,11 +28,12 @@ def test_ascent_raises_the_objective_and_is_seeded(dead_probe):
 
 
 def test_dead_relu_filter_comes_alive_only_with_the_leak(dead_probe):
-    o = obj.channel("c1", 1)
+    o = obj.neuron("c1", 1)
     grey = evaluate(dead_probe, o, np.full((1, 12, 12, 3), 0.5, "float32"))
     assert grey[0] == 0.0  # really dead at the start
-    plain = render(dead_probe, o, batch=1, steps=20, lr=0.1, seed=0, leak=0.0, param="pixel")
-    fixed = render(dead_probe, o, batch=1, steps=20, lr=0.1, seed=0, leak=0.1, param="pixel")
+    quiet = T.compose([])
+    plain = render(dead_probe, o, batch=1, steps=20, lr=0.1, leak=0.0, transforms=quiet)
+    fixed = render(dead_probe, o, batch=1, steps=20, lr=0.1, leak=0.1, transforms=quiet)
     assert plain.values[0] == 0.0
     assert fixed.values[0] > 0.0
 
