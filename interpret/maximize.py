@@ -17,6 +17,8 @@ Example:
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -418,3 +420,14 @@ def maximize(
         settings={**settings, "seed": int(seed)},
         examples=found,
     )
+
+
+class _CallableModule(types.ModuleType):
+    """``interpret.maximize`` is both this module and the function: once the module is
+    imported, Python binds the package attribute to the module, so calling it forwards."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> MaximizeResult:
+        return maximize(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -126,3 +126,11 @@ def test_grayscale_probe_pre_activation_matches_layer():
     pre = pre[0] if isinstance(pre, list) else pre
     post = post[0] if isinstance(post, list) else post
     np.testing.assert_allclose(np.maximum(np.asarray(pre), 0), np.asarray(post), atol=1e-5)
+
+
+def test_package_attribute_is_callable_even_after_module_import(cnn):
+    import interpret
+    import interpret.maximize  # binds the package attribute to the module
+
+    r = interpret.maximize(cnn, "c1", [0], steps=2)
+    assert r.images.shape == (1, 12, 12, 3)
