@@ -26,6 +26,14 @@ _API = {
     "Probe": "interpret.probe",
     "Gallery": "interpret.gallery",
     "load_data": "interpret.data",
+    "plot_filters": "interpret.kernels",
+    "plot_featuremaps": "interpret.featuremaps",
+    "plot_featuremaps_all": "interpret.featuremaps",
+    "feature_maps": "interpret.featuremaps",
+    "convolve": "interpret.convolve",
+    "plot_convolution": "interpret.convolve",
+    "digit_shift_demo": "interpret.convolve",
+    "plot_summary": "interpret.summary",
 }
 _ALIASES = {"load_data": "load"}
 

@@ -1,0 +1,242 @@
+"""What one input turns into, layer by layer: every channel's feature map in a labelled grid.
+
+The maps are the layer's real output for that input, read through
+:meth:`interpret.probe.Probe.extractor` (so nested models and the model's own
+input range are handled). All channels of a sheet share one colour scale, so a
+dark map is a channel that barely fired.
+
+Example:
+    >>> import interpret
+    >>> sheet = interpret.plot_featuremaps("mnist-cnn", "conv2d", index=0)  # doctest: +SKIP
+    >>> sheet.data["maps"].shape  # doctest: +SKIP
+    (28, 28, 32)
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from interpret.errors import UserError
+from interpret.sheet import Sheet
+
+MAP_CMAP = "viridis"
+
+
+def pick_input(
+    model: Any,
+    image: str | os.PathLike | np.ndarray | None = None,
+    *,
+    index: int | None = None,
+    dataset: str | None = None,
+    split: str = "test",
+) -> tuple[np.ndarray, list[str], str]:
+    """One input for ``model``: a picture file, an array, or data-set sample ``index``.
+
+    Returns ``(image, notes, label)`` with ``image`` float32 [0, 1] of the model's input
+    shape; ``notes`` list any channel conversion or resizing; ``label`` names the input.
+
+    Example:
+        >>> img, notes, label = pick_input("mnist-cnn", index=3)  # doctest: +SKIP
+        >>> label  # doctest: +SKIP
+        'mnist test #3 (label 0)'
+    """
+    from interpret.images import fit_image, load_image
+    from interpret.models import resolve
+
+    handle = resolve(model)
+    shape = handle.probe.input_shape
+    if (image is None) == (index is None):
+        raise UserError(
+            "give exactly one input: an image file (--image) or a data-set index (--index)"
+        )
+    if image is not None and not isinstance(image, np.ndarray):
+        arr, notes = load_image(image, shape)
+        return arr, notes, os.path.basename(str(image))
+    if image is not None:
+        arr, notes = fit_image(np.asarray(image), shape)
+        return arr, notes, "array"
+    from interpret import data
+
+    name = dataset or handle.dataset
+    if not name:
+        raise UserError(
+            f"model {handle.name} has no known data set; give --dataset ({', '.join(data.names())}) or --image"
+        )
+    ds = data.load(name)
+    x, y = ds.split(split)
+    if not 0 <= int(index) < len(x):
+        raise UserError(
+            f"index {index} is out of range: {name} {split} has {len(x)} images (0-{len(x) - 1})"
+        )
+    arr, notes = fit_image(x[int(index)], shape)
+    label = f"{name} {split} #{int(index)} ({ds.class_names[int(y[int(index)])]})"
+    return arr, notes, label
+
+
+def map_layers(probe: Any) -> list[str]:
+    """The convolution and pooling layers (spatial outputs) that ``--layer all`` draws.
+
+    Example:
+        >>> map_layers(resolve("cifar10-cnn").probe)  # doctest: +SKIP
+        ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1', 'conv2d_2']
+    """
+    return [
+        info.name
+        for info in probe.layers
+        if info.kind == "spatial" and ("Conv" in info.type or "Pool" in info.type)
+    ]
+
+
+def feature_maps(model: Any, layer: str, image: np.ndarray) -> np.ndarray:
+    """The output of ``layer`` for one [0, 1] image (H, W, C), as a NumPy (h, w, channels) array.
+
+    Example:
+        >>> feature_maps("mnist-cnn", "conv2d", np.zeros((28, 28, 1), "float32")).shape  # doctest: +SKIP
+        (28, 28, 32)
+    """
+    from interpret.models import resolve
+
+    probe = resolve(model).probe
+    info = probe.layer(layer)
+    if info.kind != "spatial":
+        raise UserError(
+            f"layer {layer} ({info.type}) has output shape {info.output_shape}, not feature maps; "
+            f"layers with maps: {', '.join(probe.spatial_layers()) or 'none'}"
+        )
+    x = np.asarray(image, "float32")[None]
+    out = probe.extractor([layer])(x)
+    out = out[0] if isinstance(out, (list, tuple)) else out
+    return np.asarray(out)[0]
+
+
+def plot_featuremaps(
+    model: Any,
+    layer: str,
+    image: str | os.PathLike | np.ndarray | None = None,
+    *,
+    index: int | None = None,
+    dataset: str | None = None,
+    split: str = "test",
+) -> Sheet:
+    """Every channel's feature map of ``layer`` for one input, beside the input itself.
+
+    The input is a picture file, an array, or sample ``index`` of ``dataset`` (default: the
+    model's own data set). ``data["maps"]`` holds the maps drawn, ``data["input"]`` the input.
+
+    Example:
+        >>> sheet = plot_featuremaps("cifar10-cnn", "conv2d_1", "cat.png")  # doctest: +SKIP
+        >>> sheet.notes  # doctest: +SKIP
+        ['resized 640x480 to 32x32']
+    """
+    from interpret.models import resolve
+
+    handle = resolve(model)
+    img, notes, label = pick_input(handle, image, index=index, dataset=dataset, split=split)
+    return _sheet(
+        handle,
+        layer,
+        img,
+        notes,
+        label,
+        {
+            "image": None if image is None or isinstance(image, np.ndarray) else str(image),
+            "index": index,
+            "dataset": dataset,
+            "split": split,
+        },
+    )
+
+
+def plot_featuremaps_all(
+    model: Any,
+    image: str | os.PathLike | np.ndarray | None = None,
+    *,
+    index: int | None = None,
+    dataset: str | None = None,
+    split: str = "test",
+) -> list[Sheet]:
+    """One :func:`plot_featuremaps` sheet per convolution/pooling layer, in order.
+
+    Example:
+        >>> sheets = plot_featuremaps_all("mnist-cnn", index=0)  # doctest: +SKIP
+        >>> [s.layer for s in sheets]  # doctest: +SKIP
+        ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1']
+    """
+    from interpret.models import resolve
+
+    handle = resolve(model)
+    layers = map_layers(handle.probe)
+    if not layers:
+        raise UserError(
+            f"model {handle.name} has no convolution or pooling layers, so no feature maps; "
+            f"layers: {', '.join(handle.probe.layer_names)}"
+        )
+    img, notes, label = pick_input(handle, image, index=index, dataset=dataset, split=split)
+    params = {
+        "image": None if image is None or isinstance(image, np.ndarray) else str(image),
+        "index": index,
+        "dataset": dataset,
+        "split": split,
+    }
+    return [_sheet(handle, layer, img, notes, label, params) for layer in layers]
+
+
+def _sheet(
+    handle: Any, layer: str, img: np.ndarray, notes: list[str], label: str, params: dict
+) -> Sheet:
+    from interpret.style import new_figure, show_image
+
+    maps = feature_maps(handle, layer, img)
+    h, w, c = maps.shape
+    lo, hi = float(maps.min()), float(maps.max())
+    if hi <= lo:
+        hi = lo + 1e-6
+    cols = max(1, int(np.ceil(np.sqrt(c))))
+    rows = int(np.ceil(c / cols))
+    cell = 1.0 if cols <= 8 else 0.8
+    fig, _ = new_figure(cols * cell + 3.2, max(3.0, rows * cell + 0.8))
+    fig.clf()
+    outer = fig.add_gridspec(1, 3, width_ratios=[2.4, cols * cell, 0.15], wspace=0.08)
+    ax_in = fig.add_subplot(outer[0])
+    show_image(ax_in, img, None)
+    ax_in.set_title(f"input\n{label}", fontsize=8)
+    grid = outer[1].subgridspec(rows, cols, wspace=0.08, hspace=0.35)
+    im = None
+    for k in range(rows * cols):
+        ax = fig.add_subplot(grid[k // cols, k % cols])
+        if k < c:
+            show_image(ax, maps[..., k], None, cmap=MAP_CMAP, vmin=lo, vmax=hi)
+            ax.set_title(str(k), fontsize=6, pad=1.5)
+            im = ax.images[0]
+        else:
+            ax.axis("off")
+    cax = fig.add_subplot(outer[2])
+    fig.colorbar(im, cax=cax, label="activation")
+    info = handle.probe.layer(layer)
+    fig.suptitle(f"{handle.name} · {layer} ({info.type}): {c} feature maps of {h}x{w}", fontsize=10)
+    per_channel_max = maps.reshape(-1, c).max(0)
+    return Sheet(
+        figure=fig,
+        technique="featuremaps",
+        name=f"{layer}-featuremaps-{_slug(label)}",
+        layer=layer,
+        parameters={"layer": layer, **params},
+        figures={
+            "map_shape": [h, w, c],
+            "activation_min": lo,
+            "activation_max": float(maps.max()),
+            "dead_channels": int((per_channel_max <= 0).sum()),
+            "input": label,
+        },
+        notes=list(notes),
+        data={"maps": maps, "input": img},
+    )
+
+
+def _slug(label: str) -> str:
+    from interpret.gallery import slug
+
+    return slug(label.split(" (")[0].replace("#", ""))
