@@ -37,18 +37,11 @@ def kernel_layers(probe: Any) -> list[str]:
         >>> kernel_layers(resolve("cifar10-cnn").probe)  # doctest: +SKIP
         ['conv2d', 'conv2d_1', 'conv2d_2']
     """
-    names = []
-    for info in probe.layers:
-        try:
-            _kernel_kind(probe, info.name)
-        except UserError:
-            continue
-        names.append(info.name)
-    return names
+    return [info.name for info in probe.layers if _classify(probe, info.name)[0]]
 
 
-def _kernel_kind(probe: Any, layer: str) -> tuple[str, np.ndarray, np.ndarray | None]:
-    """('conv' | 'dense-image', kernel, bias) of a layer, or a UserError."""
+def _classify(probe: Any, layer: str) -> tuple[str, np.ndarray | None, np.ndarray | None]:
+    """('conv' | 'dense-image' | 'dense' | '', kernel, bias) of a layer; never raises."""
     from interpret._tf import keras
 
     obj = probe.layer_object(layer)
@@ -61,13 +54,24 @@ def _kernel_kind(probe: Any, layer: str) -> tuple[str, np.ndarray, np.ndarray | 
         k = np.asarray(kernel, "float32")
         if k.shape[0] == int(np.prod(probe.input_shape)):
             return "dense-image", k, b
+        return "", k, b
+    return "", None, None
+
+
+def _kernel_kind(probe: Any, layer: str) -> tuple[str, np.ndarray, np.ndarray | None]:
+    """('conv' | 'dense-image', kernel, bias) of a layer, or a UserError naming the layers that work."""
+    kind, kernel, bias = _classify(probe, layer)
+    if kind:
+        return kind, kernel, bias
+    usable = ", ".join(kernel_layers(probe)) or "none"
+    obj = probe.layer_object(layer)
+    if kernel is not None:
         raise UserError(
-            f"layer {layer} is a Dense layer with a {k.shape[0]}x{k.shape[1]} weight matrix that has no "
-            f"image shape; layers with kernels to draw: {', '.join(kernel_layers(probe)) or 'none'}"
+            f"layer {layer} is a {type(obj).__name__} layer with a {kernel.shape[0]}x{kernel.shape[1]} "
+            f"weight matrix that has no image shape; layers with kernels to draw: {usable}"
         )
     raise UserError(
-        f"layer {layer} ({type(obj).__name__}) has no kernels; layers with kernels to draw: "
-        f"{', '.join(kernel_layers(probe)) or 'none'}"
+        f"layer {layer} ({type(obj).__name__}) has no kernels; layers with kernels to draw: {usable}"
     )
 
 
@@ -273,6 +277,4 @@ def _mosaic(kernel: np.ndarray, bias: Any, shown: list[int], limit: float, title
 def _cmap_with_gap() -> Any:
     import matplotlib
 
-    cmap = matplotlib.colormaps[DIVERGING].copy()
-    cmap.set_bad("#8c8c8c")
-    return cmap
+    return matplotlib.colormaps[DIVERGING].with_extremes(bad="#8c8c8c")
