@@ -195,6 +195,26 @@ def detect_input_range(model: Any) -> tuple[float, float]:
     return (0.0, 1.0)
 
 
+class Extractor:
+    """A Keras model whose call always returns a list of tensors, even for one output.
+
+    Other attributes (``trainable_weights``, ``outputs``...) are the wrapped model's.
+
+    Example:
+        >>> (acts,) = probe.extractor(["conv2d"])(images)  # doctest: +SKIP
+    """
+
+    def __init__(self, model: Any):
+        self.model = model
+
+    def __call__(self, images: Any, training: bool = False) -> list:
+        out = self.model(images, training=training)
+        return list(out) if isinstance(out, (list, tuple)) else [out]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.model, name)
+
+
 class Probe:
     """Differentiable views of a Keras model, all taking float32 [0, 1] NHWC images.
 
@@ -398,7 +418,7 @@ class Probe:
             outputs.append(out)
         if logits:
             outputs.append(tracer.logits)
-        model = self._keras().Model(inp, outputs, name=f"probe_{len(self._cache)}")
+        model = Extractor(self._keras().Model(inp, outputs, name=f"probe_{len(self._cache)}"))
         self._cache[key] = model
         return model
 

@@ -1,0 +1,76 @@
+"""Shared fixtures: tiny data sets and models made on the spot (no downloads, no ../shared)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def make_npz(path: Path, name: str, n_train: int = 64, n_test: int = 32, seed: int = 0) -> Path:
+    """Write a tiny data set npz with the standard keys and layout."""
+    rng = np.random.default_rng(seed)
+    shape = {"mnist": (28, 28), "cifar10": (32, 32, 3)}[name]
+    arrays = {
+        "x_train": rng.integers(0, 256, (n_train, *shape), dtype=np.uint8),
+        "y_train": rng.integers(0, 10, n_train, dtype=np.uint8),
+        "x_test": rng.integers(0, 256, (n_test, *shape), dtype=np.uint8),
+        "y_test": rng.integers(0, 10, n_test, dtype=np.uint8),
+    }
+    if name == "cifar10":  # keras.datasets gives (N, 1) labels for CIFAR-10
+        arrays["y_train"] = arrays["y_train"][:, None]
+    np.savez(path / f"{name}.npz", **arrays)
+    return path / f"{name}.npz"
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """An INTERPRET_DATA_DIR holding tiny mnist.npz and cifar10.npz."""
+    d = tmp_path / "data"
+    d.mkdir()
+    make_npz(d, "mnist")
+    make_npz(d, "cifar10")
+    monkeypatch.setenv("INTERPRET_DATA_DIR", str(d))
+    return d
+
+
+@pytest.fixture
+def tiny_cnn():
+    """A small untrained CNN on 16x16 RGB images, logits output."""
+    from interpret._tf import keras
+
+    keras.utils.set_random_seed(0)
+    return keras.Sequential(
+        [
+            keras.Input((16, 16, 3)),
+            keras.layers.Conv2D(4, 3, activation="relu", name="c1"),
+            keras.layers.MaxPooling2D(2, name="p1"),
+            keras.layers.Conv2D(6, 3, activation="relu", name="c2"),
+            keras.layers.Flatten(name="flat"),
+            keras.layers.Dense(5, name="out"),
+        ],
+        name="tiny",
+    )
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    """Run ``python -m interpret ARGS`` in a subprocess with this checkout importable."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "interpret", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
