@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from interpret.errors import UserError
-from interpret.sheet import Sheet
+from interpret.sheet import Sheet, label_slug
 
 KERNELS: dict[str, np.ndarray] = {
     "vertical": np.array([[1, 0, -1]] * 3, "float64"),
@@ -169,7 +169,7 @@ def convolution_input(
 
         if not dataset:
             raise UserError(f"--index needs --dataset ({', '.join(data.names())})")
-        ds = data.load(dataset)
+        ds = data.load_test_images(dataset) if split == "test" else data.load(dataset)
         x, y = ds.split(split)
         if not 0 <= index < len(x):
             raise UserError(
@@ -255,7 +255,7 @@ def plot_convolution(
     return Sheet(
         figure=fig,
         technique="convolve",
-        name=f"convolve-{kname}-{_label_slug(label)}",
+        name=f"convolve-{kname}-{label_slug(label)}",
         parameters={
             "kernel": k.tolist(),
             "kernel_name": kname,
@@ -274,12 +274,6 @@ def plot_convolution(
         notes=notes,
         data={"input": img, "kernel": k, "output": out, "clipped": clipped},
     )
-
-
-def _label_slug(label: str) -> str:
-    from interpret.gallery import slug
-
-    return slug(label.split(" (")[0].replace("#", ""))
 
 
 def synthetic_digits(shift: int = 4) -> dict[str, np.ndarray]:
@@ -318,7 +312,7 @@ def mnist_digits(shift: int = 4, split: str = "test") -> tuple[dict[str, np.ndar
 
     if not 1 <= shift <= 10:
         raise UserError(f"shift must be 1-10 pixels, got {shift}")
-    ds = data.load("mnist")
+    ds = data.load_test_images("mnist") if split == "test" else data.load("mnist")
     x, y = ds.split(split)
     i1, i7 = int(np.flatnonzero(y == 1)[0]), int(np.flatnonzero(y == 7)[0])
     one = x[i1, ..., 0].astype("float64")

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from interpret.errors import UserError
-from interpret.sheet import Sheet
+from interpret.sheet import Sheet, label_slug
 
 MAP_CMAP = "viridis"
 
@@ -65,7 +65,7 @@ def pick_input(
         raise UserError(
             f"model {handle.name} has no known data set; give --dataset ({', '.join(data.names())}) or --image"
         )
-    ds = data.load(name)
+    ds = data.load_test_images(name) if split == "test" else data.load(name)
     x, y = ds.split(split)
     if not 0 <= int(index) < len(x):
         raise UserError(
@@ -77,21 +77,28 @@ def pick_input(
 
 
 def map_layers(probe: Any) -> list[str]:
-    """The convolution and pooling layers (spatial outputs) that ``--layer all`` draws.
+    """The layers ``--layer all`` draws: every convolution and pooling layer.
+
+    A model with none (an MLP) gets its Dense layers instead, each drawn as a grid of units.
 
     Example:
         >>> map_layers(resolve("cifar10-cnn").probe)  # doctest: +SKIP
         ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1', 'conv2d_2']
+        >>> map_layers(resolve("mnist-mlp").probe)  # doctest: +SKIP
+        ['dense', 'dense_1', 'dense_2', 'dense_3']
     """
-    return [
+    spatial = [
         info.name
         for info in probe.layers
         if info.kind == "spatial" and ("Conv" in info.type or "Pool" in info.type)
     ]
+    if spatial:
+        return spatial
+    return [info.name for info in probe.layers if info.kind == "units" and info.type == "Dense"]
 
 
 def feature_maps(model: Any, layer: str, image: np.ndarray) -> np.ndarray:
-    """The output of ``layer`` for one [0, 1] image (H, W, C), as a NumPy (h, w, channels) array.
+    """The output of ``layer`` for one [0, 1] image (H, W, C): (h, w, channels), or (units,).
 
     Example:
         >>> feature_maps("mnist-cnn", "conv2d", np.zeros((28, 28, 1), "float32")).shape  # doctest: +SKIP
@@ -101,10 +108,11 @@ def feature_maps(model: Any, layer: str, image: np.ndarray) -> np.ndarray:
 
     probe = resolve(model).probe
     info = probe.layer(layer)
-    if info.kind != "spatial":
+    if info.kind == "other":
+        usable = [i.name for i in probe.layers if i.kind != "other"]
         raise UserError(
-            f"layer {layer} ({info.type}) has output shape {info.output_shape}, not feature maps; "
-            f"layers with maps: {', '.join(probe.spatial_layers()) or 'none'}"
+            f"layer {layer} ({info.type}) has output shape {info.output_shape}, neither feature maps "
+            f"nor units; layers to choose from: {', '.join(usable) or 'none'}"
         )
     x = np.asarray(image, "float32")[None]
     out = probe.extractor([layer])(x)
@@ -171,7 +179,7 @@ def plot_featuremaps_all(
     layers = map_layers(handle.probe)
     if not layers:
         raise UserError(
-            f"model {handle.name} has no convolution or pooling layers, so no feature maps; "
+            f"model {handle.name} has no convolution, pooling or dense layers to draw; "
             f"layers: {', '.join(handle.probe.layer_names)}"
         )
     img, notes, label = pick_input(handle, image, index=index, dataset=dataset, split=split)
@@ -190,6 +198,8 @@ def _sheet(
     from interpret.style import new_figure, show_image
 
     maps = feature_maps(handle, layer, img)
+    if maps.ndim == 1:
+        return _units_sheet(handle, layer, maps, img, notes, label, params)
     h, w, c = maps.shape
     lo, hi = float(maps.min()), float(maps.max())
     if hi <= lo:
@@ -221,7 +231,7 @@ def _sheet(
     return Sheet(
         figure=fig,
         technique="featuremaps",
-        name=f"{layer}-featuremaps-{_slug(label)}",
+        name=f"{layer}-featuremaps-{label_slug(label)}",
         layer=layer,
         parameters={"layer": layer, **params},
         figures={
@@ -236,7 +246,71 @@ def _sheet(
     )
 
 
-def _slug(label: str) -> str:
-    from interpret.gallery import slug
+def units_grid(values: np.ndarray) -> np.ndarray:
+    """A vector of unit activations as a near-square 2-D grid, NaN-padded (unit = row*cols + col).
 
-    return slug(label.split(" (")[0].replace("#", ""))
+    Example:
+        >>> units_grid(np.arange(5.0)).shape
+        (2, 3)
+    """
+    n = len(values)
+    cols = max(1, int(np.ceil(np.sqrt(n))))
+    rows = int(np.ceil(n / cols))
+    grid = np.full(rows * cols, np.nan, "float32")
+    grid[:n] = values
+    return grid.reshape(rows, cols)
+
+
+def _units_sheet(
+    handle: Any,
+    layer: str,
+    values: np.ndarray,
+    img: np.ndarray,
+    notes: list[str],
+    label: str,
+    params: dict,
+) -> Sheet:
+    """A dense layer has no maps: draw its units as one labelled grid beside the input."""
+    import matplotlib
+
+    from interpret.style import new_figure, show_image
+
+    grid = units_grid(values)
+    rows, cols = grid.shape
+    fig, (ax_in, ax) = new_figure(9.0, 4.4, ncols=2, gridspec_kw={"width_ratios": [1, 1.35]})
+    show_image(ax_in, img, None)
+    ax_in.set_title(f"input\n{label}", fontsize=8)
+    cmap = matplotlib.colormaps[MAP_CMAP].with_extremes(bad="white")
+    im = ax.imshow(grid, cmap=cmap)
+    ax.grid(False)
+    step = max(1, cols // 8)
+    ax.set_xticks(range(0, cols, step))
+    ax.set_yticks(range(0, rows, step))
+    ax.set_yticklabels([str(r * cols) for r in range(0, rows, step)])
+    ax.set_xlabel("unit = row label + column")
+    fig.colorbar(im, ax=ax, shrink=0.85, label="activation")
+    info = handle.probe.layer(layer)
+    n = len(values)
+    top = int(np.argmax(values))
+    ax.set_title(f"{n} units as a {rows}x{cols} grid; strongest: unit {top} ({values[top]:.3g})")
+    fig.suptitle(
+        f"{handle.name} · {layer} ({info.type}): no maps in a dense layer, one value per unit"
+    )
+    fig.tight_layout()
+    return Sheet(
+        figure=fig,
+        technique="featuremaps",
+        name=f"{layer}-featuremaps-{label_slug(label)}",
+        layer=layer,
+        parameters={"layer": layer, **params},
+        figures={
+            "map_shape": [n],
+            "activation_min": float(values.min()),
+            "activation_max": float(values.max()),
+            "dead_channels": int((values <= 0).sum()),
+            "strongest_unit": top,
+            "input": label,
+        },
+        notes=list(notes),
+        data={"maps": values, "input": img},
+    )

@@ -13,12 +13,25 @@ Example:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from interpret.gallery import Artifact, Gallery
+from interpret.gallery import Artifact, Gallery, slug
+
+
+def label_slug(label: str) -> str:
+    """A file-name part for an input label: drop the class in brackets, '#' and an image suffix.
+
+    Example:
+        >>> label_slug("mnist test #3 (0)"), label_slug("my cat.jpg")
+        ('mnist-test-3', 'my-cat')
+    """
+    text = label.split(" (")[0].replace("#", "")
+    text = re.sub(r"\.(png|jpe?g|bmp|gif|tiff?|webp)$", "", text, flags=re.IGNORECASE)
+    return slug(text)
 
 
 @dataclass

@@ -62,3 +62,20 @@ def mlp():
         name="tiny_mlp",
     )
     return _randomise(model, 3)
+
+
+def reshaping():
+    """4x4 grayscale -> rows (Reshape to 4x4: neither maps nor units) -> flatten -> out."""
+    from interpret._tf import keras
+
+    L = keras.layers
+    model = keras.Sequential(
+        [
+            keras.Input((4, 4, 1)),
+            L.Reshape((4, 4), name="rows"),
+            L.Flatten(name="flat"),
+            L.Dense(2, name="out"),
+        ],
+        name="tiny_reshape",
+    )
+    return _randomise(model, 4)

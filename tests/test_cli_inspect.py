@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _inspect_models import gray_cnn, rgb_cnn
 from PIL import Image
 
 from interpret.cli import main
+from tests._inspect_models import gray_cnn, rgb_cnn
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,6 +76,7 @@ def test_featuremaps_all_converts_a_colour_picture_and_says_so(files, tmp_path, 
     ]
     assert run(argv) == 0
     (side,) = sidecars(g)
+    assert side.name == "conv-featuremaps-colour.json"
     meta = json.loads(side.read_text())
     assert meta["notes"] == ["converted RGB to grayscale (luminance)", "resized 16x16 to 6x6"]
     assert meta["parameters"]["image"] == str(files / "colour.png")
@@ -122,8 +123,18 @@ def test_summary_prints_table_and_saves_figure(files, tmp_path, capsys):
             "filter 9 is out of range",
         ),
         (
-            ["featuremaps", "-m", "{d}/rgb.keras", "--layer", "out", "--image", "{d}/colour.png"],
-            "not feature maps",
+            [
+                "featuremaps",
+                "-m",
+                "{d}/rgb.keras",
+                "--layer",
+                "pool",
+                "--image",
+                "{d}/colour.png",
+                "--index",
+                "1",
+            ],
+            "give exactly one input",
         ),
         (
             [

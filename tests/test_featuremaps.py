@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
-from _inspect_models import gray_cnn, mlp, rgb_cnn
 from PIL import Image
 
 from interpret.errors import UserError
 from interpret.featuremaps import feature_maps, map_layers, plot_featuremaps, plot_featuremaps_all
 from interpret.models import resolve
+from tests._inspect_models import gray_cnn, mlp, reshaping, rgb_cnn
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_dataset_sample_by_index(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "maker, layer, kwargs, message",
     [
-        (rgb_cnn, "out", {}, "not feature maps; layers with maps: conv_a, pool, conv_b"),
+        (reshaping, "rows", {}, "neither feature maps nor units; layers to choose from: flat, out"),
         (rgb_cnn, "nope", {}, "unknown layer 'nope'"),
         (rgb_cnn, "conv_a", {"image": None}, "give exactly one input"),
         (rgb_cnn, "conv_a", {"image": None, "index": 0}, "has no known data set; give --dataset"),
@@ -107,6 +107,14 @@ def test_bad_input(maker, layer, kwargs, message, image):
     assert message in str(e.value)
 
 
-def test_all_on_a_model_without_conv_layers():
-    with pytest.raises(UserError, match="no convolution or pooling layers"):
-        plot_featuremaps_all(mlp(), np.zeros((4, 4, 1), "float32"))
+def test_a_model_without_conv_layers_shows_its_dense_units():
+    handle = resolve(mlp())
+    x = np.random.default_rng(1).random((4, 4, 1)).astype("float32")
+    sheets = plot_featuremaps_all(handle, x)
+    assert [s.layer for s in sheets] == ["hidden", "out"]
+    expected = _layer_output(handle.model, "hidden", x)
+    np.testing.assert_allclose(sheets[0].data["maps"], expected, rtol=1e-5, atol=1e-6)
+    grid = np.asarray(sheets[0].figure.axes[1].images[0].get_array().filled(np.nan))
+    np.testing.assert_allclose(grid.ravel()[:5], expected, rtol=1e-5, atol=1e-6)
+    assert np.isnan(grid.ravel()[5:]).all()
+    assert sheets[0].figures["strongest_unit"] == int(np.argmax(expected))

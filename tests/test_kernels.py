@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
-from _inspect_models import gray_cnn, mlp, rgb_cnn
 
 from interpret.errors import UserError
 from interpret.kernels import GAP, kernel_layers, mosaic_array, plot_filters, rgb_display
 from interpret.models import resolve
+from tests._inspect_models import gray_cnn, mlp, rgb_cnn
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
-from _inspect_models import mlp, rgb_cnn
-
 from interpret.models import resolve
 from interpret.summary import plot_summary, summary_rows, summary_table
+from tests._inspect_models import mlp, rgb_cnn
 
 
 def test_rows_follow_the_model():
