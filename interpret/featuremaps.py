@@ -219,7 +219,7 @@ def _sheet(
         ax = fig.add_subplot(grid[k // cols, k % cols])
         if k < c:
             show_image(ax, maps[..., k], None, cmap=MAP_CMAP, vmin=lo, vmax=hi)
-            ax.set_title(str(k), fontsize=6, pad=1.5)
+            ax.set_title(str(k), fontsize=7, pad=1.5)
             im = ax.images[0]
         else:
             ax.axis("off")
@@ -296,7 +296,7 @@ def _units_sheet(
     fig.suptitle(
         f"{handle.name} · {layer} ({info.type}): no maps in a dense layer, one value per unit"
     )
-    fig.tight_layout()
+    fig.subplots_adjust(top=0.84, bottom=0.1, left=0.02, right=0.98, wspace=0.15)
     return Sheet(
         figure=fig,
         technique="featuremaps",

@@ -28,6 +28,7 @@ from interpret.sheet import Sheet
 
 DIVERGING = "RdBu_r"
 GAP = 1  # pixels of background between mosaic cells
+CLIP_PERCENTILE = 99.5  # diverging colour scales end at this percentile of |weight|
 
 
 def kernel_layers(probe: Any) -> list[str]:
@@ -108,12 +109,16 @@ def plot_filters(model: Any, layer: str, filters: Sequence[int] | None = None) -
         if not shown:
             raise UserError("no filters chosen; give indices like 0-7 or 'all'")
     limit = float(np.abs(kernel).max()) or 1.0
+    # diverging plots: a few outliers would wash out every other weight, so the colour
+    # scale ends at the 99.5th percentile of |w| (the colour bar marks the clipped ends)
+    color_limit = float(np.percentile(np.abs(kernel), CLIP_PERCENTILE)) or limit
     info = probe.layer(layer)
     figures = {
         "kernel_shape": list(kernel.shape),
         "weight_min": float(kernel.min()),
         "weight_max": float(kernel.max()),
         "weight_abs_max": limit,
+        "color_limit": color_limit,
         "bias_min": None if bias is None else float(bias.min()),
         "bias_max": None if bias is None else float(bias.max()),
         "params": info.params,
@@ -123,17 +128,19 @@ def plot_filters(model: Any, layer: str, filters: Sequence[int] | None = None) -
         fig = _rgb_grid(kernel, bias, shown, limit, title)
         style = "rgb"
     elif kind == "conv" and kernel.shape[2] == 1:
-        fig = _diverging_grid([kernel[:, :, 0, i] for i in shown], bias, shown, limit, title, "f")
+        fig = _diverging_grid(
+            [kernel[:, :, 0, i] for i in shown], bias, shown, color_limit, title, "f"
+        )
         style = "single-channel"
     elif kind == "conv":
-        fig = _mosaic(kernel, bias, shown, limit, title)
+        fig = _mosaic(kernel, bias, shown, color_limit, title)
         style = "mosaic"
     else:
         h, w, c = probe.input_shape
         images = [kernel[:, i].reshape(h, w, c) for i in shown]
         if c == 1:
             images = [im[..., 0] for im in images]
-            fig = _diverging_grid(images, bias, shown, limit, title, "unit ")
+            fig = _diverging_grid(images, bias, shown, color_limit, title, "unit ")
             style = "dense-templates"
         else:
             fig = _rgb_grid(np.stack(images, -1), bias, shown, limit, title)
@@ -203,7 +210,9 @@ def _diverging_grid(
         vmin=-limit,
         vmax=limit,
     )
-    fig.colorbar(axes.flat[0].images[0], ax=list(axes.flat), shrink=0.6, label="weight")
+    fig.colorbar(
+        axes.flat[0].images[0], ax=list(axes.flat), shrink=0.6, label="weight", extend="both"
+    )
     return fig
 
 
