@@ -291,6 +291,19 @@ def _units_sheet(
     fig.colorbar(im, ax=ax, shrink=0.85, label="activation")
     info = handle.probe.layer(layer)
     n = len(values)
+    if n <= 64:  # few units: write each unit's index and value into its cell
+        mid = (np.nanmin(grid) + np.nanmax(grid)) / 2
+        for u in range(n):
+            r, c = divmod(u, cols)
+            ax.text(
+                c,
+                r,
+                f"{u}\n{values[u]:.2g}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="black" if values[u] > mid else "white",
+            )
     top = int(np.argmax(values))
     ax.set_title(f"{n} units as a {rows}x{cols} grid; strongest: unit {top} ({values[top]:.3g})")
     fig.suptitle(

@@ -267,8 +267,9 @@ def _mosaic(kernel: np.ndarray, bias: Any, shown: list[int], limit: float, title
         shrink=0.6,
         label="weight (white = 0)",
         location="bottom",
-        pad=0.06,
+        pad=min(0.2, 0.8 / (rows_px * inch)),  # about 0.8 inch below the axes, clear of its label
         aspect=40,
+        extend="both",
     )
     if bias is not None:
         values = bias[shown]
