@@ -30,9 +30,9 @@ _API = {
     "plot_featuremaps": "interpret.featuremaps",
     "plot_featuremaps_all": "interpret.featuremaps",
     "feature_maps": "interpret.featuremaps",
-    "convolve": "interpret.convolve",
-    "plot_convolution": "interpret.convolve",
-    "digit_shift_demo": "interpret.convolve",
+    "convolve": "interpret.convolution",
+    "plot_convolution": "interpret.convolution",
+    "digit_shift_demo": "interpret.convolution",
     "plot_summary": "interpret.summary",
 }
 _ALIASES = {"load_data": "load"}

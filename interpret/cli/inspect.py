@@ -159,7 +159,7 @@ def convolve(
     pixels but nearer the other "1" after the horizontal-edge kernel; both distances
     are printed and saved.
     """
-    from interpret.convolve import digit_shift_demo, plot_convolution
+    from interpret.convolution import digit_shift_demo, plot_convolution
 
     if digits:
         if image_path is not None or index is not None:

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from interpret.convolve import (
+from interpret.convolution import (
     KERNELS,
     convolve,
     digit_shift_demo,
@@ -108,3 +108,15 @@ def test_digit_demo_bad_source_and_shift():
         digit_shift_demo("emnist")
     with pytest.raises(UserError, match="shift must be 1-10"):
         digit_shift_demo(shift=0)
+
+
+def test_public_api_names_resolve_to_the_functions():
+    import interpret
+    import interpret.convolution  # noqa: F401  (importing the module must not shadow the function)
+
+    np.testing.assert_array_equal(
+        interpret.convolve([[60, 60, 60, 0, 0, 0]] * 3, "vertical"), [[0, 180, 180, 0]]
+    )
+    assert interpret.plot_filters.__module__ == "interpret.kernels"
+    assert interpret.plot_summary.__module__ == "interpret.summary"
+    assert interpret.plot_featuremaps.__module__ == "interpret.featuremaps"
