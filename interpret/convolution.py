@@ -169,14 +169,11 @@ def convolution_input(
 
         if not dataset:
             raise UserError(f"--index needs --dataset ({', '.join(data.names())})")
-        ds = data.load_test_images(dataset) if split == "test" else data.load(dataset)
-        x, y = ds.split(split)
-        if not 0 <= index < len(x):
-            raise UserError(
-                f"index {index} is out of range: {dataset} {split} has {len(x)} images (0-{len(x) - 1})"
-            )
-        arr, notes = gray255(x[index])
-        return arr, notes, f"{dataset} {split} #{index} ({ds.class_names[int(y[index])]})"
+        from interpret.images import dataset_image
+
+        raw, source_notes, label = dataset_image(dataset, index, split)
+        arr, notes = gray255(raw)
+        return arr, source_notes + notes, label
     if image is None:
         return example_image(), [], "8x8 example (left 60, right 0)"
     if isinstance(image, np.ndarray):
@@ -314,6 +311,8 @@ def mnist_digits(shift: int = 4, split: str = "test") -> tuple[dict[str, np.ndar
         raise UserError(f"shift must be 1-10 pixels, got {shift}")
     ds = data.load_test_images("mnist") if split == "test" else data.load("mnist")
     x, y = ds.split(split)
+    if not (y == 1).any() or not (y == 7).any():
+        raise UserError(f"mnist {split} ({ds.source}) has no 1 or no 7 to compare")
     i1, i7 = int(np.flatnonzero(y == 1)[0]), int(np.flatnonzero(y == 7)[0])
     one = x[i1, ..., 0].astype("float64")
     shifted = np.zeros_like(one)
@@ -323,7 +322,9 @@ def mnist_digits(shift: int = 4, split: str = "test") -> tuple[dict[str, np.ndar
         "one": one,
         "shifted_one": shifted,
         "seven": seven,
-    }, f"mnist {split} #{i1} (1), #{i7} (7)"
+    }, f"mnist {split} #{i1} (1), #{i7} (7)" + (
+        " from the bundled sample" if ds.source.startswith("bundled") else ""
+    )
 
 
 def digit_shift_demo(

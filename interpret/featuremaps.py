@@ -43,7 +43,7 @@ def pick_input(
         >>> label  # doctest: +SKIP
         'mnist test #3 (label 0)'
     """
-    from interpret.images import fit_image, load_image
+    from interpret.images import dataset_image, fit_image, load_image
     from interpret.models import resolve
 
     handle = resolve(model)
@@ -65,14 +65,9 @@ def pick_input(
         raise UserError(
             f"model {handle.name} has no known data set; give --dataset ({', '.join(data.names())}) or --image"
         )
-    ds = data.load_test_images(name) if split == "test" else data.load(name)
-    x, y = ds.split(split)
-    if not 0 <= int(index) < len(x):
-        raise UserError(
-            f"index {index} is out of range: {name} {split} has {len(x)} images (0-{len(x) - 1})"
-        )
-    arr, notes = fit_image(x[int(index)], shape)
-    label = f"{name} {split} #{int(index)} ({ds.class_names[int(y[int(index)])]})"
+    raw, source_notes, label = dataset_image(name, int(index), split)
+    arr, notes = fit_image(raw, shape)
+    notes = source_notes + notes
     return arr, notes, label
 
 

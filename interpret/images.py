@@ -121,3 +121,33 @@ def load_image(
         >>> img, notes = load_image("photo.jpg", (32, 32, 3))  # doctest: +SKIP
     """
     return fit_image(read_image(path), shape)
+
+
+def dataset_image(
+    dataset: str, index: int, split: str = "test"
+) -> tuple[np.ndarray, list[str], str]:
+    """Image ``index`` of a data set as uint8 (H, W, C), with notes and a label naming it.
+
+    Test images come from the full data set when it can be had, else from the sample
+    shipped with the package (a note says so).
+
+    Example:
+        >>> img, notes, label = dataset_image("mnist", 0)  # doctest: +SKIP
+        >>> label  # doctest: +SKIP
+        'mnist test #0 (7)'
+    """
+    from interpret import data
+
+    ds = data.load_test_images(dataset) if split == "test" else data.load(dataset)
+    x, y = ds.split(split)
+    if not 0 <= int(index) < len(x):
+        raise UserError(
+            f"index {index} is out of range: {dataset} {split} has {len(x)} images (0-{len(x) - 1})"
+        )
+    notes = []
+    if ds.source.startswith("bundled"):
+        notes.append(
+            f"{dataset} image from the package's {ds.source}; the full set was not available"
+        )
+    i = int(index)
+    return x[i], notes, f"{dataset} {split} #{i} ({ds.class_names[int(y[i])]})"

@@ -59,8 +59,17 @@ def _classify(probe: Any, layer: str) -> tuple[str, np.ndarray | None, np.ndarra
     return "", None, None
 
 
-def _kernel_kind(probe: Any, layer: str) -> tuple[str, np.ndarray, np.ndarray | None]:
-    """('conv' | 'dense-image', kernel, bias) of a layer, or a UserError naming the layers that work."""
+def kernel_weights(probe: Any, layer: str) -> tuple[str, np.ndarray, np.ndarray | None]:
+    """``(kind, kernel, bias)`` of a layer ``plot_filters`` can draw, else a UserError listing those.
+
+    ``kind`` is ``"conv"`` (kernel ``(kh, kw, in, out)``) or ``"dense-image"`` (a Dense layer
+    on the flattened image, kernel ``(H*W*C, units)``).
+
+    Example:
+        >>> kind, kernel, bias = kernel_weights(resolve("mnist-cnn").probe, "conv2d")  # doctest: +SKIP
+        >>> kind, kernel.shape  # doctest: +SKIP
+        ('conv', (5, 5, 1, 32))
+    """
     kind, kernel, bias = _classify(probe, layer)
     if kind:
         return kind, kernel, bias
@@ -95,7 +104,7 @@ def plot_filters(model: Any, layer: str, filters: Sequence[int] | None = None) -
     """
     handle = _handle(model)
     probe = handle.probe
-    kind, kernel, bias = _kernel_kind(probe, layer)
+    kind, kernel, bias = kernel_weights(probe, layer)
     n_out = kernel.shape[-1]
     if filters is None:
         shown = list(range(n_out if kind == "conv" else min(n_out, 64)))

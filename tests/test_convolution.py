@@ -120,3 +120,23 @@ def test_public_api_names_resolve_to_the_functions():
     assert interpret.plot_filters.__module__ == "interpret.kernels"
     assert interpret.plot_summary.__module__ == "interpret.summary"
     assert interpret.plot_featuremaps.__module__ == "interpret.featuremaps"
+
+
+def test_mnist_digits_are_the_first_one_and_seven_and_the_shift_is_exact(tmp_path, monkeypatch):
+    from interpret.convolution import mnist_digits
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (4, 28, 28), dtype="uint8")
+    np.savez(
+        tmp_path / "mnist.npz",
+        x_train=x[:1],
+        y_train=np.array([0], "uint8"),
+        x_test=x,
+        y_test=np.array([3, 7, 1, 1], "uint8"),
+    )
+    monkeypatch.setenv("INTERPRET_DATA_DIR", str(tmp_path))
+    digits, label = mnist_digits(shift=3)
+    assert label == "mnist test #2 (1), #1 (7)"
+    np.testing.assert_array_equal(digits["seven"], x[1])
+    np.testing.assert_array_equal(digits["shifted_one"][:, 3:], x[2][:, :-3])
+    assert not digits["shifted_one"][:, :3].any()

@@ -76,3 +76,14 @@ def _truncated_png():
         buf, format="PNG"
     )
     return buf.getvalue()[:200]
+
+
+def test_dataset_image_falls_back_to_the_bundled_sample_and_says_so(tmp_path, monkeypatch):
+    from interpret.images import dataset_image
+
+    monkeypatch.setenv("INTERPRET_DATA_DIR", str(tmp_path))  # empty: no mnist.npz
+    img, notes, label = dataset_image("mnist", 0)
+    assert img.shape == (28, 28, 1) and img.dtype == np.uint8
+    assert label.startswith("mnist test #0 (") and "bundled sample" in notes[0]
+    with pytest.raises(UserError, match="index 500 is out of range: mnist test has 500 images"):
+        dataset_image("mnist", 500)

@@ -42,13 +42,13 @@ def filters(model: str, layer: str, filter_spec: str | None, gallery_dir: str | 
     First-layer RGB kernels are small colour images; deeper kernels a mosaic of
     per-input-channel weights (blue negative, red positive, white zero).
     """
-    from interpret.kernels import _kernel_kind, plot_filters
+    from interpret.kernels import kernel_weights, plot_filters
     from interpret.models import resolve
 
     handle = resolve(model)
     shown = None
     if filter_spec is not None:
-        _, kernel, _ = _kernel_kind(handle.probe, layer)
+        _, kernel, _ = kernel_weights(handle.probe, layer)
         shown = parse_int_list(filter_spec, kernel.shape[-1], "filter")
     sheet = plot_filters(handle, layer, filters=shown)
     _save(sheet, gallery_dir, handle.name, handle.describe())
