@@ -27,6 +27,8 @@ _API = {
     "Gallery": "interpret.gallery",
     "build_index": "interpret.gallery_html",
     "load_data": "interpret.data",
+    "maximize": "interpret.maximize",
+    "dataset_examples": "interpret.maximize",
     "plot_filters": "interpret.kernels",
     "plot_featuremaps": "interpret.featuremaps",
     "plot_featuremaps_all": "interpret.featuremaps",
