@@ -158,7 +158,7 @@ def overhead(models: list[str], rounds: int = 5, steps: int = 8, tile: int = 512
 
         from interpret.images import to_channels
 
-        img = to_channels(_photo((tile, tile)).astype(np.float32) / 255.0, channels)
+        img = to_channels(_photo((tile, tile)).astype(np.float32) / 255.0, channels)[0]
         x = tf.constant(img)
         bare(x)  # trace both once
         _run(

@@ -27,6 +27,16 @@ _API = {
     "Gallery": "interpret.gallery",
     "build_index": "interpret.gallery_html",
     "load_data": "interpret.data",
+    "maximize": "interpret.maximize",
+    "dataset_examples": "interpret.maximize",
+    "plot_filters": "interpret.kernels",
+    "plot_featuremaps": "interpret.featuremaps",
+    "plot_featuremaps_all": "interpret.featuremaps",
+    "feature_maps": "interpret.featuremaps",
+    "convolve": "interpret.convolution",
+    "plot_convolution": "interpret.convolution",
+    "digit_shift_demo": "interpret.convolution",
+    "plot_summary": "interpret.summary",
     "dream": "interpret.dream",
 }
 _ALIASES = {"load_data": "load"}

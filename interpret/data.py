@@ -128,7 +128,7 @@ def _load_npz(name: str, path: Path) -> Dataset:
         raise
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
         raise UserError(f"{path}: cannot read it as an npz file ({e}); replace the file") from e
-    return _normalise(name, arrays, str(path))
+    return _normalise(name, arrays, f"{ENV_VAR}/{path.name}")
 
 
 def _load_keras(name: str) -> Dataset:

@@ -394,7 +394,7 @@ def dream(
         >>> res.notes  # doctest: +SKIP
         ['mnist-cnn takes 1 channel: dreamed on the grayscale (luma) version of the photo']
     """
-    from interpret.images import as_image, load_image, sample_photo, to_channels
+    from interpret.images import as_image, read_image, sample_photo, to_channels
     from interpret.models import resolve
 
     _check_numbers(octaves, octave_scale, steps, step_size, tile_size)
@@ -402,7 +402,7 @@ def dream(
         source, stem, photo = "array", "array", as_image(image)
     else:
         path = Path(image) if image is not None else sample_photo()
-        photo, stem = load_image(path), path.stem
+        photo, stem = as_image(read_image(path)), path.stem
         source = str(path) if image is not None else f"{path.name} (matplotlib sample data)"
     handle = resolve(model)
     probe = handle.probe
@@ -422,7 +422,7 @@ def dream(
         notes.append(
             f"{probe.name} takes 1 channel: dreamed on the grayscale (luma) version of the photo"
         )
-    original = to_channels(photo, channels)
+    original = to_channels(photo, channels)[0].astype(np.float32)
     h, w = original.shape[:2]
     if h < minimum[0] or w < minimum[1]:
         raise UserError(

@@ -98,6 +98,7 @@ class _Tracer:
 
     def __init__(self, last_layer: Any, stop_at: str | None = None):
         self.taps: dict[str, Any] = {}
+        self.inputs: dict[str, Any] = {}
         self.last_layer = last_layer
         self.stop_at = stop_at
         self._twins: dict[int, Any] = {}
@@ -112,6 +113,8 @@ class _Tracer:
             out = self.run(op, args[0])
         else:
             kwargs = {k: v for k, v in kwargs.items() if k != "training"}
+            if args:
+                self.inputs[op.name] = args[0]
             try:
                 out = op(*args, training=False, **kwargs)
             except Exception:
@@ -147,6 +150,11 @@ class _Tracer:
             return out[0] if isinstance(out, (list, tuple)) and len(out) == 1 else out
         out = model(x, training=False)  # a subclassed model: opaque, but callable
         return out
+
+
+def _first(outputs: Any) -> Any:
+    """A one-output Keras model returns a bare tensor, not a list of one: take either."""
+    return outputs[0] if isinstance(outputs, (list, tuple)) else outputs
 
 
 def _last_layer(model: Any) -> Any:
@@ -255,6 +263,7 @@ class Probe:
         self.input_range = tuple(float(v) for v in (input_range or detect_input_range(model)))
         self._last = _last_layer(model)
         self._cache: dict[Any, Any] = {}
+        self._twins: dict[str, Any] = {}
         self.layers: list[LayerInfo] = self._describe()
         self.n_classes = int(self.logits_shape[-1])
         self.class_names = (
@@ -388,6 +397,7 @@ class Probe:
         *,
         size: tuple[int, int] | None = None,
         logits: bool = False,
+        pre_activation: bool = False,
     ) -> Any:
         """A Keras model: [0, 1] images -> list of the named layers' outputs (+ logits last).
 
@@ -395,13 +405,17 @@ class Probe:
         convolutional part of the model (only layers reachable without a fixed
         input size can be named then; ``size=(None, None)`` accepts any size).
 
+        ``pre_activation=True`` returns, for each named layer that ends in a
+        nonlinearity (a fused ``activation=`` or an activation layer), the value
+        *before* it; :meth:`activation` gives the function that completes it.
+
         Example:
             >>> f = probe.extractor(["conv2d_2"], logits=True)  # doctest: +SKIP
             >>> acts, logits = f(images)  # doctest: +SKIP
         """
         for name in layers:
             self.layer(name)
-        key = (tuple(layers), size, logits)
+        key = (tuple(layers), size, logits, pre_activation)
         if key in self._cache:
             return self._cache[key]
         if size is not None and logits:
@@ -415,12 +429,66 @@ class Probe:
                     f"layer {name} cannot run on a {size[0]}x{size[1]} canvas (it needs the model's fixed "
                     f"{self.input_shape[0]}x{self.input_shape[1]} input); choose a conv layer or drop --size"
                 )
+            if pre_activation:
+                out = self._pre_activation(name, tracer, out)
             outputs.append(out)
         if logits:
             outputs.append(tracer.logits)
         model = Extractor(self._keras().Model(inp, outputs, name=f"probe_{len(self._cache)}"))
         self._cache[key] = model
         return model
+
+    def _pre_activation(self, name: str, tracer: _Tracer, out: Any) -> Any:
+        kind, _ = self._activation_kind(name)
+        if kind == "fused":
+            layer = self._find_layer(name)
+            twin = self._twins.get(name)
+            if twin is None:
+                twin = self._twins[name] = _linear_twin(layer)
+            return twin(tracer.inputs[name])
+        if kind == "layer":
+            return tracer.inputs[name]
+        return out
+
+    def _activation_kind(self, name: str) -> tuple[str, Any]:
+        keras = self._keras()
+        layer = self._find_layer(name)
+        if isinstance(layer, (keras.layers.ReLU, keras.layers.Activation, keras.layers.LeakyReLU)):
+            return "layer", layer
+        fn = getattr(layer, "activation", None)
+        if callable(fn) and getattr(fn, "__name__", "linear") != "linear":
+            return "fused", fn
+        return "", None
+
+    def activation(self, name: str) -> tuple[str, Any]:
+        """The nonlinearity that ends layer ``name``: ``(kind, fn)``.
+
+        ``kind`` is ``"relu"`` for a plain ReLU (so callers may leak its gradient),
+        ``"other"`` for any other nonlinearity (``fn`` completes the pre-activation),
+        ``""`` when the layer has none (its pre-activation is its output).
+
+        Example:
+            >>> Probe(zoo.load("cifar10-cnn")).activation("conv2d")[0]  # doctest: +SKIP
+            'relu'
+        """
+        self.layer(name)
+        kind, obj = self._activation_kind(name)
+        if not kind:
+            return "", None
+        keras = self._keras()
+        if kind == "layer":
+            if isinstance(obj, keras.layers.ReLU):
+                plain = (
+                    obj.max_value is None
+                    and float(obj.negative_slope) == 0.0
+                    and float(obj.threshold) == 0.0
+                )
+                return ("relu" if plain else "other"), obj
+            if isinstance(obj, keras.layers.Activation):
+                fn = obj.activation
+                return ("relu" if getattr(fn, "__name__", "") == "relu" else "other"), fn
+            return "other", obj
+        return ("relu" if getattr(obj, "__name__", "") == "relu" else "other"), obj
 
     def logits(self, images: Any) -> Any:
         """Pre-softmax class scores of [0, 1] images.
@@ -429,7 +497,7 @@ class Probe:
             >>> probe.logits(np.zeros((1, 32, 32, 3), "float32")).shape  # doctest: +SKIP
             TensorShape([1, 10])
         """
-        return self.extractor((), logits=True)(images)[0]
+        return _first(self.extractor((), logits=True)(images))
 
     def predict(self, images: np.ndarray, batch_size: int = 256) -> np.ndarray:
         """Softmax probabilities of [0, 1] images as a NumPy array, batched.
@@ -442,7 +510,7 @@ class Probe:
 
         f = self.extractor((), logits=True)
         out = [
-            tf.nn.softmax(f(np.asarray(images[i : i + batch_size], "float32"))[0]).numpy()
+            tf.nn.softmax(_first(f(np.asarray(images[i : i + batch_size], "float32")))).numpy()
             for i in range(0, len(images), batch_size)
         ]
         return np.concatenate(out) if out else np.zeros((0, self.n_classes), "float32")

@@ -78,10 +78,6 @@ def train(
         >>> sorted(card)[:3]  # doctest: +SKIP
         ['dataset', 'epochs', 'history']
     """
-    from interpret import data
-    from interpret._tf import keras
-    from interpret.zoo.architectures import build
-
     if name not in RECIPES:
         raise UserError(f"unknown zoo model {name!r}; trainable models: {', '.join(RECIPES)}")
     recipe = RECIPES[name]
@@ -91,6 +87,10 @@ def train(
         recipe = replace(recipe, epochs=epochs)
     if limit is not None and limit <= 0:
         raise UserError(f"--limit must be at least 1, got {limit}")
+    from interpret import data
+    from interpret._tf import keras
+    from interpret.zoo.architectures import build
+
     ds = data.load(recipe.dataset)
     x_train, y_train = ds.x_train[:limit], ds.y_train[:limit]
 

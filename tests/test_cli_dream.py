@@ -77,7 +77,7 @@ def test_dream_writes_image_sheet_and_sidecars(model_file, photo, tmp_path, caps
     "extra,message",
     [
         (["--image", "missing.jpg"], "missing.jpg does not exist"),
-        (["--image", "bad.jpg"], "bad.jpg is not an image file"),
+        (["--image", "bad.jpg"], "bad.jpg is not an image"),
         (["--layers", "out"], "layer out has no spatial output"),
         (["--octaves", "0"], "octaves must be"),
         (["--octaves", "-1"], "octaves must be"),

@@ -138,7 +138,7 @@ def test_octave_sizes_small_to_large_with_a_floor():
     "image,kwargs,message",
     [
         ("missing.jpg", {}, r"image .*missing\.jpg does not exist"),
-        ("notes.jpg", {}, r"notes\.jpg is not an image file"),
+        ("notes.jpg", {}, r"notes\.jpg is not an image"),
         (PHOTO, {"layers": "out"}, r"layer out has no spatial output .* c1, p1, c2"),
         (PHOTO, {"layers": "flat"}, r"layer flat has no spatial output"),
         (PHOTO, {"layers": "c9"}, r"unknown layer 'c9'"),

@@ -1,0 +1,204 @@
+"""The one optimisation loop: gradient ascent on a batch of parameterized images.
+
+:func:`render` builds one extractor for every layer the objective reads, then
+runs Adam on the parameterization inside a single ``tf.function`` that takes
+many steps per call (a ``tf.range`` loop), so Python costs nothing per step; the
+progress bar moves between chunks of steps. Every random draw (the start image
+and each step's transforms) comes from ``seed``.
+
+Dead ReLUs. A filter whose pre-activation is negative everywhere on the start
+image has zero gradient, so plain ascent leaves it grey. The loop therefore reads
+layers that end in a ReLU *before* the ReLU (see ``Probe.extractor(pre_activation=True)``)
+and applies a leaky ReLU whose negative slope starts at ``leak`` and falls
+linearly to 0 at ``warmup`` of the steps. From then on the objective is exactly
+the model's own activation. Other nonlinearities are applied unchanged.
+
+Example:
+    >>> from interpret import objectives as obj
+    >>> from interpret.render import render
+    >>> out = render(probe, obj.channel("conv2d_2", list(range(64))), batch=64)  # doctest: +SKIP
+    >>> out.images.shape  # doctest: +SKIP
+    (64, 32, 32, 3)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from interpret import param as param_lib
+from interpret import transforms as T
+from interpret.errors import UserError
+from interpret.objectives import Context, Objective
+
+
+@dataclass
+class RenderResult:
+    """What :func:`render` returns: the images and how the run went."""
+
+    images: np.ndarray  # (B, H, W, C) float32 in [0, 1]
+    values: np.ndarray  # objective per image on the final, untransformed images
+    seconds: float
+    settings: dict = field(default_factory=dict)
+
+
+class _Reader:
+    """Turns the extractor's outputs into the Context's activations (with the leak)."""
+
+    def __init__(self, probe: Any, objective: Objective, size: tuple[int, int] | None):
+        self.layers = sorted(objective.layers)
+        self.logits = objective.logits
+        self.extractor = probe.extractor(
+            self.layers, size=size, logits=self.logits, pre_activation=True
+        )
+        self.activations = [probe.activation(name) for name in self.layers]
+
+    def __call__(self, images: Any, slope: Any) -> tuple[dict, Any]:
+        from interpret._tf import tf
+
+        outs = self.extractor(images, training=False)
+        if not isinstance(outs, (list, tuple)):
+            outs = [outs]
+        acts = {}
+        for name, (kind, fn), pre in zip(self.layers, self.activations, outs):
+            if kind == "relu":
+                acts[name] = tf.maximum(pre, slope * pre)
+            elif kind:
+                acts[name] = fn(pre)
+            else:
+                acts[name] = pre
+        logits = outs[len(self.layers)] if self.logits else None
+        return acts, logits
+
+
+def evaluate(
+    probe: Any, objective: Objective, images: Any, size: tuple[int, int] | None = None
+) -> np.ndarray:
+    """The objective's value for each of ``images`` (no transforms, no leak).
+
+    Example:
+        >>> evaluate(probe, obj.channel("conv2d", 0), images)  # doctest: +SKIP
+        array([0.31], dtype=float32)
+    """
+    from interpret._tf import tf
+
+    reader = _Reader(probe, objective, size)
+    x = tf.convert_to_tensor(np.asarray(images, "float32"))
+    acts, logits = reader(x, 0.0)
+    return np.asarray(objective(Context(acts, logits, x, x)), "float32")
+
+
+def render(
+    probe: Any,
+    objective: Objective,
+    *,
+    batch: int,
+    size: tuple[int, int] | None = None,
+    param: str = "fourier",
+    decorrelate: bool = True,
+    transforms: T.Pipeline | None = None,
+    steps: int = 256,
+    lr: float = 0.05,
+    seed: int = 0,
+    leak: float = 0.1,
+    warmup: float = 0.5,
+    chunk: int = 32,
+    progress: Callable[[int], None] | None = None,
+) -> RenderResult:
+    """Maximise ``objective`` over ``batch`` images with Adam; return them.
+
+    Args:
+        probe: the model's :class:`~interpret.probe.Probe`.
+        objective: one value per image (see :mod:`interpret.objectives`).
+        batch: number of images optimised together.
+        size: canvas (H, W); default the model's input size. A larger canvas runs
+            the fully convolutional part of the model only.
+        param: ``"fourier"`` or ``"pixel"`` (see :mod:`interpret.param`).
+        decorrelate: colour-decorrelate RGB images.
+        transforms: applied in-graph every step; default :func:`transforms.default`.
+        steps, lr: Adam steps and learning rate.
+        seed: seeds the start images and every step's transforms.
+        leak, warmup: the dead-ReLU fix (leaky slope, fraction of steps it lasts).
+        chunk: steps per compiled call; ``progress(n)`` is called after each chunk.
+
+    Example:
+        >>> r = render(probe, obj.class_logit([0, 1]), batch=2, steps=64)  # doctest: +SKIP
+        >>> r.values.shape  # doctest: +SKIP
+        (2,)
+    """
+    from interpret._tf import tf
+
+    if int(steps) <= 0:
+        raise UserError(f"steps must be greater than 0, got {steps}")
+    if not lr > 0:
+        raise UserError(f"learning rate must be greater than 0, got {lr}")
+    h0, w0, channels = probe.input_shape
+    canvas = (int(size[0]), int(size[1])) if size else (int(h0), int(w0))
+    open_canvas = canvas != (h0, w0)
+    if objective.logits and open_canvas:
+        raise UserError(
+            f"class targets need the model's own {h0}x{w0} input; drop --size for class targets"
+        )
+    reader = _Reader(probe, objective, canvas if open_canvas else None)
+    p = param_lib.make(param, batch, canvas, int(channels), seed, decorrelate=decorrelate)
+    pipeline = transforms if transforms is not None else T.default(max(canvas))
+    variables = p.variables
+    m = [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables]
+    v2 = [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables]
+    t_var = tf.Variable(0, dtype=tf.int64, trainable=False)
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    warm_steps = max(1.0, float(warmup) * int(steps))
+    seed_t = tf.constant([int(seed) % (2**31 - 1), 0], tf.int32)
+    lr_t = tf.constant(float(lr), tf.float32)
+
+    def objective_value(slope: Any, step: Any) -> Any:
+        img = p.image()
+        x = pipeline(img, seed_t + tf.stack([0, tf.cast(step, tf.int32)]))
+        x = T.center_crop(x, *canvas)
+        acts, logits = reader(x, slope)
+        return objective(Context(acts, logits, x, img))
+
+    @tf.function(reduce_retracing=True)
+    def run(n: Any) -> Any:
+        for _ in tf.range(n):
+            t_var.assign_add(1)
+            step = t_var - 1
+            slope = leak * tf.maximum(0.0, 1.0 - tf.cast(step, tf.float32) / warm_steps)
+            with tf.GradientTape() as tape:
+                loss = -tf.reduce_sum(objective_value(slope, step))
+            grads = tape.gradient(loss, variables)
+            t = tf.cast(t_var, tf.float32)
+            alpha = lr_t * tf.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
+            for var, g, mm, vv in zip(variables, grads, m, v2):
+                mm.assign(beta1 * mm + (1.0 - beta1) * g)
+                vv.assign(beta2 * vv + (1.0 - beta2) * g * g)
+                var.assign_sub(alpha * mm / (tf.sqrt(vv) + eps))
+        return loss
+
+    start = time.perf_counter()
+    done = 0
+    while done < steps:
+        n = min(int(chunk), int(steps) - done)
+        run(tf.constant(n, tf.int64))
+        done += n
+        if progress is not None:
+            progress(n)
+    images = p.image().numpy()
+    seconds = time.perf_counter() - start
+    values = evaluate(probe, objective, images, canvas if open_canvas else None)
+    settings = {
+        **p.describe(),
+        "transforms": pipeline.name,
+        "steps": int(steps),
+        "lr": float(lr),
+        "seed": int(seed),
+        "leak": float(leak),
+        "warmup": float(warmup),
+        "size": list(canvas),
+        "optimizer": "adam",
+    }
+    return RenderResult(images=images, values=values, seconds=seconds, settings=settings)

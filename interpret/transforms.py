@@ -1,0 +1,281 @@
+"""Differentiable random transforms applied to the images inside the graph, every step.
+
+Each transform takes a batch of images and a stateless seed (a ``[2]`` int
+tensor that the render loop derives from the run's seed and the step number), so
+a run is reproducible and nothing is written into the pixels: the parameterized
+image stays untouched and only the model sees the moved copy. Robustness to
+these small moves is what keeps the optimiser from exploiting single pixels.
+
+Transforms are plain values composed as a list (lucid's style). Consecutive
+geometric ones (:func:`jitter`, :func:`scale`, :func:`rotate`) are fused into one
+affine resampling per step; :func:`pad` adds a border that the later ones can move
+into, and the render loop crops back to the canvas at the end.
+
+Example:
+    >>> from interpret import transforms as T
+    >>> pipeline = T.compose([T.pad(2), T.jitter(2), T.scale(0.05), T.rotate(5), T.jitter(1)])
+    >>> pipeline.name
+    'pad(2), jitter(2), scale(0.05), rotate(5), jitter(1)'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+
+class Transform:
+    """One transform: either an affine map drawn per image, or a plain function.
+
+    Example:
+        >>> jitter(3).name
+        'jitter(3)'
+    """
+
+    affine = False
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def matrix(self, batch: Any, seed: Any, h: Any, w: Any) -> Any:  # pragma: no cover
+        """(B, 3, 3) map from output to input pixel coordinates (affine transforms)."""
+        raise NotImplementedError
+
+    def apply(self, images: Any, seed: Any) -> Any:
+        """Transform a batch of images (NHWC)."""
+        return _warp(images, self.matrix(_batch(images), seed, *_hw(images)))
+
+
+def _batch(images: Any) -> Any:
+    from interpret._tf import tf
+
+    return tf.shape(images)[0]
+
+
+def _hw(images: Any) -> tuple[Any, Any]:
+    from interpret._tf import tf
+
+    s = tf.shape(images)
+    return tf.cast(s[1], tf.float32), tf.cast(s[2], tf.float32)
+
+
+def _about_centre(m: Any, h: Any, w: Any) -> Any:
+    """Conjugate (B,3,3) maps by a shift so they act about the image centre."""
+    from interpret._tf import tf
+
+    cy, cx = (h - 1.0) / 2.0, (w - 1.0) / 2.0
+    shift = tf.convert_to_tensor([[1.0, 0.0, cx], [0.0, 1.0, cy], [0.0, 0.0, 1.0]])
+    back = tf.convert_to_tensor([[1.0, 0.0, -cx], [0.0, 1.0, -cy], [0.0, 0.0, 1.0]])
+    return shift[None] @ m @ back[None]
+
+
+def _warp(images: Any, m: Any) -> Any:
+    from interpret._tf import tf
+
+    m = m / m[:, 2:3, 2:3]
+    flat = tf.reshape(m, (-1, 9))[:, :8]
+    s = tf.shape(images)
+    return tf.raw_ops.ImageProjectiveTransformV3(
+        images=images,
+        transforms=flat,
+        output_shape=s[1:3],
+        fill_value=0.0,
+        interpolation="BILINEAR",
+        fill_mode="REFLECT",
+    )
+
+
+class _Jitter(Transform):
+    affine = True
+
+    def __init__(self, d: int):
+        super().__init__(f"jitter({d})")
+        self.d = int(d)
+
+    def matrix(self, batch, seed, h, w):
+        from interpret._tf import tf
+
+        t = tf.random.stateless_uniform(
+            tf.stack([batch, 2]), seed, minval=-self.d, maxval=self.d + 1, dtype=tf.int32
+        )
+        t = tf.cast(t, tf.float32)
+        one, zero = tf.ones([batch]), tf.zeros([batch])
+        rows = [one, zero, t[:, 1], zero, one, t[:, 0], zero, zero, one]
+        return tf.reshape(tf.stack(rows, axis=1), (-1, 3, 3))
+
+
+class _Scale(Transform):
+    affine = True
+
+    def __init__(self, amount: float):
+        super().__init__(f"scale({amount:g})")
+        self.amount = float(amount)
+
+    def matrix(self, batch, seed, h, w):
+        from interpret._tf import tf
+
+        s = tf.random.stateless_uniform(
+            tf.reshape(batch, [1]), seed, 1.0 - self.amount, 1.0 + self.amount
+        )
+        one, zero = tf.ones([batch]), tf.zeros([batch])
+        rows = [1.0 / s, zero, zero, zero, 1.0 / s, zero, zero, zero, one]
+        return _about_centre(tf.reshape(tf.stack(rows, axis=1), (-1, 3, 3)), h, w)
+
+
+class _Rotate(Transform):
+    affine = True
+
+    def __init__(self, degrees: float):
+        super().__init__(f"rotate({degrees:g})")
+        self.degrees = float(degrees)
+
+    def matrix(self, batch, seed, h, w):
+        from interpret._tf import tf
+
+        a = tf.random.stateless_uniform(
+            tf.reshape(batch, [1]), seed, -self.degrees, self.degrees
+        ) * (math.pi / 180.0)
+        c, s = tf.cos(a), tf.sin(a)
+        one, zero = tf.ones([batch]), tf.zeros([batch])
+        rows = [c, -s, zero, s, c, zero, zero, zero, one]
+        return _about_centre(tf.reshape(tf.stack(rows, axis=1), (-1, 3, 3)), h, w)
+
+
+class _Pad(Transform):
+    def __init__(self, p: int, value: float):
+        super().__init__(f"pad({p})" if value == 0.5 else f"pad({p}, value={value:g})")
+        self.p, self.value = int(p), float(value)
+
+    def apply(self, images, seed):
+        from interpret._tf import tf
+
+        p = self.p
+        return tf.pad(images, [[0, 0], [p, p], [p, p], [0, 0]], constant_values=self.value)
+
+
+def jitter(d: int) -> Transform:
+    """Move each image by a random whole number of pixels in [-d, d] on both axes.
+
+    Example:
+        >>> jitter(2).name
+        'jitter(2)'
+    """
+    return _Jitter(d)
+
+
+def scale(amount: float) -> Transform:
+    """Zoom each image about its centre by a random factor in [1 - amount, 1 + amount].
+
+    Example:
+        >>> scale(0.1).name
+        'scale(0.1)'
+    """
+    return _Scale(amount)
+
+
+def rotate(degrees: float) -> Transform:
+    """Rotate each image about its centre by a random angle in [-degrees, degrees].
+
+    Example:
+        >>> rotate(10).name
+        'rotate(10)'
+    """
+    return _Rotate(degrees)
+
+
+def pad(p: int, value: float = 0.5) -> Transform:
+    """Surround the images with ``p`` pixels of a constant (grey by default).
+
+    Example:
+        >>> pad(4).name
+        'pad(4)'
+    """
+    return _Pad(p, value)
+
+
+class Pipeline:
+    """Transforms applied in order; runs of affine ones become one resampling.
+
+    Example:
+        >>> compose([jitter(1)]).name
+        'jitter(1)'
+    """
+
+    def __init__(self, transforms: Sequence[Transform]):
+        self.transforms = list(transforms)
+        self.name = ", ".join(t.name for t in self.transforms) or "none"
+
+    def __call__(self, images: Any, seed: Any) -> Any:
+        from interpret._tf import tf
+
+        seed = tf.cast(tf.convert_to_tensor(seed), tf.int32)
+        pending = None
+        for k, t in enumerate(self.transforms):
+            sub = tf.random.experimental.stateless_fold_in(seed, k)
+            if t.affine:
+                m = t.matrix(_batch(images), sub, *_hw(images))
+                # output -> input maps compose as earlier @ later
+                pending = m if pending is None else pending @ m
+                continue
+            if pending is not None:
+                images, pending = _warp(images, pending), None
+            images = t.apply(images, sub)
+        if pending is not None:
+            images = _warp(images, pending)
+        return images
+
+
+def compose(transforms: Sequence[Transform]) -> Pipeline:
+    """Chain transforms into one callable ``pipeline(images, seed)``.
+
+    Example:
+        >>> compose([pad(4), jitter(4), rotate(5)]).name
+        'pad(4), jitter(4), rotate(5)'
+    """
+    return Pipeline(transforms)
+
+
+def default(
+    size: int, jitter_px: int | None = None, scale_amount: float = 0.05, rotate_degrees: float = 5.0
+) -> Pipeline:
+    """The prior used by ``interpret maximize`` for a canvas of ``size`` pixels.
+
+    Jitter grows with the canvas (size / 16, at least 1 pixel), lucid's recipe
+    shrunk to small images: jitter, scale, rotate, then a finer jitter.
+
+    Example:
+        >>> default(32).name
+        'jitter(2), scale(0.05), rotate(5), jitter(1)'
+    """
+    j = max(1, round(size / 16)) if jitter_px is None else int(jitter_px)
+    steps: list[Transform] = []
+    if j > 0:
+        steps.append(jitter(j))
+    if scale_amount > 0:
+        steps.append(scale(scale_amount))
+    if rotate_degrees > 0:
+        steps.append(rotate(rotate_degrees))
+    if j > 1:
+        steps.append(jitter(max(1, j // 2)))
+    return Pipeline(steps)
+
+
+def center_crop(images: Any, h: int, w: int) -> Any:
+    """Crop the centre ``h`` x ``w`` of a batch (no-op when it already has that size).
+
+    Example:
+        >>> center_crop(tf.zeros((1, 40, 40, 3)), 32, 32).shape  # doctest: +SKIP
+        TensorShape([1, 32, 32, 3])
+    """
+    H, W = images.shape[1], images.shape[2]
+    if H == h and W == w:
+        return images
+    from interpret._tf import tf
+
+    s = tf.shape(images)
+    oy, ox = (s[1] - h) // 2, (s[2] - w) // 2
+    return images[:, oy : oy + h, ox : ox + w, :]

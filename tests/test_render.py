@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+
+from interpret import objectives as obj
+from interpret import transforms as T
+from interpret.errors import UserError
+from interpret.probe import Probe
+from interpret.render import evaluate, render
+from tests.maxi_models import small_cnn
+
+
+@pytest.fixture(scope="module")
+def dead_probe():
+    return Probe(small_cnn(dead_filter=1), name="tiny")
+
+
+def test_ascent_raises_the_objective_and_is_seeded(dead_probe):
+    o = obj.channel("c2", [0, 1, 2])
+    grey = evaluate(dead_probe, o, np.full((3, 12, 12, 3), 0.5, "float32"))
+    calls = []
+    a = render(dead_probe, o, batch=3, steps=24, lr=0.1, seed=5, chunk=10, progress=calls.append)
+    b = render(dead_probe, o, batch=3, steps=24, lr=0.1, seed=5, chunk=10)
+    assert calls == [10, 10, 4]
+    assert a.images.shape == (3, 12, 12, 3) and a.images.min() >= 0 and a.images.max() <= 1
+    assert np.all(a.values > grey)
+    np.testing.assert_array_equal(a.images, b.images)
+    assert a.settings["transforms"] and a.settings["seed"] == 5
+
+
+def test_dead_relu_filter_comes_alive_only_with_the_leak(dead_probe):
+    o = obj.neuron("c1", 1)
+    grey = evaluate(dead_probe, o, np.full((1, 12, 12, 3), 0.5, "float32"))
+    assert grey[0] == 0.0  # really dead at the start
+    quiet = T.compose([])
+    plain = render(dead_probe, o, batch=1, steps=20, lr=0.1, leak=0.0, transforms=quiet)
+    fixed = render(dead_probe, o, batch=1, steps=20, lr=0.1, leak=0.1, transforms=quiet)
+    assert plain.values[0] == 0.0
+    assert fixed.values[0] > 0.0
+
+
+def test_bigger_canvas_through_the_conv_prefix(dead_probe):
+    r = render(dead_probe, obj.channel("c2", [0, 1]), batch=2, size=(20, 20), steps=4)
+    assert r.images.shape == (2, 20, 20, 3)
+    with pytest.raises(UserError, match="input"):
+        render(dead_probe, obj.class_logit(0), batch=1, size=(20, 20), steps=4)
+
+
+@pytest.mark.parametrize("steps, lr, message", [(0, 0.1, "steps"), (5, 0.0, "learning rate")])
+def test_bad_settings(dead_probe, steps, lr, message):
+    with pytest.raises(UserError, match=message):
+        render(dead_probe, obj.channel("c1", 0), batch=1, steps=steps, lr=lr)
