@@ -42,7 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "l2": 0.0,
     "blur": 0.0,
     "leak": 0.1,
-    "warmup": 0.5,
+    "warmup": 0.8,
     "batch_size": 64,
 }
 
