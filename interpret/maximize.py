@@ -42,7 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "l2": 0.0,
     "blur": 0.0,
     "leak": 0.1,
-    "warmup": 0.5,
+    "warmup": 0.8,
     "batch_size": 64,
 }
 
@@ -147,7 +147,9 @@ def load_examples_data(handle: Any, dataset: Any, split: str = "test") -> tuple[
                 f"pass --dataset ({', '.join(data.names())})"
             )
     if isinstance(dataset, str):
-        x, _ = data.load(dataset).split(split)
+        # the full data set when available, else the sample that ships with the package
+        ds = data.load_test_images(dataset) if split == "test" else data.load(dataset)
+        x, _ = ds.split(split)
         name = dataset
     else:
         x, name = np.asarray(dataset), "array"

@@ -37,6 +37,34 @@ COLOR_CORRELATION = COLOR_CORRELATION_SVD_SQRT / np.max(
 )
 
 
+def irfft2d_matrices(h: int, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Real matrices that compute ``irfft2d`` of an h x (w//2+1) spectrum as matmuls.
+
+    ``x = (Cy @ A - Sy @ B) @ Cx + (Sy @ A + Cy @ B) @ Sx`` for a spectrum ``A + iB``
+    equals ``numpy.fft.irfft2(A + iB, (h, w))``: the inverse DFT along y, then the
+    real inverse DFT along x. For small images this is much faster on a CPU than
+    the FFT kernels (a few tiny batched matmuls instead of many short FFTs).
+
+    Example:
+        >>> cy, sy, cx, sx = irfft2d_matrices(4, 4)
+        >>> cy.shape, cx.shape
+        ((4, 4), (3, 4))
+    """
+    ky = np.arange(h)
+    ay = 2 * np.pi * np.outer(ky, ky) / h  # (y, ky)
+    cy, sy = np.cos(ay) / h, np.sin(ay) / h
+    wf = w // 2 + 1
+    kx = np.arange(wf)
+    weight = np.full(wf, 2.0)
+    weight[0] = 1.0
+    if w % 2 == 0:
+        weight[-1] = 1.0
+    ax = 2 * np.pi * np.outer(kx, np.arange(w)) / w  # (kx, x)
+    cx = weight[:, None] * np.cos(ax) / w
+    sx = -weight[:, None] * np.sin(ax) / w
+    return tuple(m.astype("float32") for m in (cy, sy, cx, sx))  # type: ignore[return-value]
+
+
 def rfft2d_freqs(h: int, w: int) -> np.ndarray:
     """Frequency magnitude of each coefficient of a real 2-D FFT of an h x w image.
 
@@ -80,10 +108,16 @@ class Param:
         h, w = self.size
         if kind == "fourier":
             freqs = rfft2d_freqs(h, w)
-            init = (rng.standard_normal((2, batch, channels, *freqs.shape)) * sd).astype("float32")
+            # real parts stacked over imaginary parts along the y-frequency axis
+            init = (rng.standard_normal((batch, channels, 2 * h, freqs.shape[1])) * sd).astype(
+                "float32"
+            )
             scale = 1.0 / np.maximum(freqs, 1.0 / max(h, w)) ** self.decay_power
             scale = (scale * np.sqrt(h * w)).astype("float32")
-            self._scale = tf.constant(scale.astype("complex64"))
+            self._scale = tf.constant(np.concatenate([scale, scale]))
+            cy, sy, cx, sx = irfft2d_matrices(h, w)
+            self._my = tf.constant(np.block([[cy, -sy], [sy, cy]]))  # (2H, 2H)
+            self._mx = tf.constant(np.concatenate([cx, sx]))  # (2Wf, W)
         else:
             init = (rng.standard_normal((batch, h, w, channels)) * sd).astype("float32")
         self.var = tf.Variable(init, trainable=True, name=f"{kind}_param")
@@ -110,8 +144,12 @@ class Param:
 
         h, w = self.size
         if self.kind == "fourier":
-            spectrum = tf.complex(self.var[0], self.var[1]) * self._scale
-            t = tf.signal.irfft2d(spectrum, fft_length=[h, w])  # (B, C, H, W)
+            # irfft2d of the scaled spectrum as two matmuls (see irfft2d_matrices)
+            b, c, wf = self.batch, self.channels, self._mx.shape[0] // 2
+            ab = tf.reshape(self.var * self._scale, (b * c, 2 * h, wf))
+            reim = tf.matmul(tf.broadcast_to(self._my, (b * c, 2 * h, 2 * h)), ab)
+            ri = tf.reshape(tf.concat([reim[:, :h], reim[:, h:]], axis=2), (-1, 2 * wf))
+            t = tf.reshape(ri @ self._mx, (b, c, h, w))
             t = tf.transpose(t, (0, 2, 3, 1)) / 4.0
         else:
             t = self.var

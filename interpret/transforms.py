@@ -34,6 +34,7 @@ class Transform:
     """
 
     affine = False
+    grow = 0  # pixels added on each side
 
     def __init__(self, name: str):
         self.name = name
@@ -73,11 +74,18 @@ def _about_centre(m: Any, h: Any, w: Any) -> Any:
     return shift[None] @ m @ back[None]
 
 
-def _warp(images: Any, m: Any) -> Any:
+def _flat(m: Any) -> Any:
+    """(B, 3, 3) maps -> the (B, 8) rows ImageProjectiveTransformV3 takes."""
     from interpret._tf import tf
 
     m = m / m[:, 2:3, 2:3]
-    flat = tf.reshape(m, (-1, 9))[:, :8]
+    return tf.reshape(m, (-1, 9))[:, :8]
+
+
+def _warp(images: Any, m: Any, flat: Any = None) -> Any:
+    from interpret._tf import tf
+
+    flat = _flat(m) if flat is None else flat
     s = tf.shape(images)
     return tf.raw_ops.ImageProjectiveTransformV3(
         images=images,
@@ -149,6 +157,7 @@ class _Pad(Transform):
     def __init__(self, p: int, value: float):
         super().__init__(f"pad({p})" if value == 0.5 else f"pad({p}, value={value:g})")
         self.p, self.value = int(p), float(value)
+        self.grow = self.p
 
     def apply(self, images, seed):
         from interpret._tf import tf
@@ -209,24 +218,69 @@ class Pipeline:
         self.transforms = list(transforms)
         self.name = ", ".join(t.name for t in self.transforms) or "none"
 
-    def __call__(self, images: Any, seed: Any) -> Any:
+    def __call__(self, images: Any, seed: Any, maps: Sequence[Any] | None = None) -> Any:
+        """Transform ``images``; ``maps`` (from :meth:`plan`, one step's rows) skips the draws."""
         from interpret._tf import tf
 
         seed = tf.cast(tf.convert_to_tensor(seed), tf.int32)
         pending = None
+        stage = 0
+
+        def flush(images: Any) -> Any:
+            nonlocal pending, stage
+            if maps is not None:
+                images = _warp(images, None, maps[stage])
+            else:
+                images = _warp(images, pending)
+            pending, stage = None, stage + 1
+            return images
+
         for k, t in enumerate(self.transforms):
             sub = tf.random.experimental.stateless_fold_in(seed, k)
             if t.affine:
-                m = t.matrix(_batch(images), sub, *_hw(images))
-                # output -> input maps compose as earlier @ later
+                if maps is None:
+                    m = t.matrix(_batch(images), sub, *_hw(images))
+                    # output -> input maps compose as earlier @ later
+                    pending = m if pending is None else pending @ m
+                else:
+                    pending = True
+                continue
+            if pending is not None:
+                images = flush(images)
+            images = t.apply(images, sub)
+        if pending is not None:
+            images = flush(images)
+        return images
+
+    def plan(self, steps: int, batch: int, h: int, w: int, seed: Any) -> list[Any]:
+        """Draw the affine maps of ``steps`` steps at once, before the loop.
+
+        Returns one ``(steps, batch, 8)`` tensor per resampling; pass ``[m[k] for m in
+        plan]`` as ``maps`` at step ``k``. Drawing them all in one go keeps some forty
+        small random/matrix ops out of every step of the render loop.
+
+        Example:
+            >>> [m.shape for m in default(32).plan(4, 2, 32, 32, [0, 0])]  # doctest: +SKIP
+            [TensorShape([4, 2, 8])]
+        """
+        from interpret._tf import tf
+
+        seed = tf.cast(tf.convert_to_tensor(seed), tf.int32)
+        n = int(steps) * int(batch)
+        stages, pending = [], None
+        for k, t in enumerate(self.transforms):
+            sub = tf.random.experimental.stateless_fold_in(seed, k)
+            if t.affine:
+                m = t.matrix(n, sub, float(h), float(w))
                 pending = m if pending is None else pending @ m
                 continue
             if pending is not None:
-                images, pending = _warp(images, pending), None
-            images = t.apply(images, sub)
+                stages.append(tf.reshape(_flat(pending), (int(steps), int(batch), 8)))
+                pending = None
+            h, w = h + 2 * t.grow, w + 2 * t.grow
         if pending is not None:
-            images = _warp(images, pending)
-        return images
+            stages.append(tf.reshape(_flat(pending), (int(steps), int(batch), 8)))
+        return stages
 
 
 def compose(transforms: Sequence[Transform]) -> Pipeline:

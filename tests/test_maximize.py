@@ -76,6 +76,25 @@ def test_dataset_examples_from_an_array(cnn):
     assert r.examples.images.shape == (1, 3, 12, 12, 3)
 
 
+def test_dataset_examples_by_name_work_offline(monkeypatch, tmp_path):
+    """No data directory and no download: the bundled 500-image sample is searched."""
+    from interpret import data
+    from interpret._tf import keras
+
+    def offline(name):
+        raise OSError("no network")
+
+    monkeypatch.setenv("INTERPRET_DATA_DIR", str(tmp_path))  # empty: load() fails
+    monkeypatch.setattr(data, "_load_keras", offline)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [keras.Input((28, 28, 1)), keras.layers.Conv2D(2, 3, activation="relu", name="c")]
+    )
+    ex = dataset_examples(model, "c", [0, 1], k=4, dataset="mnist")
+    assert ex.images.shape == (2, 4, 28, 28, 1) and ex.dataset == "mnist"
+    assert ex.indices.max() < 500
+
+
 @pytest.mark.parametrize(
     "args, kwargs, message",
     [

@@ -34,6 +34,18 @@ def test_fourier_is_differentiable_in_its_variables():
     assert g is not None and float(tf.reduce_max(tf.abs(g))) > 0
 
 
+@pytest.mark.parametrize("h, w", [(8, 8), (9, 12), (7, 5)])
+def test_fourier_matmuls_equal_irfft2d(h, w):
+    from interpret._tf import tf
+
+    p = param.make("fourier", 2, (h, w), 3, seed=1, sd=0.5, decorrelate=False)
+    v = p.var * p._scale  # real parts over imaginary parts along axis 2
+    spectrum = tf.complex(v[:, :, :h], v[:, :, h:])
+    want = tf.transpose(tf.signal.irfft2d(spectrum, fft_length=[h, w]), (0, 2, 3, 1)) / 4.0
+    got = -tf.math.log(1.0 / p.image() - 1.0)  # undo the sigmoid
+    np.testing.assert_allclose(got.numpy(), want.numpy(), atol=2e-4)
+
+
 @pytest.mark.parametrize(
     "kind, channels, message",
     [("wavelet", 3, "unknown parameterization"), ("pixel", 4, "4 channels")],
