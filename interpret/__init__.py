@@ -26,6 +26,11 @@ _API = {
     "Probe": "interpret.probe",
     "Gallery": "interpret.gallery",
     "load_data": "interpret.data",
+    "attack": "interpret.attacks",
+    "evaluate_attack": "interpret.attacks",
+    "fool": "interpret.fooling",
+    "attack_report": "interpret.attack_report",
+    "fool_report": "interpret.attack_report",
 }
 _ALIASES = {"load_data": "load"}
 
