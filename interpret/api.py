@@ -36,18 +36,14 @@ def train_model(
         1
     """
     from interpret import zoo
-    from interpret.gallery import atomic_write_bytes, atomic_write_json
+    from interpret.gallery import atomic_write_json
     from interpret.plots import plot_history
     from interpret.train import train
 
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     model, card = train(name, epochs=epochs, seed=seed, verbose=verbose, limit=limit)
     target = Path(out) if out else g.root / name / "train" / f"{name}.keras"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.stem}.tmp.keras")
-    model.save(tmp)
-    atomic_write_bytes(target, tmp.read_bytes())
-    tmp.unlink()
+    zoo.save_model(model, target)
     card_file = atomic_write_json(target.with_suffix(".json"), card)
     fig = plot_history(card["history"], title=f"{name}: test accuracy {card['test_accuracy']:.4f}")
     curves = g.save_figure(
@@ -85,7 +81,7 @@ def sample_grid(
     from interpret.plots import plot_samples, sample_indices
 
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
-    ds = data.load(dataset)
+    ds = data.load(dataset) if split == "train" else data.load_test_images(dataset)
     x, y = ds.split(split)
     idx = sample_indices(y, n, seed)
     fig = plot_samples(x[idx], y[idx], ds.class_names, title=f"{dataset} {split} samples")

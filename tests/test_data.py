@@ -103,3 +103,20 @@ def test_offline_without_directory_names_the_variable(monkeypatch):
 def test_unknown_dataset():
     with pytest.raises(UserError, match="unknown data set 'svhn'; choose one of: mnist, cifar10"):
         data.load("svhn")
+
+
+@pytest.mark.parametrize("name,shape", [("mnist", (28, 28, 1)), ("cifar10", (32, 32, 3))])
+def test_bundled_sample_works_offline(name, shape):
+    ds = data.sample(name)
+    assert ds.x_test.shape == (500, *shape) and ds.x_train.shape == (0, *shape)
+    assert len(set(ds.y_test.tolist())) == 10
+    assert ds.source.startswith("bundled sample")
+
+
+def test_load_test_images_falls_back_to_the_sample(monkeypatch, tmp_path):
+    monkeypatch.setenv("INTERPRET_DATA_DIR", str(tmp_path))  # empty: the full set is not there
+    assert data.load_test_images("mnist").source.startswith("bundled sample")
+
+
+def test_load_test_images_prefers_the_full_set(data_dir):
+    assert data.load_test_images("mnist").source.endswith("mnist.npz")

@@ -93,14 +93,34 @@ def install(name: str, model: Any, model_card: dict, directory: Path | None = No
     Example:
         >>> install("mnist-cnn", model, card)  # doctest: +SKIP
     """
-    from interpret.gallery import atomic_write_bytes, atomic_write_json
+    from interpret.gallery import atomic_write_json
 
     directory = Path(directory or WEIGHTS_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / f"{name}.keras"
-    tmp = directory / f".{name}.tmp.keras"
-    model.save(tmp)
-    atomic_write_bytes(target, tmp.read_bytes())
-    tmp.unlink()
+    target = save_model(model, directory / f"{name}.keras")
     atomic_write_json(directory / f"{name}.json", model_card)
     return target
+
+
+def save_model(model: Any, path: str | Path) -> Path:
+    """Save ``model`` as a ``.keras`` file without optimizer state, atomically.
+
+    The file holds the architecture and weights only (a third of the size with
+    Adam's moments left out), which is all inference and interpretation need.
+
+    Example:
+        >>> save_model(model, "gallery/mine.keras")  # doctest: +SKIP
+    """
+    from interpret._tf import keras
+    from interpret.gallery import atomic_write_bytes
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    bare = keras.models.clone_model(model)
+    bare.set_weights(model.get_weights())
+    tmp = path.with_name(f".{path.stem}.tmp.keras")
+    try:
+        bare.save(tmp)
+        atomic_write_bytes(path, tmp.read_bytes())
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
