@@ -25,6 +25,7 @@ _API = {
     "resolve": "interpret.models",
     "Probe": "interpret.probe",
     "Gallery": "interpret.gallery",
+    "build_index": "interpret.gallery_html",
     "load_data": "interpret.data",
     "attack": "interpret.attacks",
     "evaluate_attack": "interpret.attacks",

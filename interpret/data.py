@@ -195,7 +195,12 @@ def _load_npz_keys(name: str, path: Path) -> Dataset:
     with np.load(path, allow_pickle=False) as f:
         x_test, y_test = f["x_test"], f["y_test"]
     empty_x = np.zeros((0, *IMAGE_SHAPES[name]), np.uint8)
-    arrays = {"x_train": empty_x, "y_train": np.zeros(0, np.uint8), "x_test": x_test, "y_test": y_test}
+    arrays = {
+        "x_train": empty_x,
+        "y_train": np.zeros(0, np.uint8),
+        "x_test": x_test,
+        "y_test": y_test,
+    }
     return _normalise(name, arrays, f"bundled sample ({len(x_test)} test images)")
 
 

@@ -2,7 +2,10 @@
 
 Files are first written to a temporary file in the same directory and then
 renamed into place, so a reader (or a crash) never sees half a file. The PNG is
-renamed before its sidecar, so a sidecar always points at a complete image.
+renamed before its sidecar, so a sidecar always points at a complete image, and
+the two renames happen under a lock on the directory, so processes saving the
+same name at once leave a matching pair. The sidecars are the record;
+``index.html`` (see :mod:`interpret.gallery_html`) is rebuilt from them.
 
 Example:
     >>> import numpy as np
@@ -24,6 +27,9 @@ import re
 import shlex
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,14 +42,8 @@ DEFAULT_DIR = "gallery"
 ENV_VAR = "INTERPRET_GALLERY"
 
 
-def atomic_write_bytes(path: str | os.PathLike, payload: bytes) -> Path:
-    """Write ``payload`` to ``path`` via a temp file and ``os.replace``: all or nothing.
-
-    Example:
-        >>> atomic_write_bytes("/tmp/x.bin", b"abc").read_bytes()
-        b'abc'
-    """
-    path = Path(path)
+def _write_temp(path: Path, payload: bytes) -> str:
+    """Write ``payload`` to a fsynced hidden temp file beside ``path``; return its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -52,10 +52,51 @@ def atomic_write_bytes(path: str | os.PathLike, payload: bytes) -> Path:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+    return tmp
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+@contextmanager
+def _directory_lock(directory: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``directory`` (no lock where ``fcntl`` is missing).
+
+    The kernel drops the lock when the holder dies, so a killed writer never blocks others.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def atomic_write_bytes(path: str | os.PathLike, payload: bytes) -> Path:
+    """Write ``payload`` to ``path`` via a temp file and ``os.replace``: all or nothing.
+
+    Example:
+        >>> atomic_write_bytes("/tmp/x.bin", b"abc").read_bytes()
+        b'abc'
+    """
+    path = Path(path)
+    tmp = _write_temp(path, payload)
+    try:
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _unlink_quietly(tmp)
         raise
     return path
 
@@ -132,7 +173,11 @@ def current_command() -> str:
         True
     """
     argv = list(sys.argv)
-    if argv and os.path.basename(argv[0]) in ("interpret", "__main__.py"):
+    first = Path(argv[0]) if argv else Path()
+    # the console script, or ``python -m interpret`` (not another package's __main__.py)
+    if first.name == "interpret" or (
+        first.name == "__main__.py" and first.parent.name == "interpret"
+    ):
         argv[0] = "interpret"
     return shlex.join(argv)
 
@@ -181,8 +226,21 @@ class Gallery:
             "interpret_version": __version__,
             **meta,
         }
-        atomic_write_bytes(path, png)
-        sidecar = atomic_write_json(path.with_suffix(".json"), full)
+        sidecar = path.with_suffix(".json")
+        text = json.dumps(full, indent=2, default=_json_default) + "\n"
+        # both files are written to temp files first; the two renames then happen under
+        # a lock on the directory, so when several processes save the same name the
+        # PNG and sidecar that end up in place always come from the same save
+        tmps = [_write_temp(path, png)]
+        try:
+            tmps.append(_write_temp(sidecar, text.encode()))
+            with _directory_lock(path.parent):
+                os.replace(tmps[0], path)  # PNG first: a sidecar always finds its image
+                os.replace(tmps[1], sidecar)
+        except BaseException:
+            for tmp in tmps:
+                _unlink_quietly(tmp)
+            raise
         return Artifact(png=path, sidecar=sidecar, meta=full)
 
     def save_image(
@@ -215,6 +273,29 @@ class Gallery:
         finally:
             plt.close(fig)
         return self._save(payload, model, technique, name, dict(meta or {}))
+
+    def remove_stale_temp(self, older_than: float = 3600.0) -> list[Path]:
+        """Delete temp files (``.<name>.*.tmp``) left by a writer that was killed; return them.
+
+        Only files older than ``older_than`` seconds go, so a live writer's temp file is
+        never touched. Temp files are never shown as artifacts either way.
+
+        Example:
+            >>> Gallery("/tmp/empty-gallery").remove_stale_temp()
+            []
+        """
+        removed: list[Path] = []
+        if not self.root.is_dir():
+            return removed
+        cutoff = time.time() - older_than
+        for tmp in sorted(self.root.rglob(".*.tmp")):
+            try:
+                if tmp.is_file() and tmp.stat().st_mtime <= cutoff:
+                    tmp.unlink()
+                    removed.append(tmp)
+            except FileNotFoundError:
+                continue
+        return removed
 
     def artifacts(self) -> list[dict]:
         """Every complete artifact's sidecar (with ``png`` path), skipping unreadable ones.
