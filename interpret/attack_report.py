@@ -186,7 +186,7 @@ def attack_report(
         raise UserError(
             f"model {handle.name} has no card naming its data set; pass --dataset mnist or cifar10"
         )
-    ds = data.load(name)
+    ds = data.load_test_images(name)
     x_all, y_all = ds.split("test")
     if n > len(x_all):
         raise UserError(f"--n {n} is more than the {len(x_all)} test images of {name}")
@@ -215,6 +215,7 @@ def attack_report(
             "n": n,
             "dataset": name,
             "images": f"first {n} test images",
+            "data_source": ds.source,
         },
         "figures": ev.figures(),
         **handle.describe(),

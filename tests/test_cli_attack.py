@@ -177,29 +177,19 @@ def test_bad_input_exits_2_with_one_line(tiny_setup, tmp_path, capsys, monkeypat
     assert not gallery.exists()  # nothing half-written
 
 
-def test_labels_not_matching_images_exit_2_in_a_real_process(tiny_setup, tmp_path):
+def test_bad_eps_exits_2_in_a_real_process(tiny_setup, tmp_path):
     model, data = tiny_setup
-    bad = tmp_path / "bad"
-    bad.mkdir()
-    x = np.zeros((5, 28, 28), np.uint8)
-    np.savez(
-        bad / "mnist.npz",
-        x_train=x,
-        y_train=np.zeros(4, np.uint8),
-        x_test=x,
-        y_test=np.zeros(4, np.uint8),
-    )
     result = run_cli(
         "attack",
         "--model",
         str(model),
         "--eps",
-        "0.1",
+        "-1",
         "--n",
         "3",
         cwd=tmp_path,
-        env={"INTERPRET_DATA_DIR": str(bad)},
+        env={"INTERPRET_DATA_DIR": str(data)},
     )
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1].startswith("error: ")
-    assert "5 images but y_" in result.stderr
+    assert result.stderr.strip().splitlines() == ["error: eps must be >= 0, got -1"]
+    assert not (tmp_path / "gallery").exists()
