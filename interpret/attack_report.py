@@ -53,6 +53,16 @@ def amplify(delta: np.ndarray) -> tuple[np.ndarray, float]:
     return np.clip(0.5 + k * delta, 0.0, 1.0), k
 
 
+def confidence_text(p: float) -> str:
+    """A confidence near 1 written so its distance from 1 stays visible.
+
+    Example:
+        >>> confidence_text(0.97), confidence_text(0.9999973)
+        ('0.97000', '1-2.7e-06')
+    """
+    return f"{p:.5f}" if p < 0.99999 else f"1-{1 - p:.1e}"
+
+
 def robustness_figure(ev: Evaluation) -> Any:
     """Robust accuracy (on initially-correct images) against eps.
 
@@ -286,7 +296,7 @@ def fool_report(
     }
     meta = {"seed": seed, "parameters": res.parameters, "figures": figures, **handle.describe()}
     titles = [
-        f"{name}: {c:.5f}" + ("" if ok else " (short)")
+        f"{name}: {confidence_text(c)}" + ("" if ok else " (short)")
         for name, c, ok in zip(res.class_names, res.confidence, res.reached)
     ]
     cols = min(5, len(res.classes))
@@ -294,10 +304,11 @@ def fool_report(
         list(res.images),
         titles=titles,
         cols=cols,
-        cell=1.6,
+        cell=2.0,
         suptitle=f"{handle.name}: fooling images ({res.method}), softmax >= {res.threshold:g}: "
         f"{int(res.reached.sum())}/{len(res.classes)}",
     )
+    fig.tight_layout(h_pad=1.5)  # room for the titles between rows
     arts = [
         g.save_figure(
             fig, model=handle.name, technique="fool", name=f"{res.method}-grid", meta=meta
