@@ -38,6 +38,11 @@ _API = {
     "digit_shift_demo": "interpret.convolution",
     "plot_summary": "interpret.summary",
     "dream": "interpret.dream",
+    "attack": "interpret.attacks",
+    "evaluate_attack": "interpret.attacks",
+    "fool": "interpret.fooling",
+    "attack_report": "interpret.attack_report",
+    "fool_report": "interpret.attack_report",
 }
 _ALIASES = {"load_data": "load"}
 
