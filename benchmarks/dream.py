@@ -49,7 +49,7 @@ def _photo(size: tuple[int, int] | None = None) -> np.ndarray:
 
 
 def activation(gallery: str | None, models: list[str]) -> bool:
-    from interpret.dream import dream
+    from interpret.deepdream import dream
 
     ok = True
     print("== activation: weighted activation of the chosen layers, dream vs original photo")
@@ -73,7 +73,7 @@ def activation(gallery: str | None, models: list[str]) -> bool:
 
 def _one_size(model: str, w: int, h: int) -> None:
     """Child process: dream the sample photo at w x h, print a JSON line with time and RSS."""
-    from interpret.dream import dream
+    from interpret.deepdream import dream
 
     photo = _photo((w, h))
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -124,7 +124,7 @@ def memory(model: str, sizes: list[tuple[int, int]]) -> bool:
 def _bare_gradient(extractor, targets, index, channels):
     """The floor: the compiled gradient of the same loss w.r.t. the image, nothing else."""
     from interpret._tf import tf
-    from interpret.dream import dream_loss
+    from interpret.deepdream import dream_loss
 
     @tf.function(input_signature=[tf.TensorSpec([None, None, channels], tf.float32)])
     def bare(img):
@@ -138,7 +138,7 @@ def _bare_gradient(extractor, targets, index, channels):
 
 def overhead(models: list[str], rounds: int = 5, steps: int = 8, tile: int = 512) -> bool:
     from interpret._tf import tf
-    from interpret.dream import DreamStep, _run, default_targets
+    from interpret.deepdream import DreamStep, _run, default_targets
     from interpret.models import resolve
 
     ok = True

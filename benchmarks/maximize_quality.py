@@ -31,9 +31,8 @@ def main() -> None:
     ap.add_argument("--skip-filters", action="store_true")
     args = ap.parse_args()
 
-    from interpret.cli.maximize import write
     from interpret.gallery import Gallery
-    from interpret.maximize import dataset_examples, maximize
+    from interpret.maximize import dataset_examples, maximize, save
     from interpret.models import resolve
 
     gallery = Gallery(args.gallery) if args.gallery else None
@@ -62,7 +61,7 @@ def main() -> None:
         if dead:
             print("  filters not beaten (filter, render, best test):", dead)
         if gallery:
-            print("  wrote", write(res, gallery, handle.describe())[-1].png)
+            print("  wrote", save(res, gallery, handle.describe())[-1].png)
     for name in args.models.split(","):
         handle = resolve(name)
         t = time.perf_counter()
@@ -78,7 +77,7 @@ def main() -> None:
             f"{sum(ok)}/{len(ok)} classes >= 0.99"
         )
         if gallery:
-            arts = write(res, gallery, handle.describe())
+            arts = save(res, gallery, handle.describe())
             print("  wrote", arts[-1].png)
             if name != args.model or args.skip_filters:
                 layer = FILTER_GRIDS.get(name)
@@ -86,7 +85,7 @@ def main() -> None:
                     r = maximize(handle, layer, "0-15", seed=0)
                     print(
                         f"  {layer} 0-15 mean activation {r.activations.mean():.3f}; wrote",
-                        write(r, gallery, handle.describe())[-1].png,
+                        save(r, gallery, handle.describe())[-1].png,
                     )
 
 

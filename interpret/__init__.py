@@ -37,12 +37,13 @@ _API = {
     "plot_convolution": "interpret.convolution",
     "digit_shift_demo": "interpret.convolution",
     "plot_summary": "interpret.summary",
-    "dream": "interpret.dream",
+    "dream": "interpret.deepdream",
     "attack": "interpret.attacks",
     "evaluate_attack": "interpret.attacks",
     "fool": "interpret.fooling",
     "attack_report": "interpret.attack_report",
     "fool_report": "interpret.attack_report",
+    "report": "interpret.model_report",
 }
 _ALIASES = {"load_data": "load"}
 

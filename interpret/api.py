@@ -20,6 +20,7 @@ def train_model(
     epochs: int | None = None,
     seed: int = 0,
     limit: int | None = None,
+    dataset: Any = None,
     out: str | None = None,
     install: bool = False,
     gallery: str | Gallery | None = None,
@@ -41,7 +42,9 @@ def train_model(
     from interpret.train import train
 
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
-    model, card = train(name, epochs=epochs, seed=seed, verbose=verbose, limit=limit)
+    model, card = train(
+        name, epochs=epochs, seed=seed, verbose=verbose, limit=limit, dataset=dataset
+    )
     target = Path(out) if out else g.root / name / "train" / f"{name}.keras"
     zoo.save_model(model, target)
     card_file = atomic_write_json(target.with_suffix(".json"), card)

@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import os
 import zipfile
 from dataclasses import dataclass
@@ -132,10 +133,14 @@ def _load_npz(name: str, path: Path) -> Dataset:
 
 
 def _load_keras(name: str) -> Dataset:
+    import contextlib
+    import io
+
     from interpret._tf import keras
 
     module = getattr(keras.datasets, name)
-    (x_train, y_train), (x_test, y_test) = module.load_data()
+    with contextlib.redirect_stdout(io.StringIO()):  # Keras prints "Downloading data from ..."
+        (x_train, y_train), (x_test, y_test) = module.load_data()
     arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
     return _normalise(name, arrays, f"keras.datasets.{name}")
 
@@ -153,7 +158,19 @@ def load(name: str) -> Dataset:
         'cat'
     """
     _check_name(name)
-    directory = os.environ.get(ENV_VAR)
+    return _load_cached(name, os.environ.get(ENV_VAR) or "")
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(name: str, directory: str) -> Dataset:
+    """One read per process and source; the arrays are made read-only so sharing is safe."""
+    ds = _load_uncached(name, directory)
+    for arr in (ds.x_train, ds.y_train, ds.x_test, ds.y_test):
+        arr.setflags(write=False)
+    return ds
+
+
+def _load_uncached(name: str, directory: str) -> Dataset:
     if directory:
         path = Path(directory) / f"{name}.npz"
         if not path.is_file():
@@ -214,7 +231,33 @@ def load_test_images(name: str) -> Dataset:
         >>> load_test_images("cifar10").source  # doctest: +SKIP
         'bundled sample (500 test images)'
     """
-    try:
-        return load(name)
-    except UserError:
-        return sample(name)
+    key = (name, os.environ.get(ENV_VAR) or "")
+    if key not in _UNAVAILABLE:
+        try:
+            return load(name)
+        except UserError:
+            _UNAVAILABLE.add(key)  # don't try the download again in this process
+    return sample(name)
+
+
+_UNAVAILABLE: set[tuple[str, str]] = set()
+
+
+def split_sample(name: str, n_train: int = 400) -> Dataset:
+    """The bundled sample split into a tiny train and test set, for previews and CI.
+
+    Example:
+        >>> ds = split_sample("mnist")
+        >>> len(ds.x_train), len(ds.x_test)
+        (400, 100)
+    """
+    s = sample(name)
+    return Dataset(
+        name=name,
+        x_train=s.x_test[:n_train],
+        y_train=s.y_test[:n_train],
+        x_test=s.x_test[n_train:],
+        y_test=s.y_test[n_train:],
+        class_names=s.class_names,
+        source=f"bundled sample split {n_train}/{len(s.x_test) - n_train}",
+    )

@@ -66,11 +66,13 @@ def train(
     seed: int = 0,
     verbose: int | str = "auto",
     limit: int | None = None,
+    dataset: Any = None,
 ) -> tuple[Any, dict]:
     """Train zoo model ``name`` with its recipe; return the model and its card.
 
     ``epochs`` overrides the recipe; ``limit`` trains on the first N training
-    images only (for quick checks). The card holds test and train accuracy,
+    images only (for quick checks); ``dataset`` trains on a given
+    :class:`~interpret.data.Dataset` instead of loading the real one. The card holds test and train accuracy,
     the per-epoch history, epochs, seed, data source and seconds.
 
     Example:
@@ -91,7 +93,7 @@ def train(
     from interpret._tf import keras
     from interpret.zoo.architectures import build
 
-    ds = data.load(recipe.dataset)
+    ds = dataset if dataset is not None else data.load(recipe.dataset)
     x_train, y_train = ds.x_train[:limit], ds.y_train[:limit]
 
     keras.utils.set_random_seed(seed)

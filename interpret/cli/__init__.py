@@ -19,7 +19,7 @@ import click
 from interpret._version import __version__
 from interpret.errors import UserError
 
-COMMAND_MODULES = ("foundation", "maximize", "inspect", "dream", "attack", "gallery")
+COMMAND_MODULES = ("foundation", "maximize", "inspect", "dream", "attack", "report", "gallery")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -68,8 +68,8 @@ def dream(
     their JSON sidecars into the gallery. Grayscale models dream on the photo's
     grayscale version.
     """
-    from interpret.dream import dream as run_dream
-    from interpret.dream import ratio_text
+    from interpret.deepdream import dream as run_dream
+    from interpret.deepdream import ratio_text
     from interpret.gallery import Gallery
 
     result = run_dream(

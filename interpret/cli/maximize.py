@@ -106,6 +106,7 @@ def maximize(
     from interpret.errors import UserError
     from interpret.gallery import Gallery
     from interpret.maximize import maximize as run
+    from interpret.maximize import save
     from interpret.models import resolve
 
     require_positive(steps, "--steps")
@@ -157,7 +158,7 @@ def maximize(
     finally:
         if bar:
             bar_cm.__exit__(None, None, None)
-    for art in write(result, Gallery(gallery_dir), handle.describe()):
+    for art in save(result, Gallery(gallery_dir), handle.describe()):
         echo_artifact(art.png)
     figs = result.activations
     click.echo(
@@ -169,100 +170,6 @@ def maximize(
             else ""
         )
     )
-
-
-def write(result, gallery, described: dict) -> list:
-    """Write one PNG + sidecar per target and one labelled grid; return the artifacts.
-
-    Example:
-        >>> write(maximize("mnist-cnn", classes="all"), Gallery(), {})  # doctest: +SKIP
-    """
-    from interpret.style import image_grid
-
-    arts = []
-    base = {
-        **described,
-        "seed": result.parameters["seed"],
-        "parameters": result.parameters,
-        "settings": result.settings,
-        "layer": result.layer,
-    }
-    for i, target in enumerate(result.targets):
-        figures = {"activation": float(result.activations[i])}
-        if result.probabilities is not None:
-            figures["probability"] = float(result.probabilities[i])
-            figures["predicted"] = int(result.predicted[i])
-        if result.examples is not None:
-            figures["best_example_activation"] = float(result.examples.scores[i, 0])
-            figures["example_indices"] = [int(v) for v in result.examples.indices[i]]
-        if result.kind == "class":
-            name = f"class-{target}-{result.labels[i]}"
-        else:
-            name = f"{result.layer}-{result.labels[i]}"
-        meta = {
-            **base,
-            "target": int(target),
-            "kind": result.kind,
-            "objective": result.objectives[i],
-            "figures": figures,
-        }
-        arts.append(
-            gallery.save_image(
-                result.images[i], model=result.model, technique="maximize", name=name, meta=meta
-            )
-        )
-    captions = [f"{lab}\n{a:.2f}" for lab, a in zip(result.labels, result.activations)]
-    what = "classes" if result.kind == "class" else f"{result.layer} {result.kind}s"
-    title = f"{result.model}: {what} (activation reached)"
-    if result.examples is None:
-        images, titles = list(result.images), captions
-        cols = None
-    else:
-        k = result.examples.images.shape[1]
-        images, titles = [], []
-        for i in range(len(result.targets)):
-            images.append(result.images[i])
-            titles.append(captions[i])
-            for j in range(k):
-                images.append(result.examples.images[i, j])
-                titles.append(f"{result.examples.scores[i, j]:.2f}")
-        cols = k + 1
-        title += f"; right: top {k} {result.examples.dataset} {result.examples.split} images"
-    fig, _ = image_grid(images, titles=titles, cols=cols, cell=1.1, suptitle=title)
-    span = _span(result.targets)
-    grid_name = f"grid-{'class' if result.kind == 'class' else result.layer}-{span}"
-    if result.examples is not None:
-        grid_name += "-examples"
-    figures = {
-        "activation_mean": float(result.activations.mean()),
-        "activations": [float(v) for v in result.activations],
-        "seconds": float(result.seconds),
-    }
-    if result.probabilities is not None:
-        figures["probability_min"] = float(result.probabilities.min())
-    arts.append(
-        gallery.save_figure(
-            fig,
-            model=result.model,
-            technique="maximize",
-            name=grid_name,
-            meta={
-                **base,
-                "targets": result.targets,
-                "kind": result.kind,
-                "objectives": result.objectives,
-                "figures": figures,
-            },
-        )
-    )
-    return arts
-
-
-def _span(targets: list[int]) -> str:
-    if targets == list(range(targets[0], targets[0] + len(targets))):
-        return f"{targets[0]}-{targets[-1]}" if len(targets) > 1 else str(targets[0])
-    text = ",".join(str(t) for t in targets)
-    return text if len(text) <= 40 else f"{len(targets)}-targets"
 
 
 COMMANDS = [maximize]

@@ -1,11 +1,11 @@
-"""interpret.dream: octaves, tiled gradients, targets, sizes, bad input."""
+"""interpret.deepdream: octaves, tiled gradients, targets, sizes, bad input."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from interpret.dream import (
+from interpret.deepdream import (
     DreamStep,
     Target,
     dream,

@@ -1,0 +1,372 @@
+"""``interpret report``: one command that opens a whole model up, section by section.
+
+Sections, in order: the model's summary, its training curves, data samples,
+first-layer kernels, feature maps of a test image, activation maximization of every
+filter of every conv layer (with dataset examples) and of every class, fooling images
+for every class, an attack robustness curve, a DeepDream of the shipped photo; then
+the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
+no conv layer) are skipped with the reason. Every section's wall time is recorded.
+
+Example:
+    >>> from interpret.model_report import report
+    >>> out = report("mnist-cnn", gallery="gallery", quick=True)  # doctest: +SKIP
+    >>> [s.name for s in out.sections][:3]  # doctest: +SKIP
+    ['summary', 'training', 'samples']
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from interpret.errors import UserError
+from interpret.gallery import Artifact, Gallery, atomic_write_json
+
+# Full settings, and the quick ones used by the tests, CI and `--quick`.
+SETTINGS: dict[str, dict[str, Any]] = {
+    "full": {
+        "maximize_steps": 256,
+        "examples": 6,
+        "dense_units": 16,
+        "fool_steps": 1000,
+        "attack_n": 200,
+        "attack_eps": (0.01, 0.02, 0.05, 0.1),
+        "mnist_attack_eps": (0.05, 0.1, 0.2, 0.3),
+        "dream": {"octaves": 4, "steps": 20},
+    },
+    "quick": {
+        "maximize_steps": 16,
+        "examples": 3,
+        "dense_units": 4,
+        "fool_steps": 20,
+        "attack_n": 20,
+        "attack_eps": (0.02, 0.1),
+        "mnist_attack_eps": (0.1, 0.3),
+        "dream": {"octaves": 2, "steps": 3},
+    },
+}
+SECTIONS = (
+    "summary",
+    "training",
+    "samples",
+    "kernels",
+    "featuremaps",
+    "maximize",
+    "classes",
+    "fooling",
+    "attack",
+    "dream",
+    "index",
+)
+
+Progress = Callable[[int, str], AbstractContextManager]
+
+
+@dataclass
+class Section:
+    """What one section of the report produced."""
+
+    name: str
+    seconds: float
+    artifacts: list[Artifact] = field(default_factory=list)
+    skipped: str = ""  # the reason, when the section does not apply
+    figures: dict = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    """The sections of one report, in order, and where the index was written."""
+
+    model: str
+    sections: list[Section]
+    index: Path | None
+    seconds: float
+
+    def table(self) -> str:
+        """Time and artifact count per section, as an aligned text table.
+
+        Example:
+            >>> print(out.table())  # doctest: +SKIP
+        """
+        lines = [f"{'section':<12}{'seconds':>9}{'files':>7}  notes"]
+        for s in self.sections:
+            note = f"skipped: {s.skipped}" if s.skipped else ""
+            lines.append(f"{s.name:<12}{s.seconds:>9.1f}{len(s.artifacts):>7}  {note}")
+        lines.append(
+            f"{'total':<12}{self.seconds:>9.1f}{sum(len(s.artifacts) for s in self.sections):>7}"
+        )
+        return "\n".join(lines)
+
+
+def _no_progress(total: int, label: str) -> AbstractContextManager:
+    class _Bar:
+        def update(self, n: int) -> None:
+            pass
+
+    return nullcontext(_Bar())
+
+
+class _Context:
+    def __init__(
+        self, handle: Any, gallery: Gallery, seed: int, settings: dict, progress: Progress
+    ):
+        self.handle = handle
+        self.gallery = gallery
+        self.seed = seed
+        self.settings = settings
+        self.progress = progress
+        self.probe = handle.probe
+        self.name = handle.name
+
+    def conv_layers(self) -> list[str]:
+        return [i.name for i in self.probe.layers if i.kind == "spatial" and "Conv" in i.type]
+
+    def dense_layers(self) -> list[str]:
+        hidden = [i.name for i in self.probe.layers if i.kind == "units" and i.type == "Dense"]
+        return hidden[:-1]  # the last one is the output: rendered as classes
+
+    def dataset(self) -> str | None:
+        return self.handle.dataset
+
+
+def _summary(ctx: _Context) -> list[Artifact]:
+    from interpret.summary import plot_summary
+
+    return [plot_summary(ctx.handle).save(ctx.gallery, ctx.name, ctx.handle.describe())]
+
+
+def _training(ctx: _Context) -> list[Artifact] | str:
+    from interpret.plots import plot_history
+
+    history = ctx.handle.card.get("history")
+    if not history:
+        return "the model has no training card with a history"
+    card = ctx.handle.card
+    fig = plot_history(
+        history, title=f"{ctx.name}: test accuracy {card.get('test_accuracy', float('nan')):.4f}"
+    )
+    keys = ("test_accuracy", "train_accuracy", "epochs", "seconds")
+    return [
+        ctx.gallery.save_figure(
+            fig,
+            model=ctx.name,
+            technique="train",
+            name="training-curves",
+            meta={
+                "seed": card.get("seed"),
+                "parameters": card.get("recipe", {}),
+                "figures": {k: card.get(k) for k in keys},
+            },
+        )
+    ]
+
+
+def _samples(ctx: _Context) -> list[Artifact] | str:
+    from interpret.api import sample_grid
+
+    if not ctx.dataset():
+        return "the model has no known data set"
+    return [sample_grid(ctx.dataset(), seed=ctx.seed, gallery=ctx.gallery)]
+
+
+def _kernels(ctx: _Context) -> list[Artifact] | str:
+    from interpret.kernels import kernel_layers, plot_filters
+
+    layers = kernel_layers(ctx.probe)
+    if not layers:
+        return "the model has no layer with kernels"
+    return [plot_filters(ctx.handle, layers[0]).save(ctx.gallery, ctx.name, ctx.handle.describe())]
+
+
+def _featuremaps(ctx: _Context) -> list[Artifact] | str:
+    from interpret.featuremaps import plot_featuremaps_all
+
+    if not ctx.dataset():
+        return "the model has no known data set to take a test image from"
+    sheets = plot_featuremaps_all(ctx.handle, index=0)
+    return [s.save(ctx.gallery, ctx.name, ctx.handle.describe()) for s in sheets]
+
+
+def _render(
+    ctx: _Context, layer: str | None, filters: Any, classes: Any, examples: int
+) -> list[Artifact]:
+    from interpret.maximize import maximize, save
+
+    steps = ctx.settings["maximize_steps"]
+    n = ctx.probe.n_classes if classes is not None else len(filters)
+    label = f"maximize {layer or 'classes'}"
+    with ctx.progress(steps * -(-n // 64), label) as bar:
+        result = maximize(
+            ctx.handle,
+            layer,
+            filters,
+            classes=classes,
+            steps=steps,
+            seed=ctx.seed,
+            examples=examples if ctx.dataset() else 0,
+            progress=bar.update,
+        )
+    return save(result, ctx.gallery, ctx.handle.describe())
+
+
+def _maximize(ctx: _Context) -> list[Artifact]:
+    arts: list[Artifact] = []
+    examples = ctx.settings["examples"]
+    for layer in ctx.conv_layers():
+        arts += _render(ctx, layer, "all", None, examples)
+    if not ctx.conv_layers():  # a dense network: its hidden units instead
+        for layer in ctx.dense_layers():
+            units = list(range(min(ctx.settings["dense_units"], ctx.probe.layer(layer).size)))
+            arts += _render(ctx, layer, units, None, examples)
+    return arts
+
+
+def _classes(ctx: _Context) -> list[Artifact]:
+    return _render(ctx, None, None, "all", ctx.settings["examples"])
+
+
+def _fooling(ctx: _Context) -> list[Artifact]:
+    from interpret.attack_report import fool_report
+
+    out = fool_report(
+        ctx.handle,
+        "all",
+        seed=ctx.seed,
+        gallery=ctx.gallery,
+        progress=ctx.progress,
+        steps=ctx.settings["fool_steps"],
+    )
+    return out["artifacts"]
+
+
+def _attack(ctx: _Context) -> list[Artifact] | str:
+    from interpret.attack_report import attack_report
+
+    if not ctx.dataset():
+        return "the model has no known data set to attack images of"
+    key = "mnist_attack_eps" if ctx.dataset() == "mnist" else "attack_eps"
+    out = attack_report(
+        ctx.handle,
+        method="pgd",
+        eps=ctx.settings[key],
+        n=ctx.settings["attack_n"],
+        seed=ctx.seed,
+        gallery=ctx.gallery,
+        progress=ctx.progress,
+    )
+    return out["artifacts"]
+
+
+def _dream(ctx: _Context) -> list[Artifact] | str:
+    from interpret.deepdream import dream, save
+
+    if not ctx.conv_layers():
+        return "DeepDream needs convolution layers; this model has none"
+    total = ctx.settings["dream"]["octaves"] * ctx.settings["dream"]["steps"]
+    with ctx.progress(total, "dreaming") as bar:
+        result = dream(
+            ctx.handle, None, seed=ctx.seed, progress=bar.update, **ctx.settings["dream"]
+        )
+    return save(result, ctx.name, ctx.gallery)
+
+
+def _index(ctx: _Context) -> list[Artifact]:
+    return []  # built after the sections, see report()
+
+
+RUNNERS: dict[str, Callable[[_Context], Any]] = {
+    "summary": _summary,
+    "training": _training,
+    "samples": _samples,
+    "kernels": _kernels,
+    "featuremaps": _featuremaps,
+    "maximize": _maximize,
+    "classes": _classes,
+    "fooling": _fooling,
+    "attack": _attack,
+    "dream": _dream,
+    "index": _index,
+}
+
+
+def report(
+    model: Any = "cifar10-cnn",
+    *,
+    gallery: str | Gallery | None = None,
+    sections: Sequence[str] | None = None,
+    quick: bool = False,
+    seed: int = 0,
+    progress: Progress | None = None,
+    on_section: Callable[[Section], None] | None = None,
+) -> Report:
+    """Open ``model`` up: run every section into ``gallery`` and build its index.html.
+
+    ``sections`` picks a subset of :data:`SECTIONS`; ``quick`` uses a few
+    optimisation steps per technique (for tests and previews); ``progress(total,
+    label)`` is a progress-bar factory; ``on_section`` is called after each section.
+
+    Example:
+        >>> out = report("mnist-cnn", sections=["summary", "kernels"], gallery="/tmp/g")  # doctest: +SKIP
+        >>> print(out.table())  # doctest: +SKIP
+    """
+    from interpret.gallery_html import build_index
+    from interpret.models import resolve
+
+    chosen = list(sections) if sections else list(SECTIONS)
+    unknown = [s for s in chosen if s not in SECTIONS]
+    if unknown:
+        raise UserError(
+            f"unknown report section(s) {', '.join(unknown)}; sections: {', '.join(SECTIONS)}"
+        )
+    g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
+    start = time.perf_counter()
+    handle = resolve(model)
+    ctx = _Context(
+        handle, g, seed, SETTINGS["quick" if quick else "full"], progress or _no_progress
+    )
+    done: list[Section] = []
+    for name in (s for s in SECTIONS if s in chosen and s != "index"):
+        t0 = time.perf_counter()
+        out = RUNNERS[name](ctx)
+        section = Section(name, time.perf_counter() - t0)
+        if isinstance(out, str):
+            section.skipped = out
+        else:
+            section.artifacts = list(out)
+        done.append(section)
+        if on_section:
+            on_section(section)
+    index = None
+    if "index" in chosen:
+        t0 = time.perf_counter()
+        index = build_index(g.root)
+        section = Section("index", time.perf_counter() - t0)
+        done.append(section)
+        if on_section:
+            on_section(section)
+    result = Report(
+        model=handle.name, sections=done, index=index, seconds=time.perf_counter() - start
+    )
+    atomic_write_json(
+        g.root / handle.name / "report.json",
+        {
+            "model": handle.name,
+            "quick": quick,
+            "seed": seed,
+            "seconds": round(result.seconds, 1),
+            "sections": [
+                {
+                    "name": s.name,
+                    "seconds": round(s.seconds, 2),
+                    "files": len(s.artifacts),
+                    "skipped": s.skipped,
+                }
+                for s in done
+            ],
+        },
+    )
+    return result

@@ -1,0 +1,60 @@
+"""interpret report: sections run in order into one gallery, skipped ones say why, index built."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from interpret.errors import UserError
+from interpret.model_report import SECTIONS, report
+from tests.conftest import run_cli
+
+
+def test_dense_model_skips_dream_with_a_reason_and_builds_the_index(tmp_path):
+    out = report(
+        "mnist-mlp",
+        gallery=tmp_path,
+        quick=True,
+        sections=["summary", "training", "kernels", "dream", "index"],
+    )
+    by_name = {s.name: s for s in out.sections}
+    assert [s.name for s in out.sections] == ["summary", "training", "kernels", "dream", "index"]
+    assert by_name["dream"].skipped.startswith("DeepDream needs convolution layers")
+    assert [len(by_name[n].artifacts) for n in ("summary", "training", "kernels")] == [1, 1, 1]
+    html = out.index.read_text()
+    for section in ("summary", "training", "kernels"):
+        for art in by_name[section].artifacts:
+            assert art.png.name in html  # every artifact is in the page
+    record = json.loads((tmp_path / "mnist-mlp" / "report.json").read_text())
+    assert [s["name"] for s in record["sections"]] == [s.name for s in out.sections]
+    assert record["quick"] is True
+
+
+def test_techniques_write_their_artifacts(tmp_path):
+    out = report(
+        "mnist-cnn", gallery=tmp_path, quick=True, sections=["classes", "fooling", "attack"]
+    )
+    counts = {s.name: len(s.artifacts) for s in out.sections}
+    assert counts["classes"] == 11  # ten class renders and the grid
+    assert counts["fooling"] == 11  # ten fooling images and the grid
+    assert counts["attack"] == 2  # robustness curve and triplet sheet
+    meta = json.loads(out.sections[0].artifacts[0].sidecar.read_text())
+    assert meta["technique"] == "maximize" and meta["seed"] == 0
+    assert "Report" not in out.table() and "total" in out.table()
+
+
+def test_unknown_section():
+    with pytest.raises(
+        UserError, match="unknown report section.*bogus.*sections: " + ", ".join(SECTIONS)
+    ):
+        report("mnist-cnn", sections=["summary", "bogus"])
+
+
+def test_cli_bad_section_exits_2_and_writes_nothing(tmp_path):
+    result = run_cli("report", "--sections", "summary,bogus", "--gallery", str(tmp_path / "g"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: unknown report section(s) bogus; sections: {', '.join(SECTIONS)}"
+    ]
+    assert not (tmp_path / "g").exists()
