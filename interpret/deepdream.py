@@ -22,7 +22,7 @@ the photo's grayscale (luma) version.
 
 Example:
     >>> import interpret
-    >>> res = interpret.deepdream("cifar10-cnn", "photo.jpg", layers="conv2d_1=1.0,conv2d_2=1.5")  # doctest: +SKIP
+    >>> res = interpret.dream("cifar10-cnn", "photo.jpg", layers="conv2d_1=1.0,conv2d_2=1.5")  # doctest: +SKIP
     >>> res.image.shape == res.original.shape  # doctest: +SKIP
     True
     >>> res.figures["activation_ratio"] > 3  # doctest: +SKIP

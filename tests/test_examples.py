@@ -22,6 +22,7 @@ def test_there_are_examples_for_each_technique():
         "fooling_images.py",
         "deepdream.py",
         "attack_sweep.py",
+        "showcase.py",
     } <= set(EXAMPLES)
 
 

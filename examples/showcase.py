@@ -1,0 +1,19 @@
+"""Regenerate the showcase in gallery/: `interpret report` on every zoo model, then the index.
+
+INTERPRET_DATA_DIR=/path/to/data python examples/showcase.py   # full test sets for examples
+python examples/showcase.py --fast --gallery /tmp/preview      # cheap sections only
+"""
+
+from _common import parse
+
+import interpret
+from interpret.cli.common import progress
+
+args = parse(__doc__)
+sections = ["summary", "training", "kernels", "index"] if args.fast else None
+for name in interpret.zoo.names():
+    out = interpret.report(
+        name, gallery=args.gallery, quick=args.fast, sections=sections, progress=progress
+    )
+    print(out.table())
+    print("wrote", out.index)
