@@ -106,22 +106,36 @@ class Param:
         self.sd = float(sd)
         rng = np.random.default_rng(seed)
         h, w = self.size
+        self._color = tf.constant(COLOR_CORRELATION.T.copy())
         if kind == "fourier":
             freqs = rfft2d_freqs(h, w)
+            wf = freqs.shape[1]
             # real parts stacked over imaginary parts along the y-frequency axis
-            init = (rng.standard_normal((batch, channels, 2 * h, freqs.shape[1])) * sd).astype(
-                "float32"
-            )
+            init = (rng.standard_normal((batch, channels, 2 * h, wf)) * sd).astype("float32")
             scale = 1.0 / np.maximum(freqs, 1.0 / max(h, w)) ** self.decay_power
             scale = (scale * np.sqrt(h * w)).astype("float32")
-            self._scale = tf.constant(np.concatenate([scale, scale]))
+            # stored as (2H, B*C*Wf) so the inverse DFT along y is one plain matmul
+            init = init.transpose(2, 0, 1, 3).reshape(2 * h, -1)
+            scale2 = np.concatenate([scale, scale])[:, None, :]  # (2H, 1, Wf)
+            self._scale = tf.constant(
+                np.broadcast_to(scale2, (2 * h, batch * channels, wf)).reshape(2 * h, -1)
+            )
             cy, sy, cx, sx = irfft2d_matrices(h, w)
-            self._my = tf.constant(np.block([[cy, -sy], [sy, cy]]))  # (2H, 2H)
-            self._mx = tf.constant(np.concatenate([cx, sx]))  # (2Wf, W)
+            self._my_re = tf.constant(np.concatenate([cy, -sy], axis=1))  # (H, 2H)
+            self._my_im = tf.constant(np.concatenate([sy, cy], axis=1))  # (H, 2H)
+            # along x: real and imaginary rows, with the colour mix and the /4 folded in
+            color = COLOR_CORRELATION.T if self.decorrelate else np.eye(channels, dtype="float32")
+            self._kx = [
+                tf.constant(
+                    (np.einsum("kx,cd->ckxd", m, color) / 4.0)
+                    .reshape(channels * wf, w * channels)
+                    .astype("float32")
+                )
+                for m in (cx, sx)
+            ]
         else:
             init = (rng.standard_normal((batch, h, w, channels)) * sd).astype("float32")
         self.var = tf.Variable(init, trainable=True, name=f"{kind}_param")
-        self._color = tf.constant(COLOR_CORRELATION.T.copy())
 
     @property
     def variables(self) -> list[Any]:
@@ -144,18 +158,32 @@ class Param:
 
         h, w = self.size
         if self.kind == "fourier":
-            # irfft2d of the scaled spectrum as two matmuls (see irfft2d_matrices)
-            b, c, wf = self.batch, self.channels, self._mx.shape[0] // 2
-            ab = tf.reshape(self.var * self._scale, (b * c, 2 * h, wf))
-            reim = tf.matmul(tf.broadcast_to(self._my, (b * c, 2 * h, 2 * h)), ab)
-            ri = tf.reshape(tf.concat([reim[:, :h], reim[:, h:]], axis=2), (-1, 2 * wf))
-            t = tf.reshape(ri @ self._mx, (b, c, h, w))
-            t = tf.transpose(t, (0, 2, 3, 1)) / 4.0
-        else:
-            t = self.var
+            # irfft2d of the scaled spectrum as matmuls (see irfft2d_matrices): along y
+            # one (H, 2H) @ (2H, B*C*Wf) product for the real and one for the
+            # imaginary part, then along x (colour mix folded in), ending in NHWC
+            b, c = self.batch, self.channels
+            v = self.var * self._scale
+            re = tf.reshape(self._my_re @ v, (h * b, -1))  # rows (y, b), cols (c, kx)
+            im = tf.reshape(self._my_im @ v, (h * b, -1))
+            t = re @ self._kx[0] + im @ self._kx[1]  # (H*B, W*C)
+            return tf.sigmoid(tf.transpose(tf.reshape(t, (h, b, w, c)), (1, 0, 2, 3)))
+        t = self.var
         if self.decorrelate:
             t = tf.einsum("bhwc,cd->bhwd", t, self._color)
         return tf.sigmoid(t)
+
+    def spectrum(self) -> Any:
+        """Fourier kind: the scaled spectrum, (B, C, 2H, W//2+1), real parts over imaginary.
+
+        Example:
+            >>> make("fourier", 1, (8, 8), 3, 0).spectrum().shape  # doctest: +SKIP
+            TensorShape([1, 3, 16, 5])
+        """
+        from interpret._tf import tf
+
+        h, w = self.size
+        v = tf.reshape(self.var * self._scale, (2 * h, self.batch, self.channels, -1))
+        return tf.transpose(v, (1, 2, 0, 3))
 
     def describe(self) -> dict:
         """The parameterization's settings for the sidecar.

@@ -155,8 +155,8 @@ def render(
     seed_t = tf.constant([int(seed) % (2**31 - 1), 0], tf.int32)
     lr_t = tf.constant(float(lr), tf.float32)
 
-    # every step's affine maps, drawn at once (rows for step k: m[k])
-    plan = pipeline.plan(int(steps), int(batch), *canvas, seed_t)
+    # every step's affine maps, drawn at once (step k's map: m[k], shared by the batch)
+    plan = pipeline.plan(int(steps), *canvas, seed_t)
 
     def objective_value(slope: Any, step: Any) -> Any:
         img = p.image()

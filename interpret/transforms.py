@@ -97,6 +97,57 @@ def _warp(images: Any, m: Any, flat: Any = None) -> Any:
     )
 
 
+def _reflect(c: Any, n: int) -> Any:
+    """Continuous coordinates folded into [0, n - 1] the way ``fill_mode="REFLECT"`` does."""
+    from interpret._tf import tf
+
+    m = tf.math.floormod(c, 2.0 * n)
+    m = tf.where(m >= n, 2.0 * n - m - 1.0, m)
+    return tf.clip_by_value(m, 0.0, n - 1.0)
+
+
+def _sampling_matrix(flat: Any, h: int, w: int) -> Any:
+    """One (8,) map -> the sparse (h*w, h*w) matrix of its bilinear, reflect-border resampling.
+
+    Row ``y * w + x`` holds the four bilinear weights of output pixel (y, x): the
+    same numbers ``ImageProjectiveTransformV3`` computes, as a matrix.
+    """
+    from interpret._tf import tf
+
+    ys, xs = tf.meshgrid(tf.range(float(h)), tf.range(float(w)), indexing="ij")
+    ys, xs = tf.reshape(ys, [-1]), tf.reshape(xs, [-1])
+    a = [flat[i] for i in range(8)]
+    den = a[6] * xs + a[7] * ys + 1.0
+    xin = _reflect((a[0] * xs + a[1] * ys + a[2]) / den, w)
+    yin = _reflect((a[3] * xs + a[4] * ys + a[5]) / den, h)
+    x0, y0 = tf.floor(xin), tf.floor(yin)
+    fx, fy = xin - x0, yin - y0
+    x0i, y0i = tf.cast(x0, tf.int64), tf.cast(y0, tf.int64)
+    x1i, y1i = tf.minimum(x0i + 1, w - 1), tf.minimum(y0i + 1, h - 1)
+    rows = tf.tile(tf.range(h * w, dtype=tf.int64), [4])
+    cols = tf.concat([y0i * w + x0i, y0i * w + x1i, y1i * w + x0i, y1i * w + x1i], 0)
+    vals = tf.concat([(1 - fy) * (1 - fx), (1 - fy) * fx, fy * (1 - fx), fy * fx], 0)
+    return tf.SparseTensor(tf.stack([rows, cols], 1), vals, [h * w, h * w])
+
+
+def _warp_shared(images: Any, flat: Any) -> Any:
+    """Resample every image of the batch with the same (8,) map: one sparse matmul.
+
+    Bilinear with a reflected border, equal to :func:`_warp` with ``flat`` repeated
+    for each image, but on CPU about twice as fast forward and backward (the
+    projective-transform kernel and its gradient are per-pixel loops).
+    """
+    from interpret._tf import tf
+
+    b, h, w, c = images.shape
+    if h is None or w is None or c is None:  # dynamic size: the per-image kernel
+        return _warp(images, None, tf.tile(flat[None], [tf.shape(images)[0], 1]))
+    s = tf.shape(images)
+    x = tf.reshape(tf.transpose(images, (1, 2, 0, 3)), (h * w, -1))
+    y = tf.sparse.sparse_dense_matmul(_sampling_matrix(flat, h, w), x)
+    return tf.transpose(tf.reshape(y, (h, w, s[0], c)), (2, 0, 1, 3))
+
+
 class _Jitter(Transform):
     affine = True
 
@@ -219,7 +270,11 @@ class Pipeline:
         self.name = ", ".join(t.name for t in self.transforms) or "none"
 
     def __call__(self, images: Any, seed: Any, maps: Sequence[Any] | None = None) -> Any:
-        """Transform ``images``; ``maps`` (from :meth:`plan`, one step's rows) skips the draws."""
+        """Transform ``images``; ``maps`` (from :meth:`plan`, one step's rows) skips the draws.
+
+        Without ``maps`` every image gets its own random move; with them the whole
+        batch shares the step's move.
+        """
         from interpret._tf import tf
 
         seed = tf.cast(tf.convert_to_tensor(seed), tf.int32)
@@ -229,7 +284,7 @@ class Pipeline:
         def flush(images: Any) -> Any:
             nonlocal pending, stage
             if maps is not None:
-                images = _warp(images, None, maps[stage])
+                images = _warp_shared(images, maps[stage])
             else:
                 images = _warp(images, pending)
             pending, stage = None, stage + 1
@@ -252,21 +307,24 @@ class Pipeline:
             images = flush(images)
         return images
 
-    def plan(self, steps: int, batch: int, h: int, w: int, seed: Any) -> list[Any]:
+    def plan(self, steps: int, h: int, w: int, seed: Any) -> list[Any]:
         """Draw the affine maps of ``steps`` steps at once, before the loop.
 
-        Returns one ``(steps, batch, 8)`` tensor per resampling; pass ``[m[k] for m in
-        plan]`` as ``maps`` at step ``k``. Drawing them all in one go keeps some forty
+        Returns one ``(steps, 8)`` tensor per resampling; pass ``[m[k] for m in plan]``
+        as ``maps`` at step ``k``. One map per step is shared by the whole batch: the
+        images never interact, so each still sees an independent random move every
+        step, and one shared map lets the resampling run as a single sparse matmul
+        (see :func:`_warp_shared`). Drawing them all in one go keeps some forty
         small random/matrix ops out of every step of the render loop.
 
         Example:
-            >>> [m.shape for m in default(32).plan(4, 2, 32, 32, [0, 0])]  # doctest: +SKIP
-            [TensorShape([4, 2, 8])]
+            >>> [m.shape for m in default(32).plan(4, 32, 32, [0, 0])]  # doctest: +SKIP
+            [TensorShape([4, 8])]
         """
         from interpret._tf import tf
 
         seed = tf.cast(tf.convert_to_tensor(seed), tf.int32)
-        n = int(steps) * int(batch)
+        n = int(steps)
         stages, pending = [], None
         for k, t in enumerate(self.transforms):
             sub = tf.random.experimental.stateless_fold_in(seed, k)
@@ -275,11 +333,11 @@ class Pipeline:
                 pending = m if pending is None else pending @ m
                 continue
             if pending is not None:
-                stages.append(tf.reshape(_flat(pending), (int(steps), int(batch), 8)))
+                stages.append(_flat(pending))
                 pending = None
             h, w = h + 2 * t.grow, w + 2 * t.grow
         if pending is not None:
-            stages.append(tf.reshape(_flat(pending), (int(steps), int(batch), 8)))
+            stages.append(_flat(pending))
         return stages
 
 

@@ -39,7 +39,8 @@ def test_filters_of_a_conv_layer(cnn):
 def test_units_and_classes(cnn):
     u = maximize(cnn, "d1", [3], **FAST)
     assert u.kind == "unit" and u.objectives == ["neuron(d1, 3)"]
-    c = maximize(cnn, classes="all", steps=64, lr=0.1, tv=0.01)
+    # 128 steps: at 64 the untrained model's class 1 was reached on only some seeds
+    c = maximize(cnn, classes="all", steps=128, lr=0.1, tv=0.01)
     assert c.kind == "class" and c.targets == [0, 1, 2]
     assert c.objectives[0] == "class_logit(0) - 0.01 * total_variation()"
     assert c.predicted == [0, 1, 2]

@@ -34,14 +34,16 @@ def test_fourier_is_differentiable_in_its_variables():
     assert g is not None and float(tf.reduce_max(tf.abs(g))) > 0
 
 
-@pytest.mark.parametrize("h, w", [(8, 8), (9, 12), (7, 5)])
-def test_fourier_matmuls_equal_irfft2d(h, w):
+@pytest.mark.parametrize("h, w, decorrelate", [(8, 8, False), (9, 12, False), (7, 5, True)])
+def test_fourier_matmuls_equal_irfft2d(h, w, decorrelate):
     from interpret._tf import tf
 
-    p = param.make("fourier", 2, (h, w), 3, seed=1, sd=0.5, decorrelate=False)
-    v = p.var * p._scale  # real parts over imaginary parts along axis 2
+    p = param.make("fourier", 2, (h, w), 3, seed=1, sd=0.5, decorrelate=decorrelate)
+    v = p.spectrum()  # real parts over imaginary parts along axis 2
     spectrum = tf.complex(v[:, :, :h], v[:, :, h:])
     want = tf.transpose(tf.signal.irfft2d(spectrum, fft_length=[h, w]), (0, 2, 3, 1)) / 4.0
+    if decorrelate:
+        want = tf.einsum("bhwc,cd->bhwd", want, param.COLOR_CORRELATION.T)
     got = -tf.math.log(1.0 / p.image() - 1.0)  # undo the sigmoid
     np.testing.assert_allclose(got.numpy(), want.numpy(), atol=2e-4)
 
