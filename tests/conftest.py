@@ -1,11 +1,11 @@
-"""Shared fixtures: tiny data sets and models made on the spot (no downloads, no ../shared)."""
+"""Shared fixtures: tiny data sets and models made on the spot (no downloads, no real data)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
