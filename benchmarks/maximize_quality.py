@@ -32,7 +32,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from interpret.gallery import Gallery
-    from interpret.maximize import dataset_examples, maximize, save
+    from interpret.maximization import dataset_examples, maximize, save
     from interpret.models import resolve
 
     gallery = Gallery(args.gallery) if args.gallery else None

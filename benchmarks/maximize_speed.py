@@ -99,8 +99,8 @@ def main() -> None:
 
     from interpret import objectives as obj
     from interpret._tf import tf
-    from interpret.maximize import DEFAULTS
-    from interpret.maximize import maximize as run_maximize
+    from interpret.maximization import DEFAULTS
+    from interpret.maximization import maximize as run_maximize
     from interpret.models import resolve
     from interpret.render import evaluate
 

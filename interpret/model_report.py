@@ -194,7 +194,7 @@ def _featuremaps(ctx: _Context) -> list[Artifact] | str:
 def _render(
     ctx: _Context, layer: str | None, filters: Any, classes: Any, examples: int
 ) -> list[Artifact]:
-    from interpret.maximize import maximize, save
+    from interpret.maximization import maximize, save
 
     steps = ctx.settings["maximize_steps"]
     n = ctx.probe.n_classes if classes is not None else len(filters)

@@ -3,7 +3,7 @@ import pytest
 
 from interpret import objectives as obj
 from interpret.errors import UserError
-from interpret.maximize import dataset_examples, maximize
+from interpret.maximization import dataset_examples, maximize
 from interpret.models import resolve
 from interpret.probe import Probe
 from interpret.render import evaluate
@@ -150,7 +150,7 @@ def test_grayscale_probe_pre_activation_matches_layer():
 
 def test_package_attribute_is_callable_even_after_module_import(cnn):
     import interpret
-    import interpret.maximize  # binds the package attribute to the module
+    import interpret.maximization  # a submodule import must not shadow the function
 
     r = interpret.maximize(cnn, "c1", [0], steps=2)
     assert r.images.shape == (1, 12, 12, 3)

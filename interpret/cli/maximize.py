@@ -105,8 +105,8 @@ def maximize(
     from interpret.cli.common import progress, require_positive
     from interpret.errors import UserError
     from interpret.gallery import Gallery
-    from interpret.maximize import maximize as run
-    from interpret.maximize import save
+    from interpret.maximization import maximize as run
+    from interpret.maximization import save
     from interpret.models import resolve
 
     require_positive(steps, "--steps")

@@ -17,8 +17,6 @@ Example:
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -520,14 +518,3 @@ def _span(targets: list[int]) -> str:
         return f"{targets[0]}-{targets[-1]}" if len(targets) > 1 else str(targets[0])
     text = ",".join(str(t) for t in targets)
     return text if len(text) <= 40 else f"{len(targets)}-targets"
-
-
-class _CallableModule(types.ModuleType):
-    """``interpret.maximize`` is both this module and the function: once the module is
-    imported, Python binds the package attribute to the module, so calling it forwards."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> MaximizeResult:
-        return maximize(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
