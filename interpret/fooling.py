@@ -34,7 +34,7 @@ Example:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,18 +63,6 @@ class FoolResult:
     evaluations: int  # model calls x images (predictions, or forward+backward passes)
     parameters: dict
     seconds: float
-
-
-def _classes(probe: Any, classes: Any) -> list[int]:
-    if classes is None or (isinstance(classes, str) and classes.strip() == "all"):
-        return list(range(probe.n_classes))
-    if isinstance(classes, (str, int, np.integer)):
-        items: Sequence[Any] = [c for c in str(classes).split(",") if c.strip()]
-    else:
-        items = list(classes)
-    if not items:
-        raise UserError("no classes given; pass class indices or names, or 'all'")
-    return list(dict.fromkeys(probe.class_index(c) for c in items))
 
 
 def fool(
@@ -139,7 +127,7 @@ def fool(
     if not 0.0 < mutation_rate <= 1.0:
         raise UserError(f"mutation_rate must lie in (0, 1], got {mutation_rate}")
     probe = as_probe(model)
-    cls = _classes(probe, classes)
+    cls = probe.class_indices(classes)
     if dry_run:
         return None
     started = time.perf_counter()

@@ -78,7 +78,7 @@ class MaximizeResult:
 
 
 def _int_list(spec: Any, upper: int, what: str, check: Callable[[int], None]) -> list[int]:
-    from interpret.cli.common import parse_int_list
+    from interpret.specs import parse_int_list
 
     if spec is None or (isinstance(spec, str) and spec.strip() == "all"):
         return list(range(upper))
@@ -93,26 +93,6 @@ def _int_list(spec: Any, upper: int, what: str, check: Callable[[int], None]) ->
     for i in items:
         check(i)
     return list(dict.fromkeys(items))
-
-
-def _class_list(probe: Any, spec: Any) -> list[int]:
-    if isinstance(spec, str) and spec.strip() == "all":
-        return list(range(probe.n_classes))
-    if isinstance(spec, (str, int, np.integer)):
-        parts = [p for p in str(spec).split(",") if p.strip()] if isinstance(spec, str) else [spec]
-    else:
-        parts = list(spec)
-    out: list[int] = []
-    for part in parts:
-        text = str(part).strip()
-        if "-" in text[1:] and all(s.strip().isdigit() for s in text.split("-", 1)):
-            a, b = (int(s) for s in text.split("-", 1))
-            out.extend(probe.class_index(i) for i in range(a, b + 1))
-        else:
-            out.append(probe.class_index(text))
-    if not out:
-        raise UserError("no classes given")
-    return list(dict.fromkeys(out))
 
 
 def _size(size: Any) -> tuple[int, int] | None:
@@ -309,7 +289,7 @@ def maximize(
                 "input; drop --size for class targets"
             )
         kind = "class"
-        targets = _class_list(probe, classes)
+        targets = probe.class_indices(classes)
 
         def make(i):
             return obj.class_logit(i)

@@ -515,6 +515,34 @@ class Probe:
         ]
         return np.concatenate(out) if out else np.zeros((0, self.n_classes), "float32")
 
+    def class_indices(self, spec: Any) -> list[int]:
+        """Classes given as ``all`` (or None), an index, a name, a range ``0-4``, a
+        comma list ``3,cat`` or a sequence of these -> indices, duplicates dropped.
+
+        Example:
+            >>> probe.class_indices("cat,0-1")  # doctest: +SKIP
+            [3, 0, 1]
+        """
+        if spec is None or (isinstance(spec, str) and spec.strip() == "all"):
+            return list(range(self.n_classes))
+        if isinstance(spec, str):
+            parts: list[Any] = [p for p in spec.split(",") if p.strip()]
+        elif isinstance(spec, (int, np.integer)):
+            parts = [int(spec)]
+        else:
+            parts = list(spec)
+        out: list[int] = []
+        for part in parts:
+            text = str(part).strip()
+            if "-" in text[1:] and all(s.strip().isdigit() for s in text.split("-", 1)):
+                a, b = (int(s) for s in text.split("-", 1))
+                out.extend(self.class_index(i) for i in range(a, b + 1))
+            else:
+                out.append(self.class_index(text))
+        if not out:
+            raise UserError("no classes given; pass class indices or names, or 'all'")
+        return list(dict.fromkeys(out))
+
     def class_index(self, spec: str | int) -> int:
         """A class given by index or by name -> index; errors list the classes.
 

@@ -106,3 +106,12 @@ def test_class_index(tiny_cnn):
         probe.class_index("zebra")
     with pytest.raises(UserError, match=r"class 7 is out of range .* \(0-4\)"):
         probe.class_index(7)
+
+
+def test_class_indices(tiny_cnn):
+    probe = Probe(tiny_cnn, class_names=["a", "b", "c", "d", "e"])
+    assert probe.class_indices("all") == probe.class_indices(None) == [0, 1, 2, 3, 4]
+    assert probe.class_indices("c,0-1,c") == [2, 0, 1]
+    assert probe.class_indices([4, "a"]) == [4, 0]
+    with pytest.raises(UserError, match="unknown class 'z'"):
+        probe.class_indices("a,z")

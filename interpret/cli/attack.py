@@ -13,10 +13,10 @@ from interpret.cli.common import (
     echo_artifact,
     gallery_option,
     model_option,
-    parse_float_list,
     progress,
     seed_option,
 )
+from interpret.specs import parse_float_list
 
 
 @click.command()

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import click
 
-from interpret.cli.common import echo_artifact, gallery_option, model_option, parse_int_list
+from interpret.cli.common import echo_artifact, gallery_option, model_option
+from interpret.specs import parse_int_list
 
 
 def _save(sheet, gallery_dir, model_name, extra=None):
