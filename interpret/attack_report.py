@@ -14,8 +14,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -23,19 +22,9 @@ import numpy as np
 from interpret.attacks import MINIMAL, Evaluation, check_eps, evaluate_attack, method_name
 from interpret.errors import UserError
 from interpret.gallery import Artifact, Gallery
+from interpret.progress import Progress, no_progress
 
 SHEET_ROWS = 8
-
-Progress = Callable[[int, str], AbstractContextManager]
-
-
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-
-def _no_progress(total: int, label: str) -> AbstractContextManager:
-    return nullcontext(_NoBar())
 
 
 def amplify(delta: np.ndarray) -> tuple[np.ndarray, float]:
@@ -203,7 +192,7 @@ def attack_report(
     x = x_all[:n].astype(np.float32) / 255.0
     y = y_all[:n].astype(np.int32)
     runs = 1 if method in MINIMAL else len(eps_list)
-    with (progress or _no_progress)(runs * n, f"{method} on {handle.name}") as bar:
+    with (progress or no_progress)(runs * n, f"{method} on {handle.name}") as bar:
         ev = evaluate_attack(
             probe,
             x,
@@ -281,7 +270,7 @@ def fool_report(
     handle = resolve(model)
     fool(handle.probe, classes, method=method, seed=seed, dry_run=True, **options)  # validate
     total = options.get("steps", 1000) if method == "gradient" else options.get("generations", 2000)
-    with (progress or _no_progress)(total, f"fooling {handle.name} ({method})") as bar:
+    with (progress or no_progress)(total, f"fooling {handle.name} ({method})") as bar:
         res = fool(
             handle.probe, classes, method=method, seed=seed, on_progress=bar.update, **options
         )

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from interpret.errors import UserError
 from interpret.gallery import Artifact, Gallery, atomic_write_json
+from interpret.progress import Progress, no_progress
 
 # Full settings, and the quick ones used by the tests, CI and `--quick`.
 SETTINGS: dict[str, dict[str, Any]] = {
@@ -63,8 +63,6 @@ SECTIONS = (
     "index",
 )
 
-Progress = Callable[[int, str], AbstractContextManager]
-
 
 @dataclass
 class Section:
@@ -100,14 +98,6 @@ class Report:
             f"{'total':<12}{self.seconds:>9.1f}{sum(len(s.artifacts) for s in self.sections):>7}"
         )
         return "\n".join(lines)
-
-
-def _no_progress(total: int, label: str) -> AbstractContextManager:
-    class _Bar:
-        def update(self, n: int) -> None:
-            pass
-
-    return nullcontext(_Bar())
 
 
 class _Context:
@@ -325,9 +315,7 @@ def report(
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     start = time.perf_counter()
     handle = resolve(model)
-    ctx = _Context(
-        handle, g, seed, SETTINGS["quick" if quick else "full"], progress or _no_progress
-    )
+    ctx = _Context(handle, g, seed, SETTINGS["quick" if quick else "full"], progress or no_progress)
     done: list[Section] = []
     for name in (s for s in SECTIONS if s in chosen and s != "index"):
         t0 = time.perf_counter()
