@@ -7,11 +7,15 @@ interleaved (A B C A B C ...) so that load from other processes hits them alike;
 the figures are medians over the rounds, as ratios to the bare loop:
 
 * bare: the floor -- raw pixels, one ``tf.function`` step (gradient of the summed
-  channel means, the same hand-written Adam update as the engine, clip to [0, 1]),
+  channel means, the same fused Adam kernel as the engine, clip to [0, 1]),
   called STEPS times from Python; no prior at all;
 * bare-inloop: the same step looped inside one ``tf.function`` (``tf.range``);
+  the faster of the two float32 bare loops is the floor of the "x bare" column;
+* on CPUs with bfloat16 hardware, the bare Python loop again in bfloat16 (see
+  ``interpret.precision``): the floor for ``maximize``'s default there;
 * interpret: ``maximize()`` with its default prior (Fourier + decorrelation,
-  jitter/scale/rotate, dead-ReLU leak) -- the whole call, validation included;
+  jitter/scale/rotate, dead-ReLU leak) -- the whole call, validation included --
+  at its default precision, and (where that is bfloat16) in float32 too;
 * tf-keras-vis 0.8.7 ``ActivationMaximization`` at its defaults (input range
   [0, 1], the same channel-mean score), when installed (optional dependency).
 
@@ -35,8 +39,9 @@ def channel_means(out, idx):
     return tf.gather(m, idx[:, None], axis=1, batch_dims=1)[:, 0]
 
 
-def bare(probe, layer, n, steps, lr, inloop: bool):
+def bare(probe, layer, n, steps, lr, inloop: bool, precision: str = "float32"):
     """The bare compiled gradient-ascent loop (Adam on raw pixels); seconds and images."""
+    from interpret import precision as precision_lib
     from interpret._tf import tf
 
     f = probe.extractor([layer])
@@ -48,27 +53,37 @@ def bare(probe, layer, n, steps, lr, inloop: bool):
 
     def one():
         with tf.GradientTape() as tape:
-            loss = tf.reduce_sum(channel_means(f(x)[0], idx))
+            loss = -tf.reduce_sum(channel_means(f(x)[0], idx))
         g = tape.gradient(loss, x)
         t.assign_add(1.0)
-        m.assign(0.9 * m + 0.1 * g)
-        v.assign(0.999 * v + 0.001 * g * g)
-        alpha = lr * tf.sqrt(1.0 - 0.999**t) / (1.0 - 0.9**t)
-        x.assign(tf.clip_by_value(x + alpha * m / (tf.sqrt(v) + 1e-8), 0.0, 1.0))
+        tf.raw_ops.ResourceApplyAdam(  # the engine's fused Adam kernel
+            var=x.handle,
+            m=m.handle,
+            v=v.handle,
+            beta1_power=0.9**t,
+            beta2_power=0.999**t,
+            lr=tf.constant(lr),
+            beta1=tf.constant(0.9),
+            beta2=tf.constant(0.999),
+            epsilon=tf.constant(1e-8),
+            grad=g,
+        )
+        x.assign(tf.clip_by_value(x, 0.0, 1.0))
 
     start = time.perf_counter()
-    if inloop:
+    with precision_lib.compute(precision):
+        if inloop:
 
-        @tf.function
-        def run(k):
-            for _ in tf.range(k):
-                one()
+            @tf.function
+            def run(k):
+                for _ in tf.range(k):
+                    one()
 
-        run(tf.constant(steps))
-    else:
-        step = tf.function(one)
-        for _ in range(steps):
-            step()
+            run(tf.constant(steps))
+        else:
+            step = tf.function(one)
+            for _ in range(steps):
+                step()
     out = x.numpy()
     return time.perf_counter() - start, out
 
@@ -98,6 +113,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from interpret import objectives as obj
+    from interpret import precision
     from interpret._tf import tf
     from interpret.maximization import DEFAULTS
     from interpret.maximization import maximize as run_maximize
@@ -117,31 +133,42 @@ def main() -> None:
         print("tf-keras-vis not installed (optional): pip install tf-keras-vis==0.8.7")
         have_tkv = False
 
-    def m_bare():
-        return bare(probe, args.layer, n, args.steps, lr, inloop=False)
+    bf16 = precision.bfloat16_supported()
+    BARE, INLOOP, BARE16 = (
+        "bare float32 (compiled step, python loop)",
+        "bare float32 (tf.range loop in one tf.function)",
+        "bare bfloat16 (compiled step, python loop)",
+    )
+    OURS, OURS32 = (
+        f"interpret.maximize, default ({precision.resolve('auto')})",
+        "interpret.maximize, float32",
+    )
+    TKV = "tf-keras-vis 0.8.7 ActivationMaximization"
 
-    def m_inloop():
-        return bare(probe, args.layer, n, args.steps, lr, inloop=True)
+    def m_ours(prec):
+        def run():
+            start = time.perf_counter()
+            res = run_maximize(handle, args.layer, "all", steps=args.steps, seed=0, precision=prec)
+            return time.perf_counter() - start, res.images
 
-    def m_ours():
-        start = time.perf_counter()
-        res = run_maximize(handle, args.layer, "all", steps=args.steps, seed=0)
-        return time.perf_counter() - start, res.images
-
-    def m_tkv():
-        return run_tkv(probe, handle.model, args.layer, n, args.steps)
+        return run
 
     methods = {
-        "bare (compiled step, python loop)": m_bare,
-        "bare (tf.range loop in one tf.function)": m_inloop,
-        "interpret.maximize (default prior)": m_ours,
-        "tf-keras-vis 0.8.7 ActivationMaximization": m_tkv,
+        BARE: lambda: bare(probe, args.layer, n, args.steps, lr, inloop=False),
+        INLOOP: lambda: bare(probe, args.layer, n, args.steps, lr, inloop=True),
+        OURS: m_ours("auto"),
     }
+    if bf16:
+        methods[BARE16] = lambda: bare(
+            probe, args.layer, n, args.steps, lr, inloop=False, precision="bfloat16"
+        )
+        methods[OURS32] = m_ours("float32")
+    methods[TKV] = lambda: run_tkv(probe, handle.model, args.layer, n, args.steps)
     times: dict[str, list[float]] = {k: [] for k in methods}
     acts: dict[str, np.ndarray] = {}
     for r in range(args.rounds):
         for name, fn in methods.items():
-            if fn is m_tkv and (not have_tkv or r >= args.tkv_rounds):
+            if name == TKV and (not have_tkv or r >= args.tkv_rounds):
                 continue
             t, x = fn()
             times[name].append(t)
@@ -149,28 +176,33 @@ def main() -> None:
             print(f"  round {r + 1} {name}: {t:.2f}s", flush=True)
     print(
         f"{args.model} {args.layer}: {n} filters x {args.steps} steps, batch {n}, "
-        f"TF {tf.__version__}, wall clock incl. tracing, median of interleaved rounds"
+        f"TF {tf.__version__}, wall clock incl. tracing, median of interleaved rounds; "
+        "activations measured in float32"
     )
-    floor = float(np.median(times["bare (compiled step, python loop)"]))
-    print(f"{'method':<44}{'rounds':>7}{'median s':>10}{'x bare':>8}{'mean act':>10}{'min act':>9}")
-    med = {}
+    med = {name: float(np.median(ts)) for name, ts in times.items() if ts}
+    floor = min(med[BARE], med[INLOOP])
+    print(f"{'method':<48}{'rounds':>7}{'median s':>10}{'x bare':>8}{'mean act':>10}{'min act':>9}")
     for name, ts in times.items():
-        if not ts:
-            continue
-        med[name] = float(np.median(ts))
-        a = acts[name]
+        if ts:
+            a = acts[name]
+            print(
+                f"{name:<48}{len(ts):>7}{med[name]:>10.2f}{med[name] / floor:>8.2f}"
+                f"{float(np.mean(a)):>10.3f}{float(np.min(a)):>9.3f}"
+            )
+    ours = med[OURS]
+    print(f"x bare: against the faster float32 bare loop ({floor:.2f}s)")
+    if bf16:
         print(
-            f"{name:<44}{len(ts):>7}{med[name]:>10.2f}{med[name] / floor:>8.2f}"
-            f"{float(np.mean(a)):>10.3f}{float(np.min(a)):>9.3f}"
+            f"interpret default (bfloat16) / bare bfloat16 loop: {ours / med[BARE16]:.2f}x "
+            f"(target <= 1.3); / faster float32 bare loop: {ours / floor:.2f}x"
         )
-    ours = med["interpret.maximize (default prior)"]
-    print(
-        f"interpret / bare python loop: {ours / floor:.2f}x (target <= 1.3); "
-        f"interpret / bare in-graph loop: {ours / med['bare (tf.range loop in one tf.function)']:.2f}x"
-    )
-    if "tf-keras-vis 0.8.7 ActivationMaximization" in med:
-        tkv = med["tf-keras-vis 0.8.7 ActivationMaximization"]
-        print(f"tf-keras-vis / interpret time: {tkv / ours:.2f}x faster (target >= 4)")
+        print(f"interpret float32 / faster float32 bare loop: {med[OURS32] / floor:.2f}x")
+    else:
+        print(f"interpret / faster bare loop: {ours / floor:.2f}x (target <= 1.3)")
+    if TKV in med:
+        print(f"tf-keras-vis / interpret default: {med[TKV] / ours:.2f}x faster (target >= 4)")
+        if bf16:
+            print(f"tf-keras-vis / interpret float32: {med[TKV] / med[OURS32]:.2f}x faster")
 
 
 if __name__ == "__main__":

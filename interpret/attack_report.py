@@ -19,7 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from interpret.attacks import MINIMAL, Evaluation, check_eps, evaluate_attack, method_name
+from interpret.attacks import (
+    MINIMAL,
+    Evaluation,
+    check_eps,
+    evaluate_attack,
+    method_name,
+    method_params,
+)
 from interpret.errors import UserError
 from interpret.gallery import Artifact, Gallery
 from interpret.progress import Progress, no_progress
@@ -171,6 +178,7 @@ def attack_report(
     from interpret.models import resolve
 
     method = method_name(method)
+    method_params(method, options)  # unknown or bad options fail before anything is loaded
     handle = resolve(model)
     probe = handle.probe
     eps_list = [None] if eps is None else list(eps)

@@ -3,8 +3,10 @@
 All attacks work in this toolkit's one image space, float32 [0, 1] NHWC; the
 :class:`~interpret.probe.Probe` maps images to the model's own range, and a model
 that ends in softmax is attacked through its logits. Every attack is batched and
-runs all of its iterations inside one ``tf.function`` call per batch; the compiled
-loops are built once per model and configuration and reused across eps values.
+compiled: FGSM/PGD call one compiled step per iteration (see
+:meth:`Engine.gradient_steps`), C&W and DeepFool run all their iterations inside one
+``tf.function`` call per batch; the compiled code is built once per model and
+configuration and reused across eps values.
 
 * ``fgsm``: one signed-gradient step of size eps (Goodfellow et al. 2015); with
   ``norm="l2"`` the normalised-gradient variant (FGM).
@@ -22,6 +24,13 @@ loops are built once per model and configuration and reused across eps values.
 
 Untargeted attacks push away from the label ``y``; ``target=`` (a class or one per
 image) makes ``fgsm``/``pgd``/``cw`` targeted.
+
+``fgsm`` and ``pgd`` take ``precision`` (default ``"float32"``; see
+:mod:`interpret.precision`). ``"bfloat16"`` runs PGD about 2.5x faster on CPUs with
+bfloat16 hardware but is a slightly weaker attack (on mnist-cnn at eps 0.1, robust
+accuracy 0.625 against 0.617 in float32, mean of 5 seeds), so robustness figures
+default to float32. Success, predictions and distances are always re-measured in
+float32 on the returned images. ``cw`` and ``deepfool`` run in float32 only.
 
 Example:
     >>> import interpret
@@ -43,6 +52,7 @@ from typing import Any
 
 import numpy as np
 
+from interpret import precision as precision_lib
 from interpret.errors import UserError
 
 METHODS = ("fgsm", "pgd", "cw", "deepfool")
@@ -51,16 +61,23 @@ NORMS = ("linf", "l2")
 MINIMAL = ("cw", "deepfool")  # attacks that search for the smallest perturbation
 
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "fgsm": {"norm": "linf"},
-    "pgd": {"norm": "linf", "steps": 40, "step_size": 0.01, "random_start": True},
+    "fgsm": {"norm": "linf", "precision": "float32"},
+    "pgd": {
+        "norm": "linf",
+        "steps": 40,
+        "step_size": 0.01,
+        "random_start": True,
+        "precision": "float32",
+    },
     "cw": {
         "steps": 200,
         "step_size": 0.05,  # Adam learning rate (the paper: 0.01 for 10,000 steps)
         "binary_search_steps": 9,
         "initial_const": 0.1,
         "confidence": 0.0,
+        "precision": "float32",
     },
-    "deepfool": {"steps": 50, "overshoot": 0.02, "candidates": 10},
+    "deepfool": {"steps": 50, "overshoot": 0.02, "candidates": 10, "precision": "float32"},
 }
 
 
@@ -284,32 +301,16 @@ class Engine:
                 x = x0 + d * tf.minimum(1.0, eps / tf.maximum(dn, 1e-12))
             return tf.clip_by_value(x, 0.0, 1.0), done
 
-        def run(x, x0, y, eps, alpha, steps, stop_logp):
-            done = tf.zeros(tf.shape(y), tf.bool)
-
-            def cond(i, x, done):
-                go = i < steps
-                if stop:
-                    go = tf.logical_and(go, tf.logical_not(tf.reduce_all(done)))
-                return go
-
-            def body(i, x, done):
-                x, done = step(x, x0, y, eps, alpha, stop_logp, done)
-                return i + 1, x, done
-
-            i, x, done = tf.while_loop(cond, body, (tf.constant(0), x, done))
-            return x, i
-
         return tf.function(
-            run,
+            step,
             input_signature=[
                 self._image_spec,
                 self._image_spec,
                 self._label_spec,
                 self._scalar,
                 self._scalar,
-                self._int,
                 self._scalar,
+                tf.TensorSpec((None,), tf.bool),
             ],
         )
 
@@ -326,13 +327,15 @@ class Engine:
         targeted: bool = False,
         loss: str = "ce",
         stop_confidence: float | None = None,
+        precision: str = "float32",
     ) -> tuple[np.ndarray, int]:
         """Run ``steps`` projected gradient steps from ``x`` in the eps-ball around ``x0``.
 
         Untargeted steps descend the log-probability of ``y`` (``loss="ce"``) or its
         logit (``loss="logit"``); targeted ones ascend it. With ``stop_confidence``
         an image freezes once its softmax probability of ``y`` reaches it, and the
-        loop ends when every image has. Returns the images and the steps run.
+        loop ends when every image has. ``precision`` is the loop's arithmetic (see
+        :mod:`interpret.precision`). Returns the images and the steps run.
 
         Example:
             >>> x_adv, n = engine(probe).gradient_steps(x, x, y, eps=0.3, step_size=0.01, steps=40)  # doctest: +SKIP
@@ -341,17 +344,27 @@ class Engine:
         key = ("steps", norm, bool(targeted), loss, stop)
         if key not in self._fns:
             self._fns[key] = self._build_steps(norm, bool(targeted), loss, stop)
-        stop_logp = math.log(stop_confidence) if stop else 0.0
-        out, i = self._fns[key](
-            np.asarray(x, np.float32),
-            np.asarray(x0, np.float32),
-            np.asarray(y, np.int32),
-            np.float32(eps),
-            np.float32(step_size),
-            np.int32(steps),
-            np.float32(stop_logp),
-        )
-        return out.numpy(), int(i)
+        from interpret._tf import tf
+
+        step = self._fns[key]
+        x = tf.convert_to_tensor(np.asarray(x, np.float32))
+        x0 = tf.convert_to_tensor(np.asarray(x0, np.float32))
+        y = tf.convert_to_tensor(np.asarray(y, np.int32))
+        scalars = [tf.constant(v, tf.float32) for v in (eps, step_size)]
+        stop_logp = tf.constant(math.log(stop_confidence) if stop else 0.0, tf.float32)
+        done = tf.zeros(tf.shape(y), tf.bool)
+        i = 0
+        # One compiled step per call from a Python loop: the update then sits after the
+        # gradient only, so a bfloat16 rewrite of the gradient leaves the image itself,
+        # the eps-ball projection and the clip in float32 (in a graph-level loop the
+        # carried image would be rounded to bfloat16 too).
+        with precision_lib.compute(precision):
+            while i < int(steps):
+                x, done = step(x, x0, y, *scalars, stop_logp, done)
+                i += 1
+                if stop and bool(tf.reduce_all(done)):
+                    break
+        return x.numpy(), i
 
     # ---- Carlini-Wagner L2 -----------------------------------------------
     def _build_cw(self, targeted: bool) -> Callable:
@@ -661,7 +674,13 @@ def _check_target(probe: Any, target: Any, n: int) -> np.ndarray | None:
     return t.astype(np.int32)
 
 
-def _params(method: str, given: dict) -> dict:
+def method_params(method: str, given: dict) -> dict:
+    """A method's full options: its defaults updated by ``given``, each one checked.
+
+    Example:
+        >>> method_params("pgd", {"steps": 10})["steps"]
+        10
+    """
     params = dict(DEFAULTS[method])
     unknown = sorted(set(given) - set(params) - {"norm"})
     if unknown:
@@ -678,6 +697,12 @@ def _params(method: str, given: dict) -> dict:
             raise UserError(f"{k} must be a whole number >= 1, got {params[k]}")
     if "step_size" in params and not params["step_size"] > 0:
         raise UserError(f"step_size must be > 0, got {params['step_size']}")
+    if method in MINIMAL:  # their tiny margins and distances need float32
+        if str(params["precision"]).lower() not in ("auto", "float32"):
+            raise UserError(f"{method} runs in float32 only; drop --precision")
+        params["precision"] = "float32"
+    else:
+        params["precision"] = precision_lib.resolve(params["precision"])
     if method == "deepfool" and params["candidates"] < 2:
         raise UserError("deepfool needs candidates >= 2")
     return params
@@ -725,7 +750,7 @@ def attack(
     """
     method = method_name(method)
     probe = as_probe(model)
-    params = _params(method, options)
+    params = method_params(method, options)
     eps = check_eps(eps, method, params.get("norm", "l2"), probe.input_shape)
     x, y = check_images(probe, x, y)
     target = _check_target(probe, target, len(x))
@@ -762,7 +787,15 @@ def _run(
         if eps == 0:
             return x.copy()
         return eng.gradient_steps(
-            x, x, goal, eps=eps, step_size=eps, steps=1, norm=params["norm"], targeted=targeted
+            x,
+            x,
+            goal,
+            eps=eps,
+            step_size=eps,
+            steps=1,
+            norm=params["norm"],
+            targeted=targeted,
+            precision=params["precision"],
         )[0]
     if method == "pgd":
         start = random_start(x, eps, params["norm"], rng) if params["random_start"] else x
@@ -775,6 +808,7 @@ def _run(
             steps=int(params["steps"]),
             norm=params["norm"],
             targeted=targeted,
+            precision=params["precision"],
         )[0]
     if method == "cw":
         return eng.carlini_wagner(
@@ -894,7 +928,7 @@ def evaluate_attack(
     """
     method = method_name(method)
     probe = as_probe(model)
-    params = _params(method, options)
+    params = method_params(method, options)
     eps_list = [eps] if eps is None or isinstance(eps, (int, float)) else list(eps)
     if not eps_list:
         raise UserError("give at least one eps")

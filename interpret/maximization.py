@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from interpret import objectives as obj
+from interpret import precision as precision_lib
 from interpret import transforms as T
 from interpret.errors import UserError
 
@@ -42,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "leak": 0.1,
     "warmup": 0.8,
     "batch_size": 64,
+    "precision": "auto",
 }
 
 
@@ -224,6 +226,7 @@ def maximize(
     examples: int = 0,
     dataset: Any = None,
     batch_size: int = DEFAULTS["batch_size"],
+    precision: str = DEFAULTS["precision"],
     progress: Callable[[int], None] | None = None,
 ) -> MaximizeResult:
     """Render the images that maximise filters/units of ``layer``, or output ``classes``.
@@ -242,6 +245,8 @@ def maximize(
         examples: also find this many top data-set images per target (0: none).
         dataset: data set for ``examples`` (default: the one on the model's card).
         batch_size: images optimised together per compiled loop.
+        precision: ``"auto"``, ``"float32"`` or ``"bfloat16"``: the loop's arithmetic
+            (see :mod:`interpret.precision`); activations are measured in float32.
         progress: called with the number of steps done after each chunk.
 
     Returns:
@@ -266,6 +271,7 @@ def maximize(
         raise UserError(f"batch size must be greater than 0, got {batch_size}")
     if int(examples) < 0:
         raise UserError(f"examples must be 0 or more, got {examples}")
+    used = precision_lib.resolve(precision)
     for value, what in (
         (tv, "tv"),
         (l2, "l2"),
@@ -349,6 +355,7 @@ def maximize(
         "warmup": float(warmup),
         "batch_size": int(batch_size),
         "examples": int(examples),
+        "precision": used,
     }
     # ---- render, one batch of targets at a time ---------------------------------
     images, values, seconds, settings = [], [], 0.0, {}
@@ -368,6 +375,7 @@ def maximize(
             leak=float(leak),
             warmup=float(warmup),
             progress=progress,
+            precision=used,
         )
         images.append(result.images)
         values.append(evaluate(probe, make(chunk), result.images, canvas))

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from interpret.conv_grad import fast_input_grad
 from interpret.errors import UserError
 
 LOGITS = "logits"
@@ -102,6 +103,7 @@ class _Tracer:
         self.last_layer = last_layer
         self.stop_at = stop_at
         self._twins: dict[int, Any] = {}
+        self._fast: dict[int, Any] = {}
         self.logits: Any = None
 
     def _call(self, op: Any, args: tuple, kwargs: dict) -> Any:
@@ -115,8 +117,10 @@ class _Tracer:
             kwargs = {k: v for k, v in kwargs.items() if k != "training"}
             if args:
                 self.inputs[op.name] = args[0]
+            if id(op) not in self._fast:
+                self._fast[id(op)] = fast_input_grad(op)
             try:
-                out = op(*args, training=False, **kwargs)
+                out = self._fast[id(op)](*args, training=False, **kwargs)
             except Exception:
                 out = _Missing()
             if op is self.last_layer and not isinstance(out, _Missing):
@@ -444,7 +448,7 @@ class Probe:
             layer = self._find_layer(name)
             twin = self._twins.get(name)
             if twin is None:
-                twin = self._twins[name] = _linear_twin(layer)
+                twin = self._twins[name] = fast_input_grad(_linear_twin(layer))
             return twin(tracer.inputs[name])
         if kind == "layer":
             return tracer.inputs[name]

@@ -157,6 +157,10 @@ BAD = [
     (["attack", "--eps", "abc"], "cannot read --eps"),
     (["fool", "--class", "11"], "out of range"),
     (["fool", "--threshold", "2"], "strictly between 0 and 1"),
+    (
+        ["attack", "--method", "cw", "--precision", "bfloat16", "--n", "5"],
+        "cw runs in float32 only",
+    ),
 ]
 
 

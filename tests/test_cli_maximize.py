@@ -102,3 +102,33 @@ def test_bad_input_exit_2_nothing_written(model_file, tmp_path, capsys, args, me
     assert code == 2
     assert message in err and err.startswith("error: ") and len(err.strip().splitlines()) == 1
     assert not g.exists()
+
+
+def test_bfloat16_on_a_cpu_without_it_exits_2(model_file, tmp_path, capsys, monkeypatch):
+    from interpret import precision
+
+    monkeypatch.setattr(precision, "bfloat16_supported", lambda: False)
+    g = tmp_path / "g"
+    code, out, err = run(
+        ["maximize", "-m", model_file, "--layer", "c2", "--precision", "bfloat16"]
+        + ["--steps", "4", "--gallery", str(g)],
+        capsys,
+    )
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert (
+        len(lines) == 1 and "no bfloat16 hardware" in lines[0] and "--precision float32" in lines[0]
+    )
+    assert not g.exists()
+
+
+def test_precision_goes_into_the_sidecar(model_file, tmp_path, capsys):
+    g = tmp_path / "g"
+    code, _, err = run(
+        ["maximize", "-m", model_file, "--layer", "c2", "--filter", "0", "--precision", "float32"]
+        + ["--steps", "4", "--gallery", str(g)],
+        capsys,
+    )
+    assert code == 0, err
+    meta = json.loads((g / "tiny" / "maximize" / "c2-f0.json").read_text())
+    assert meta["parameters"]["precision"] == "float32"

@@ -53,6 +53,13 @@ from interpret.specs import parse_float_list
 @click.option("--target", default=None, help="Target class (index or name): a targeted attack.")
 @click.option("--dataset", default=None, help="mnist or cifar10 [default: the model card's].")
 @click.option("--batch-size", default=1000, show_default=True, type=int)
+@click.option(
+    "--precision",
+    type=click.Choice(["float32", "bfloat16", "auto"]),
+    default=None,
+    help="fgsm/pgd arithmetic [default: float32]. bfloat16 is ~2.5x faster on CPUs with "
+    "AMX or AVX512-BF16 but a slightly weaker attack; results are scored in float32.",
+)
 @seed_option
 @gallery_option
 def attack(
@@ -67,6 +74,7 @@ def attack(
     target: str | None,
     dataset: str | None,
     batch_size: int,
+    precision: str | None,
     seed: int,
     gallery_dir: str | None,
 ) -> None:
@@ -82,7 +90,7 @@ def attack(
 
     m = method_name(method)
     eps_list = None if eps.strip().lower() == "none" else parse_float_list(eps, "--eps")
-    options = {"norm": norm, "steps": steps, "step_size": step_size}
+    options = {"norm": norm, "steps": steps, "step_size": step_size, "precision": precision}
     if m == "pgd":
         options["random_start"] = not no_random_start
     options = {k: v for k, v in options.items() if v is not None}

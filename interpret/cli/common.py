@@ -36,6 +36,14 @@ seed_option = click.option(
     "--seed", default=0, show_default=True, type=int, help="Random seed (recorded in the sidecar)."
 )
 
+precision_option = click.option(
+    "--precision",
+    type=click.Choice(["auto", "float32", "bfloat16"]),
+    default=None,
+    help="Arithmetic of the gradient loop [default: auto = bfloat16 on CPUs with AMX or "
+    "AVX512-BF16, float32 elsewhere]. Results are always scored in float32.",
+)
+
 
 def require_positive(value: float, name: str) -> None:
     """Raise a UserError unless ``value > 0``.

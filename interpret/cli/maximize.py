@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import click
 
-from interpret.cli.common import echo_artifact, gallery_option, model_option, seed_option
+from interpret.cli.common import (
+    echo_artifact,
+    gallery_option,
+    model_option,
+    precision_option,
+    seed_option,
+)
 
 
 @click.command()
@@ -72,6 +78,7 @@ from interpret.cli.common import echo_artifact, gallery_option, model_option, se
 @click.option(
     "--batch-size", type=int, default=64, show_default=True, help="Targets rendered together."
 )
+@precision_option
 @seed_option
 @gallery_option
 def maximize(
@@ -94,6 +101,7 @@ def maximize(
     blur: float,
     leak: float,
     batch_size: int,
+    precision: str | None,
     seed: int,
     gallery_dir: str | None,
 ) -> None:
@@ -153,6 +161,7 @@ def maximize(
             examples=examples,
             dataset=dataset,
             batch_size=batch_size,
+            precision=precision or "auto",
             progress=tick,
         )
     finally:
