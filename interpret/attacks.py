@@ -26,7 +26,7 @@ Untargeted attacks push away from the label ``y``; ``target=`` (a class or one p
 image) makes ``fgsm``/``pgd``/``cw`` targeted.
 
 ``fgsm`` and ``pgd`` take ``precision`` (default ``"float32"``; see
-:mod:`interpret.precision`). ``"bfloat16"`` runs PGD about 2.5x faster on CPUs with
+:mod:`interpret.precision`). ``"bfloat16"`` runs PGD about 1.8x faster on CPUs with
 bfloat16 hardware but is a slightly weaker attack (on mnist-cnn at eps 0.1, robust
 accuracy 0.625 against 0.617 in float32, mean of 5 seeds), so robustness figures
 default to float32. Success, predictions and distances are always re-measured in

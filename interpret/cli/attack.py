@@ -57,7 +57,7 @@ from interpret.specs import parse_float_list
     "--precision",
     type=click.Choice(["float32", "bfloat16", "auto"]),
     default=None,
-    help="fgsm/pgd arithmetic [default: float32]. bfloat16 is ~2.5x faster on CPUs with "
+    help="fgsm/pgd arithmetic [default: float32]. bfloat16 is ~1.8x faster on CPUs with "
     "AMX or AVX512-BF16 but a slightly weaker attack; results are scored in float32.",
 )
 @seed_option
