@@ -43,6 +43,7 @@ def bare(probe, layer, n, steps, lr, inloop: bool, precision: str = "float32"):
     """The bare compiled gradient-ascent loop (Adam on raw pixels); seconds and images."""
     from interpret import precision as precision_lib
     from interpret._tf import tf
+    from interpret.render import adam_update
 
     f = probe.extractor([layer])
     idx = tf.range(n)
@@ -56,18 +57,7 @@ def bare(probe, layer, n, steps, lr, inloop: bool, precision: str = "float32"):
             loss = -tf.reduce_sum(channel_means(f(x)[0], idx))
         g = tape.gradient(loss, x)
         t.assign_add(1.0)
-        tf.raw_ops.ResourceApplyAdam(  # the engine's fused Adam kernel
-            var=x.handle,
-            m=m.handle,
-            v=v.handle,
-            beta1_power=0.9**t,
-            beta2_power=0.999**t,
-            lr=tf.constant(lr),
-            beta1=tf.constant(0.9),
-            beta2=tf.constant(0.999),
-            epsilon=tf.constant(1e-8),
-            grad=g,
-        )
+        adam_update(x, m, v, g, t, lr)  # the engine's own Adam step
         x.assign(tf.clip_by_value(x, 0.0, 1.0))
 
     start = time.perf_counter()

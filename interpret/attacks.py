@@ -341,7 +341,9 @@ class Engine:
             >>> x_adv, n = engine(probe).gradient_steps(x, x, y, eps=0.3, step_size=0.01, steps=40)  # doctest: +SKIP
         """
         stop = stop_confidence is not None
-        key = ("steps", norm, bool(targeted), loss, stop)
+        # one graph per precision: the probe's one-channel conv gradient picks its kernel
+        # when the step is traced (see interpret.conv_grad)
+        key = ("steps", norm, bool(targeted), loss, stop, precision_lib.resolve(precision))
         if key not in self._fns:
             self._fns[key] = self._build_steps(norm, bool(targeted), loss, stop)
         from interpret._tf import tf

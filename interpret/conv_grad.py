@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 
@@ -114,16 +115,9 @@ def _conv(x: Any, kernel: Any, padding: str) -> Any:
     return conv(x, kernel)
 
 
-def fast_input_grad(layer: Any) -> Any:
-    """``layer`` with the faster input gradient when :func:`covers` it; otherwise ``layer``.
-
-    The returned layer shares the original's weights and computes the same output.
-
-    Example:
-        >>> fast = fast_input_grad(model.get_layer("conv2d"))  # doctest: +SKIP
-    """
-    if not covers(layer):
-        return layer
+@functools.lru_cache(maxsize=1)
+def _wrapper_class() -> type:
+    """The Keras layer class behind :func:`fast_input_grad` (built once, on first use)."""
     from interpret._tf import keras
 
     class FastInputGradConv2D(keras.layers.Layer):
@@ -133,8 +127,7 @@ def fast_input_grad(layer: Any) -> Any:
 
         def call(self, inputs: Any) -> Any:
             conv = self._conv_ref[0]
-            kernel = conv.kernel
-            y = _conv(inputs, keras.ops.cast(kernel, inputs.dtype), conv.padding)
+            y = _conv(inputs, keras.ops.cast(conv.kernel, inputs.dtype), conv.padding)
             if conv.use_bias:
                 y = y + keras.ops.cast(conv.bias, y.dtype)
             return conv.activation(y) if conv.activation is not None else y
@@ -142,4 +135,15 @@ def fast_input_grad(layer: Any) -> Any:
         def compute_output_shape(self, input_shape: Any) -> Any:
             return self._conv_ref[0].compute_output_shape(input_shape)
 
-    return FastInputGradConv2D(layer)
+    return FastInputGradConv2D
+
+
+def fast_input_grad(layer: Any) -> Any:
+    """``layer`` with the faster input gradient when :func:`covers` it; otherwise ``layer``.
+
+    The returned layer shares the original's weights and computes the same output.
+
+    Example:
+        >>> fast = fast_input_grad(model.get_layer("conv2d"))  # doctest: +SKIP
+    """
+    return _wrapper_class()(layer) if covers(layer) else layer

@@ -93,6 +93,42 @@ def evaluate(
     return np.asarray(objective(Context(acts, logits, x, x)), "float32")
 
 
+def adam_update(
+    var: Any,
+    m: Any,
+    v: Any,
+    grad: Any,
+    t: Any,
+    lr: Any,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+) -> Any:
+    """One Adam step on ``var`` (descending ``grad``) at step ``t`` (1-based), as one fused kernel.
+
+    ``m`` and ``v`` are the moment variables (same shape as ``var``); TensorFlow's
+    ``ResourceApplyAdam`` does the bias-corrected update in one pass over memory.
+
+    Example:
+        >>> adam_update(x, m, v, g, tf.constant(1.0), 0.05)  # doctest: +SKIP
+    """
+    from interpret._tf import tf
+
+    t = tf.cast(t, tf.float32)
+    return tf.raw_ops.ResourceApplyAdam(
+        var=var.handle,
+        m=m.handle,
+        v=v.handle,
+        beta1_power=beta1**t,
+        beta2_power=beta2**t,
+        lr=tf.cast(lr, tf.float32),
+        beta1=tf.constant(beta1),
+        beta2=tf.constant(beta2),
+        epsilon=tf.constant(eps),
+        grad=grad,
+    )
+
+
 def render(
     probe: Any,
     objective: Objective,
@@ -155,7 +191,6 @@ def render(
     m = [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables]
     v2 = [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables]
     t_var = tf.Variable(0, dtype=tf.int64, trainable=False)
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
     warm_steps = max(1.0, float(warmup) * int(steps))
     seed_t = tf.constant([int(seed) % (2**31 - 1), 0], tf.int32)
     lr_t = tf.constant(float(lr), tf.float32)
@@ -179,21 +214,8 @@ def render(
         with tf.GradientTape() as tape:
             loss = -tf.reduce_sum(objective_value(slope, k))
         grads = tape.gradient(loss, variables)
-        t = tf.cast(t_var, tf.float32)
         for var, g, mm, vv in zip(variables, grads, m, v2):
-            # ascent on the objective = Adam descent on -objective, as one fused kernel
-            tf.raw_ops.ResourceApplyAdam(
-                var=var.handle,
-                m=mm.handle,
-                v=vv.handle,
-                beta1_power=beta1**t,
-                beta2_power=beta2**t,
-                lr=lr_t,
-                beta1=tf.constant(beta1),
-                beta2=tf.constant(beta2),
-                epsilon=tf.constant(eps),
-                grad=g,
-            )
+            adam_update(var, mm, vv, g, t_var, lr_t)  # descent on -objective = ascent
         return loss
 
     # A Python loop over one compiled step: on CPU, TensorFlow runs the same step

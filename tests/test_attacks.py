@@ -173,7 +173,7 @@ def test_one_compiled_loop_serves_every_eps(linear5):
     probe = as_probe(model)
     for eps in (0.1, 0.2, 0.3):
         attack(probe, grey(3), [0, 1, 2], method="pgd", eps=eps, steps=2)
-    fn = engine(probe)._fns[("steps", "linf", False, "ce", False)]
+    fn = engine(probe)._fns[("steps", "linf", False, "ce", False, "float32")]
     assert fn.experimental_get_tracing_count() == 1
 
 

@@ -13,6 +13,7 @@ from interpret.cli.common import (
     echo_artifact,
     gallery_option,
     model_option,
+    precision_option,
     progress,
     seed_option,
 )
@@ -53,12 +54,10 @@ from interpret.specs import parse_float_list
 @click.option("--target", default=None, help="Target class (index or name): a targeted attack.")
 @click.option("--dataset", default=None, help="mnist or cifar10 [default: the model card's].")
 @click.option("--batch-size", default=1000, show_default=True, type=int)
-@click.option(
-    "--precision",
-    type=click.Choice(["float32", "bfloat16", "auto"]),
-    default=None,
-    help="fgsm/pgd arithmetic [default: float32]. bfloat16 is ~1.8x faster on CPUs with "
-    "AMX or AVX512-BF16 but a slightly weaker attack; results are scored in float32.",
+@precision_option(
+    "float32",
+    " fgsm/pgd only; bfloat16 is ~1.8x faster on CPUs with AMX or AVX512-BF16 but a "
+    "slightly weaker attack.",
 )
 @seed_option
 @gallery_option

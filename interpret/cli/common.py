@@ -36,13 +36,27 @@ seed_option = click.option(
     "--seed", default=0, show_default=True, type=int, help="Random seed (recorded in the sidecar)."
 )
 
-precision_option = click.option(
-    "--precision",
-    type=click.Choice(["auto", "float32", "bfloat16"]),
-    default=None,
-    help="Arithmetic of the gradient loop [default: auto = bfloat16 on CPUs with AMX or "
-    "AVX512-BF16, float32 elsewhere]. Results are always scored in float32.",
-)
+
+def precision_option(default: str = "auto", note: str = "") -> Any:
+    """The ``--precision`` option; ``default`` is the command's, ``note`` adds to the help.
+
+    The option's value is None unless given, so each command can apply its own default.
+
+    Example:
+        >>> @precision_option("float32")
+        ... def cmd(precision): ...
+    """
+    what = {
+        "auto": "auto = bfloat16 on CPUs with AMX or AVX512-BF16, float32 elsewhere",
+        "float32": "float32",
+    }[default]
+    return click.option(
+        "--precision",
+        type=click.Choice(["auto", "float32", "bfloat16"]),
+        default=None,
+        help=f"Arithmetic of the gradient loop [default: {what}].{note} "
+        "Results are always scored in float32.",
+    )
 
 
 def require_positive(value: float, name: str) -> None:

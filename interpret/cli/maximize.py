@@ -78,7 +78,7 @@ from interpret.cli.common import (
 @click.option(
     "--batch-size", type=int, default=64, show_default=True, help="Targets rendered together."
 )
-@precision_option
+@precision_option()
 @seed_option
 @gallery_option
 def maximize(
