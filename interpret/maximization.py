@@ -285,6 +285,10 @@ def maximize(
             raise UserError(f"{what} must be 0 or more, got {value}")
     if jitter is not None and int(jitter) < 0:
         raise UserError(f"jitter must be 0 or more, got {jitter}")
+    if float(scale) > 0.5:  # zooms by up to 1 +- scale; near 1 the image vanishes
+        raise UserError(f"scale must be at most 0.5 (a zoom of +-50%), got {scale}")
+    if float(rotate) > 45:  # the two-pass resampling is made for small rotations
+        raise UserError(f"rotate must be at most 45 degrees, got {rotate}")
     canvas = _size(size)
     if classes is not None:
         if layer is not None or filters is not None:

@@ -158,10 +158,12 @@ def _pick(values: Any, i: Indices) -> Any:
     if isinstance(i, int) or hasattr(i, "__index__"):
         return values[:, int(i)]
     idx = tf.constant([int(v) for v in i], tf.int32)
-    batch = tf.shape(values)[0]
-    tf.debugging.assert_equal(
-        batch, tf.size(idx), message="one index per image: the batch size must match the indices"
-    )
+    message = "one index per image: the batch size must match the indices"
+    if values.shape[0] is not None:  # known when traced: check once, no op in the graph
+        if values.shape[0] != len(i):
+            raise ValueError(f"{message} ({values.shape[0]} images, {len(i)} indices)")
+    else:
+        tf.debugging.assert_equal(tf.shape(values)[0], tf.size(idx), message=message)
     return tf.gather(values, idx[:, None], axis=1, batch_dims=1)[:, 0]
 
 

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from interpret.errors import UserError
+from interpret.fixed_matmul import fixed_matmul
 
 KINDS = ("fourier", "pixel")
 
@@ -114,25 +115,18 @@ class Param:
             init = (rng.standard_normal((batch, channels, 2 * h, wf)) * sd).astype("float32")
             scale = 1.0 / np.maximum(freqs, 1.0 / max(h, w)) ** self.decay_power
             scale = (scale * np.sqrt(h * w)).astype("float32")
-            # stored as (2H, B*C*Wf) so the inverse DFT along y is one plain matmul
-            init = init.transpose(2, 0, 1, 3).reshape(2 * h, -1)
-            scale2 = np.concatenate([scale, scale])[:, None, :]  # (2H, 1, Wf)
-            self._scale = tf.constant(
-                np.broadcast_to(scale2, (2 * h, batch * channels, wf)).reshape(2 * h, -1)
-            )
+            self._scale = np.concatenate([scale, scale])  # (2H, Wf), for spectrum()
+            # stored as (C, Wf, 2H, B): the inverse DFT along y is one batched matmul
+            # over the colours and x-frequencies, with the 1/f scale folded into it
+            init = init.transpose(1, 3, 2, 0)
             cy, sy, cx, sx = irfft2d_matrices(h, w)
-            self._my_re = tf.constant(np.concatenate([cy, -sy], axis=1))  # (H, 2H)
-            self._my_im = tf.constant(np.concatenate([sy, cy], axis=1))  # (H, 2H)
-            # along x: real and imaginary rows, with the colour mix and the /4 folded in
-            color = COLOR_CORRELATION.T if self.decorrelate else np.eye(channels, dtype="float32")
-            self._kx = [
-                tf.constant(
-                    (np.einsum("kx,cd->ckxd", m, color) / 4.0)
-                    .reshape(channels * wf, w * channels)
-                    .astype("float32")
-                )
-                for m in (cx, sx)
-            ]
+            my = np.block([[cy, -sy], [sy, cy]])  # rows (re|im, y), cols (re|im, ky)
+            self._my = tf.constant(my[None] * self._scale.T[:, None, :])  # (Wf, 2H, 2H)
+            # along x: one (C*W, C*2*Wf) matrix, columns (colour, kx, re|im), with the
+            # colour mix and the /4 folded in
+            kx = np.stack([cx.T, sx.T], axis=2).reshape(w, 2 * wf) / 4.0
+            color = COLOR_CORRELATION if self.decorrelate else np.eye(channels, dtype="float32")
+            self._kx = tf.constant(np.kron(color, kx).astype("float32"))
         else:
             init = (rng.standard_normal((batch, h, w, channels)) * sd).astype("float32")
         self.var = tf.Variable(init, trainable=True, name=f"{kind}_param")
@@ -147,6 +141,30 @@ class Param:
         """
         return [self.var]
 
+    def planes(self) -> Any:
+        """The current images channel-major: shape (C, W, H, batch), float32 in [0, 1].
+
+        This is the layout the Fourier kind computes natively and the one the
+        shared-map resampling works in (:func:`interpret.transforms.warp_planes`);
+        :func:`interpret.transforms.from_planes` turns it into NHWC.
+
+        Example:
+            >>> make("fourier", 2, (8, 8), 3, 0).planes().shape  # doctest: +SKIP
+            TensorShape([3, 8, 8, 2])
+        """
+        from interpret._tf import tf
+
+        h, w = self.size
+        c, b = self.channels, self.batch
+        if self.kind != "fourier":
+            return tf.transpose(self.image(), (3, 2, 1, 0))
+        # irfft2d of the scaled spectrum as matmuls (see irfft2d_matrices): along y a
+        # batched (2H, 2H) @ (2H, B) product per colour and x-frequency giving real
+        # and imaginary rows, then along x (colour mix included) one
+        # (C*W, C*2*Wf) @ (C*2*Wf, H*B) product
+        ri = tf.reshape(fixed_matmul(self._my, self.var), (-1, h * b))  # rows (c, kx, re|im)
+        return tf.sigmoid(tf.reshape(fixed_matmul(self._kx, ri), (c, w, h, b)))
+
     def image(self) -> Any:
         """The current images, float32 [0, 1], shape (batch, H, W, C).
 
@@ -156,17 +174,8 @@ class Param:
         """
         from interpret._tf import tf
 
-        h, w = self.size
         if self.kind == "fourier":
-            # irfft2d of the scaled spectrum as matmuls (see irfft2d_matrices): along y
-            # one (H, 2H) @ (2H, B*C*Wf) product for the real and one for the
-            # imaginary part, then along x (colour mix folded in), ending in NHWC
-            b, c = self.batch, self.channels
-            v = self.var * self._scale
-            re = tf.reshape(self._my_re @ v, (h * b, -1))  # rows (y, b), cols (c, kx)
-            im = tf.reshape(self._my_im @ v, (h * b, -1))
-            t = re @ self._kx[0] + im @ self._kx[1]  # (H*B, W*C)
-            return tf.sigmoid(tf.transpose(tf.reshape(t, (h, b, w, c)), (1, 0, 2, 3)))
+            return tf.transpose(self.planes(), (3, 2, 1, 0))
         t = self.var
         if self.decorrelate:
             t = tf.einsum("bhwc,cd->bhwd", t, self._color)
@@ -181,9 +190,8 @@ class Param:
         """
         from interpret._tf import tf
 
-        h, w = self.size
-        v = tf.reshape(self.var * self._scale, (2 * h, self.batch, self.channels, -1))
-        return tf.transpose(v, (1, 2, 0, 3))
+        v = self.var * tf.constant(self._scale.T[None, :, :, None])  # (C, Wf, 2H, B)
+        return tf.transpose(v, (3, 0, 2, 1))
 
     def describe(self) -> dict:
         """The parameterization's settings for the sidecar.

@@ -59,7 +59,6 @@ class _Reader:
         self.activations = [probe.activation(name) for name in self.layers]
 
     def __call__(self, images: Any, slope: Any) -> tuple[dict, Any]:
-        from interpret._tf import tf
 
         outs = self.extractor(images, training=False)
         if not isinstance(outs, (list, tuple)):
@@ -67,13 +66,31 @@ class _Reader:
         acts = {}
         for name, (kind, fn), pre in zip(self.layers, self.activations, outs):
             if kind == "relu":
-                acts[name] = tf.maximum(pre, slope * pre)
+                acts[name] = _leaky_relu(pre, slope)
             elif kind:
                 acts[name] = fn(pre)
             else:
                 acts[name] = pre
         logits = outs[len(self.layers)] if self.logits else None
         return acts, logits
+
+
+def _leaky_relu(pre: Any, slope: Any) -> Any:
+    """max(pre, slope * pre) for a slope in [0, 1] given as a tensor (it changes every step).
+
+    Its gradient is one select and one multiply (the generic one of ``tf.maximum``
+    takes five ops).
+    """
+    from interpret._tf import tf
+
+    @tf.custom_gradient
+    def leaky(x: Any) -> Any:
+        def grad(dy: Any) -> Any:
+            return dy * tf.where(x > 0, 1.0, slope)
+
+        return tf.maximum(x, slope * x), grad
+
+    return leaky(pre)
 
 
 def evaluate(
@@ -195,13 +212,18 @@ def render(
     seed_t = tf.constant([int(seed) % (2**31 - 1), 0], tf.int32)
     lr_t = tf.constant(float(lr), tf.float32)
 
-    # every step's affine maps, drawn at once (step k's map: m[k], shared by the batch)
+    # every step's affine maps (and sampling taps), drawn at once; step k's are shared by the batch
     plan = pipeline.plan(int(steps), *canvas, seed_t)
 
     def objective_value(slope: Any, step: Any) -> Any:
-        img = p.image()
-        maps = [tf.gather(m, step) for m in plan]
-        x = pipeline(img, seed_t + tf.stack([0, tf.cast(step, tf.int32)]), maps)
+        maps = [stage.at(step) for stage in plan]
+        if pipeline.one_warp:  # the default prior: resample the param's own layout
+            planes = p.planes()
+            img = T.from_planes(planes)  # pruned from the graph unless the objective reads it
+            x = T.warp_planes(planes, maps[0])
+        else:
+            img = p.image()
+            x = pipeline(img, seed_t + tf.stack([0, tf.cast(step, tf.int32)]), maps)
         x = T.center_crop(x, *canvas)
         acts, logits = reader(x, slope)
         return objective(Context(acts, logits, x, img))

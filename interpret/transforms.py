@@ -22,7 +22,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
+
+from interpret.fixed_matmul import fixed_matmul
+
+# plans precompute every step's sampling coordinates up to this many floats
+COORDS_BUDGET = 1 << 23
 
 
 class Transform:
@@ -106,50 +111,136 @@ def _reflect(c: Any, n: int) -> Any:
     return tf.clip_by_value(m, 0.0, n - 1.0)
 
 
-def _sampling_taps(flat: Any, h: int, w: int) -> tuple[Any, Any]:
-    """One (8,) map -> the bilinear, reflect-border resampling as four taps per output pixel.
+def _pass_coords(flat: Any, h: int, w: int) -> tuple[Any, Any]:
+    """Affine maps -> the source coordinates of a two-pass (y, then x) resampling.
 
-    Returns ``(index, weight)``, each of shape ``(4 * h * w,)``: tap ``t`` of output
-    pixel ``p = y * w + x`` reads input pixel ``index[t * h * w + p]`` with weight
-    ``weight[t * h * w + p]``; the same numbers ``ImageProjectiveTransformV3`` computes.
+    ``flat`` is one (8,) map or a (steps, 8) stack, each an affine output -> input
+    map ``x_in = a0 x + a1 y + a2``, ``y_in = a3 x + a4 y + a5`` (:func:`_flat`; the
+    projective terms are 0). Returns ``(ys, xs)``: ``ys[..., x, y]`` is the row that
+    output pixel (x, y) of the first pass reads in column x, ``xs[..., y, x]`` the
+    column that pixel (x, y) of the second pass reads in row y, both reflected into
+    the image. Composed, the passes read ``(x_in, y_in)`` (Catmull and Smith's
+    two-pass decomposition; well conditioned while ``a0`` stays near 1, that is
+    for rotations well under 45 degrees).
     """
     from interpret._tf import tf
 
-    ys, xs = tf.meshgrid(tf.range(float(h)), tf.range(float(w)), indexing="ij")
-    ys, xs = tf.reshape(ys, [-1]), tf.reshape(xs, [-1])
-    a = [flat[i] for i in range(8)]
-    den = a[6] * xs + a[7] * ys + 1.0
-    xin = _reflect((a[0] * xs + a[1] * ys + a[2]) / den, w)
-    yin = _reflect((a[3] * xs + a[4] * ys + a[5]) / den, h)
-    x0, y0 = tf.floor(xin), tf.floor(yin)
-    fx, fy = xin - x0, yin - y0
-    x0i, y0i = tf.cast(x0, tf.int32), tf.cast(y0, tf.int32)
-    x1i, y1i = tf.minimum(x0i + 1, w - 1), tf.minimum(y0i + 1, h - 1)
-    index = tf.concat([y0i * w + x0i, y0i * w + x1i, y1i * w + x0i, y1i * w + x1i], 0)
-    weight = tf.concat([(1 - fy) * (1 - fx), (1 - fy) * fx, fy * (1 - fx), fy * fx], 0)
-    return index, weight
+    a = tf.unstack(tf.convert_to_tensor(flat)[..., None, None], 8, axis=-3)
+    xs, ys = tf.range(float(w)), tf.range(float(h))
+    # first pass, down each column x: y_in at the column the second pass will read
+    first = (
+        (a[3] / a[0]) * xs[:, None]
+        + (a[4] - a[3] * a[1] / a[0]) * ys[None, :]
+        + (a[5] - a[3] * a[2] / a[0])
+    )
+    second = a[0] * xs[None, :] + a[1] * ys[:, None] + a[2]  # along each row y: x_in
+    return _reflect(first, h), _reflect(second, w)
 
 
-def _warp_shared(images: Any, flat: Any) -> Any:
-    """Resample every image of the batch with the same (8,) map: one gather of whole rows.
+def _hat(c: Any, n: int) -> Any:
+    """Linear-interpolation weights: (..., m) coordinates -> (..., m, n), rows summing to 1."""
+    from interpret._tf import tf
 
-    Bilinear with a reflected border, equal to :func:`_warp` with ``flat`` repeated
-    for each image. The batch is laid out as (pixels, batch x channels), so each of
-    the four taps of an output pixel copies one contiguous row; on CPU this is
-    several times faster forward and backward than the projective-transform kernel
-    (a per-pixel loop) or a sparse matmul.
+    return tf.nn.relu(1.0 - tf.abs(c[..., None] - tf.range(float(n))))
+
+
+class Stage(NamedTuple):
+    """One resampling of a plan: every step's map, and its sampling coordinates.
+
+    ``flat`` is (steps, 8); ``ys`` and ``xs`` are the coordinates of
+    :func:`_pass_coords` for every step, or None (over :data:`COORDS_BUDGET`,
+    then each step computes its own). :meth:`at` picks one step.
+
+    Example:
+        >>> stage = default(32).plan(4, 32, 32, [0, 0])[0]  # doctest: +SKIP
+        >>> stage.at(0).flat.shape  # doctest: +SKIP
+        TensorShape([8])
+    """
+
+    flat: Any
+    ys: Any = None
+    xs: Any = None
+
+    def at(self, k: Any) -> Stage:
+        """This stage at step ``k`` (a scalar tensor).
+
+        Example:
+            >>> stage.at(tf.constant(3))  # doctest: +SKIP
+        """
+        from interpret._tf import tf
+
+        return Stage(*(None if t is None else tf.gather(t, k) for t in self))
+
+    def coords(self, h: int, w: int) -> tuple[Any, Any]:
+        """One step's two-pass coordinates for an h x w image (see :func:`_pass_coords`).
+
+        Example:
+            >>> ys, xs = stage.at(0).coords(32, 32)  # doctest: +SKIP
+        """
+        if self.ys is not None:
+            return self.ys, self.xs
+        return _pass_coords(self.flat, h, w)
+
+
+def to_planes(images: Any) -> Any:
+    """NHWC images -> the channel-major layout (C, W, H, B) the resampling works in.
+
+    Example:
+        >>> to_planes(tf.zeros((2, 4, 5, 3))).shape  # doctest: +SKIP
+        TensorShape([3, 5, 4, 2])
     """
     from interpret._tf import tf
 
-    b, h, w, c = images.shape
+    return tf.transpose(images, (3, 2, 1, 0))
+
+
+def from_planes(planes: Any) -> Any:
+    """(C, W, H, B) planes -> NHWC images; the inverse of :func:`to_planes`.
+
+    Example:
+        >>> from_planes(tf.zeros((3, 5, 4, 2))).shape  # doctest: +SKIP
+        TensorShape([2, 4, 5, 3])
+    """
+    from interpret._tf import tf
+
+    return tf.transpose(planes, (3, 2, 1, 0))
+
+
+def warp_planes(planes: Any, m: Any) -> Any:
+    """Resample every image held in (C, W, H, B) ``planes`` with one map; NHWC out.
+
+    ``m`` is an (8,) affine map or one step of a :class:`Stage`. Linear
+    interpolation with a reflected border, in two passes: down every column, then
+    along every row, each one batched matmul of (H, H) or (W, W) interpolation
+    matrices with all images and channels at once. For moves, zooms and other
+    axis-aligned maps this equals bilinear resampling (``ImageProjectiveTransformV3``);
+    with a rotation the two passes interpolate along slightly different lines, a
+    difference of a small fraction of a pixel at the few degrees a prior uses. On
+    CPU it is several times faster forward and backward than the projective-transform
+    kernel, a gather of bilinear taps or a sparse matmul.
+
+    Example:
+        >>> warp_planes(planes, tf.constant([1.0, 0, 0, 0, 1.0, 0, 0, 0]))  # doctest: +SKIP
+    """
+    from interpret._tf import tf
+
+    _, w, h, _ = planes.shape
+    stage = m if isinstance(m, Stage) else Stage(m)
+    ys, xs = stage.coords(h, w)
+    mid = fixed_matmul(_hat(ys, h), planes)  # down each column x: (C, W, H, B)
+    out = fixed_matmul(_hat(xs, w), tf.transpose(mid, (0, 2, 1, 3)))  # along each row y
+    return tf.transpose(out, (3, 1, 2, 0))
+
+
+def _warp_shared(images: Any, m: Any) -> Any:
+    """Resample every image of an NHWC batch with one map (see :func:`warp_planes`)."""
+    from interpret._tf import tf
+
+    _, h, w, c = images.shape
     if h is None or w is None or c is None:  # dynamic size: the per-image kernel
+        flat = m.flat if isinstance(m, Stage) else m
         return _warp(images, None, tf.tile(flat[None], [tf.shape(images)[0], 1]))
-    s = tf.shape(images)
-    rows = tf.reshape(tf.transpose(images, (1, 2, 0, 3)), (h * w, -1))
-    index, weight = _sampling_taps(flat, h, w)
-    taps = tf.reshape(tf.gather(rows, index) * weight[:, None], (4, h * w, -1))
-    y = tf.reduce_sum(taps, axis=0)
-    return tf.transpose(tf.reshape(y, (h, w, s[0], c)), (2, 0, 1, 3))
+    return warp_planes(to_planes(images), m)
 
 
 class _Jitter(Transform):
@@ -311,18 +402,31 @@ class Pipeline:
             images = flush(images)
         return images
 
-    def plan(self, steps: int, h: int, w: int, seed: Any) -> list[Any]:
-        """Draw the affine maps of ``steps`` steps at once, before the loop.
+    @property
+    def one_warp(self) -> bool:
+        """True when the pipeline is one run of affine transforms (the default prior).
 
-        Returns one ``(steps, 8)`` tensor per resampling; pass ``[m[k] for m in plan]``
-        as ``maps`` at step ``k``. One map per step is shared by the whole batch: the
-        images never interact, so each still sees an independent random move every
-        step, and one shared map lets the resampling run as one gather of whole rows
-        (see :func:`_warp_shared`). Drawing them all in one go keeps some forty
-        small random/matrix ops out of every step of the render loop.
+        Such a pipeline is one :func:`warp_planes` of the images' planes.
 
         Example:
-            >>> [m.shape for m in default(32).plan(4, 32, 32, [0, 0])]  # doctest: +SKIP
+            >>> default(32).one_warp, compose([pad(2), jitter(1)]).one_warp
+            (True, False)
+        """
+        return bool(self.transforms) and all(t.affine for t in self.transforms)
+
+    def plan(self, steps: int, h: int, w: int, seed: Any) -> list[Stage]:
+        """Draw the affine maps of ``steps`` steps at once, before the loop.
+
+        Returns one :class:`Stage` per resampling; pass ``[s.at(k) for s in plan]``
+        as ``maps`` at step ``k``. One map per step is shared by the whole batch: the
+        images never interact, so each still sees an independent random move every
+        step, and one shared map lets the resampling run as two batched matmuls over
+        all images at once (see :func:`warp_planes`). Drawing them all in one go, and with them the
+        sampling coordinates while they fit in :data:`COORDS_BUDGET`, keeps some forty
+        small random, matrix and index ops out of every step of the render loop.
+
+        Example:
+            >>> [s.flat.shape for s in default(32).plan(4, 32, 32, [0, 0])]  # doctest: +SKIP
             [TensorShape([4, 8])]
         """
         from interpret._tf import tf
@@ -337,12 +441,19 @@ class Pipeline:
                 pending = m if pending is None else pending @ m
                 continue
             if pending is not None:
-                stages.append(_flat(pending))
+                stages.append(_stage(_flat(pending), h, w))
                 pending = None
             h, w = h + 2 * t.grow, w + 2 * t.grow
         if pending is not None:
-            stages.append(_flat(pending))
+            stages.append(_stage(_flat(pending), h, w))
         return stages
+
+
+def _stage(flat: Any, h: int, w: int) -> Stage:
+    """A plan's stage: the (steps, 8) maps, with their coordinates when they fit the budget."""
+    if int(flat.shape[0]) * 2 * int(h) * int(w) > COORDS_BUDGET:
+        return Stage(flat)
+    return Stage(flat, *_pass_coords(flat, int(h), int(w)))
 
 
 def compose(transforms: Sequence[Transform]) -> Pipeline:

@@ -92,6 +92,7 @@ def test_examples_with_the_wrong_data_set(model_file, tmp_path, capsys, monkeypa
         (["--layer", "flat", "--filter", "999"], "out of range"),
         (["--class", "zebra"], "unknown class 'zebra'"),
         (["--layer", "c2", "--steps", "0"], "--steps must be greater than 0"),
+        (["--layer", "c2", "--rotate", "90"], "rotate must be at most 45 degrees"),
         ([], "give --layer"),
         (["--layer", "c2", "--class", "1"], "not both"),
     ],

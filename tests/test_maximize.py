@@ -109,6 +109,8 @@ def test_dataset_examples_by_name_work_offline(monkeypatch, tmp_path):
         ((), {}, "give a layer"),
         (("d1", [0]), {"size": 20}, "conv layers only"),
         (("c2", [0]), {"size": 0}, "size must be a positive"),
+        (("c2", [0]), {"rotate": 90}, "rotate must be at most 45 degrees"),
+        (("c2", [0]), {"scale": 1.0}, "scale must be at most 0.5"),
         (("c2", [0]), {"examples": 2}, "does not say which data set"),
         (("c2", [0]), {"examples": 2, "dataset": np.zeros((3, 5, 5, 3), "uint8")}, "shape"),
     ],

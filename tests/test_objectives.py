@@ -78,3 +78,9 @@ def test_dream_weighted_sum_of_means():
     assert obj.dream({"A": 1}, channel=1).name == "dream(A=1; channel=1)"
     with pytest.raises(ValueError):
         obj.dream({})
+
+
+def test_one_index_per_image_checked_when_traced():
+    c = ctx({"L": tf.zeros((3, 2, 2, 4))})
+    with pytest.raises(ValueError, match="one index per image"):
+        obj.channel("L", [0, 1])(c)

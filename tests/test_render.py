@@ -49,3 +49,17 @@ def test_bigger_canvas_through_the_conv_prefix(dead_probe):
 def test_bad_settings(dead_probe, steps, lr, message):
     with pytest.raises(UserError, match=message):
         render(dead_probe, obj.channel("c1", 0), batch=1, steps=steps, lr=lr)
+
+
+def test_leaky_relu_value_and_gradient():
+    from interpret._tf import tf
+    from interpret.render import _leaky_relu
+
+    x = tf.constant([-2.0, -0.5, 0.5, 3.0])
+    slope = tf.constant(0.1)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = _leaky_relu(x, slope)
+        loss = tf.reduce_sum(y * tf.constant([1.0, 2.0, 3.0, 4.0]))
+    np.testing.assert_allclose(y.numpy(), [-0.2, -0.05, 0.5, 3.0], rtol=1e-6)
+    np.testing.assert_allclose(tape.gradient(loss, x).numpy(), [0.1, 0.2, 3.0, 4.0], rtol=1e-6)

@@ -65,9 +65,15 @@ from interpret.cli.common import (
     help="Colour-decorrelate RGB images.",
 )
 @click.option("--jitter", type=int, default=None, help="Jitter in pixels [default: size/16].")
-@click.option("--scale", type=float, default=0.05, show_default=True, help="Random zoom +-.")
 @click.option(
-    "--rotate", type=float, default=5.0, show_default=True, help="Random rotation, degrees."
+    "--scale", type=float, default=0.05, show_default=True, help="Random zoom +-, at most 0.5."
+)
+@click.option(
+    "--rotate",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="Random rotation, degrees (at most 45).",
 )
 @click.option("--tv", type=float, default=0.0, show_default=True, help="Total-variation penalty.")
 @click.option("--l2", type=float, default=0.0, show_default=True, help="L2 penalty.")
