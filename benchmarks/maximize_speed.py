@@ -71,7 +71,7 @@ def bare(probe, layer, n, steps, lr, inloop: bool, precision: str = "float32"):
 
             run(tf.constant(steps))
         else:
-            step = tf.function(one)
+            step = tf.function(one, autograph=False)  # as the engine's step
             for _ in range(steps):
                 step()
     out = x.numpy()

@@ -228,7 +228,7 @@ def render(
         acts, logits = reader(x, slope)
         return objective(Context(acts, logits, x, img))
 
-    @tf.function
+    @tf.function(autograph=False)  # plain Python control flow only: tracing is faster
     def step() -> Any:
         t_var.assign_add(1)
         k = t_var - 1
