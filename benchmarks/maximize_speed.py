@@ -7,8 +7,9 @@ interleaved (A B C A B C ...) so that load from other processes hits them alike;
 the figures are medians over the rounds, as ratios to the bare loop:
 
 * bare: the floor -- raw pixels, one ``tf.function`` step (gradient of the summed
-  channel means, the same fused Adam kernel as the engine, clip to [0, 1]),
-  called STEPS times from Python; no prior at all;
+  channel means, the same fused Adam kernel as the engine, clip to [0, 1]; traced
+  without autograph, as the engine's step is), called STEPS times from Python; no
+  prior at all;
 * bare-inloop: the same step looped inside one ``tf.function`` (``tf.range``);
   the faster of the two float32 bare loops is the floor of the "x bare" column;
 * on CPUs with bfloat16 hardware, the bare Python loop again in bfloat16 (see
