@@ -20,7 +20,9 @@ from typing import Any
 
 
 def fixed_matmul(a: Any, x: Any) -> Any:
-    """``tf.matmul(a, x)`` (batch dimensions broadcast) with the gradient for ``x`` only.
+    """``tf.matmul(a, x)`` with the gradient for ``x`` only.
+
+    Either side may lack the other's leading batch dimensions (they broadcast).
 
     Example:
         >>> from interpret._tf import tf

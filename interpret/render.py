@@ -59,7 +59,6 @@ class _Reader:
         self.activations = [probe.activation(name) for name in self.layers]
 
     def __call__(self, images: Any, slope: Any) -> tuple[dict, Any]:
-
         outs = self.extractor(images, training=False)
         if not isinstance(outs, (list, tuple)):
             outs = [outs]
@@ -212,7 +211,7 @@ def render(
     seed_t = tf.constant([int(seed) % (2**31 - 1), 0], tf.int32)
     lr_t = tf.constant(float(lr), tf.float32)
 
-    # every step's affine maps (and sampling taps), drawn at once; step k's are shared by the batch
+    # every step's affine maps (and resampling coordinates), drawn at once; shared by the batch
     plan = pipeline.plan(int(steps), *canvas, seed_t)
 
     def objective_value(slope: Any, step: Any) -> Any:

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from interpret.errors import UserError
+from interpret.precision import CHOICES
 
 model_option = click.option(
     "--model",
@@ -52,7 +53,7 @@ def precision_option(default: str = "auto", note: str = "") -> Any:
     }[default]
     return click.option(
         "--precision",
-        type=click.Choice(["auto", "float32", "bfloat16"]),
+        type=click.Choice(CHOICES),
         default=None,
         help=f"Arithmetic of the gradient loop [default: {what}].{note} "
         "Results are always scored in float32.",
