@@ -258,7 +258,7 @@ def maximize(
         ['f0', 'f5', 'f9']
     """
     from interpret.models import resolve
-    from interpret.render import evaluate, render
+    from interpret.render import render
 
     handle = resolve(model)
     probe = handle.probe
@@ -365,9 +365,10 @@ def maximize(
     images, values, seconds, settings = [], [], 0.0, {}
     for b, start in enumerate(range(0, len(targets), int(batch_size))):
         chunk = targets[start : start + int(batch_size)]
+        target = make(chunk)
         result = render(
             probe,
-            with_prior(make(chunk)),
+            with_prior(target),
             batch=len(chunk),
             size=canvas,
             param=param,
@@ -380,9 +381,10 @@ def maximize(
             warmup=float(warmup),
             progress=progress,
             precision=used,
+            score=target,  # the activation reached, without the regularisers
         )
         images.append(result.images)
-        values.append(evaluate(probe, make(chunk), result.images, canvas))
+        values.append(result.values)
         seconds += result.seconds
         settings = result.settings
     images_arr = np.concatenate(images)

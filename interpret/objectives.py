@@ -25,6 +25,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 Indices = int | Sequence[int]
 
 
@@ -157,14 +159,19 @@ def _pick(values: Any, i: Indices) -> Any:
 
     if isinstance(i, int) or hasattr(i, "__index__"):
         return values[:, int(i)]
-    idx = tf.constant([int(v) for v in i], tf.int32)
+    cols = [int(v) for v in i]
     message = "one index per image: the batch size must match the indices"
-    if values.shape[0] is not None:  # known when traced: check once, no op in the graph
-        if values.shape[0] != len(i):
-            raise ValueError(f"{message} ({values.shape[0]} images, {len(i)} indices)")
-    else:
+    rows, width = values.shape[0], values.shape[1]
+    if rows is not None and rows != len(cols):  # known when traced: no op in the graph
+        raise ValueError(f"{message} ({rows} images, {len(cols)} indices)")
+    if rows is None or width is None:
+        idx = tf.constant(cols, tf.int32)
         tf.debugging.assert_equal(tf.shape(values)[0], tf.size(idx), message=message)
-    return tf.gather(values, idx[:, None], axis=1, batch_dims=1)[:, 0]
+        return tf.gather(values, idx[:, None], axis=1, batch_dims=1)[:, 0]
+    # a fixed one-hot select: the same values, and a gradient that traces in a
+    # fraction of the time of a batched gather's
+    chosen = tf.constant(np.arange(width)[None, :] == np.asarray(cols)[:, None])
+    return tf.reduce_sum(tf.where(chosen, values, tf.zeros_like(values)), axis=1)
 
 
 def channel(layer: str, i: Indices) -> Objective:

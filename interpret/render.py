@@ -162,6 +162,7 @@ def render(
     chunk: int = 32,
     progress: Callable[[int], None] | None = None,
     precision: str = "auto",
+    score: Objective | None = None,
 ) -> RenderResult:
     """Maximise ``objective`` over ``batch`` images with Adam; return them.
 
@@ -180,6 +181,8 @@ def render(
         chunk: ``progress(n)`` is called after every ``chunk`` steps.
         precision: arithmetic of the loop, ``"auto"``, ``"float32"`` or ``"bfloat16"``
             (see :mod:`interpret.precision`); ``values`` are always measured in float32.
+        score: what ``values`` measures on the final images; default ``objective``
+            (pass the bare target when ``objective`` adds regularisers).
 
     Example:
         >>> r = render(probe, obj.class_logit([0, 1]), batch=2, steps=64)  # doctest: +SKIP
@@ -254,7 +257,8 @@ def render(
                 progress(n)
     images = p.image().numpy()
     seconds = time.perf_counter() - start
-    values = evaluate(probe, objective, images, canvas if open_canvas else None)
+    scored = objective if score is None else score
+    values = evaluate(probe, scored, images, canvas if open_canvas else None)
     settings = {
         **p.describe(),
         "transforms": pipeline.name,

@@ -84,3 +84,26 @@ def test_one_index_per_image_checked_when_traced():
     c = ctx({"L": tf.zeros((3, 2, 2, 4))})
     with pytest.raises(ValueError, match="one index per image"):
         obj.channel("L", [0, 1])(c)
+
+
+def test_pick_per_image_matches_gather_in_value_and_gradient():
+    values = tf.constant(np.random.default_rng(1).standard_normal((4, 5)).astype("float32"))
+    cols = [3, 0, 4, 3]
+    want = tf.gather(values, tf.constant(cols)[:, None], axis=1, batch_dims=1)[:, 0]
+    with tf.GradientTape() as tape:
+        tape.watch(values)
+        got = obj._pick(values, cols)
+        loss = tf.reduce_sum(got * tf.constant([1.0, 2.0, 3.0, 4.0]))
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+    expected = np.zeros((4, 5), "float32")
+    expected[np.arange(4), cols] = [1.0, 2.0, 3.0, 4.0]
+    np.testing.assert_array_equal(tape.gradient(loss, values).numpy(), expected)
+
+
+def test_pick_per_image_with_unknown_shapes_when_traced():
+    traced = tf.function(
+        lambda v: obj._pick(v, [1, 0]), input_signature=[tf.TensorSpec((None, None))]
+    )
+    np.testing.assert_array_equal(traced(tf.constant([[1.0, 2.0], [3.0, 4.0]])).numpy(), [2, 3])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="one index per image"):
+        traced(tf.zeros((3, 2)))

@@ -63,3 +63,14 @@ def test_leaky_relu_value_and_gradient():
         loss = tf.reduce_sum(y * tf.constant([1.0, 2.0, 3.0, 4.0]))
     np.testing.assert_allclose(y.numpy(), [-0.2, -0.05, 0.5, 3.0], rtol=1e-6)
     np.testing.assert_allclose(tape.gradient(loss, x).numpy(), [0.1, 0.2, 3.0, 4.0], rtol=1e-6)
+
+
+def test_values_measure_the_score_not_the_regularised_objective(dead_probe):
+    target = obj.channel("c2", [0, 1])
+    regularised = target - 10.0 * obj.lp(2)
+    r = render(dead_probe, regularised, batch=2, steps=6, score=target)
+    np.testing.assert_allclose(r.values, evaluate(dead_probe, target, r.images), rtol=1e-6)
+    plain = render(dead_probe, regularised, batch=2, steps=6)
+    np.testing.assert_allclose(
+        plain.values, evaluate(dead_probe, regularised, plain.images), rtol=1e-6
+    )
