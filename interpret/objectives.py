@@ -166,8 +166,10 @@ def _pick(values: Any, i: Indices) -> Any:
         raise ValueError(f"{message} ({rows} images, {len(cols)} indices)")
     if rows is None or width is None:
         idx = tf.constant(cols, tf.int32)
-        tf.debugging.assert_equal(tf.shape(values)[0], tf.size(idx), message=message)
-        return tf.gather(values, idx[:, None], axis=1, batch_dims=1)[:, 0]
+        check = tf.debugging.assert_equal(tf.shape(values)[0], tf.size(idx), message=message)
+        # before the gather, whose own error is less clear (None when eager: already checked)
+        with tf.control_dependencies([check] if check is not None else []):
+            return tf.gather(values, idx[:, None], axis=1, batch_dims=1)[:, 0]
     # a fixed one-hot select: the same values, and a gradient that traces in a
     # fraction of the time of a batched gather's
     chosen = tf.constant(np.arange(width)[None, :] == np.asarray(cols)[:, None])
