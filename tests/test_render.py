@@ -63,6 +63,14 @@ def test_leaky_relu_value_and_gradient():
         loss = tf.reduce_sum(y * tf.constant([1.0, 2.0, 3.0, 4.0]))
     np.testing.assert_allclose(y.numpy(), [-0.2, -0.05, 0.5, 3.0], rtol=1e-6)
     np.testing.assert_allclose(tape.gradient(loss, x).numpy(), [0.1, 0.2, 3.0, 4.0], rtol=1e-6)
+    # at 0 the value is 0 and the slope is the gradient; with slope 0 it is the ReLU's
+    for s, want_grad in ((0.1, [0.1, 0.1, 1.0]), (0.0, [0.0, 0.0, 1.0])):
+        x = tf.constant([-1.0, 0.0, 2.0])
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = _leaky_relu(x, tf.constant(s))
+        np.testing.assert_allclose(y.numpy(), [-s, 0.0, 2.0], rtol=1e-6)
+        np.testing.assert_allclose(tape.gradient(y, x).numpy(), want_grad, rtol=1e-6)
 
 
 def test_values_measure_the_score_not_the_regularised_objective(dead_probe):
