@@ -26,6 +26,7 @@ import numpy as np
 
 from interpret.errors import UserError
 from interpret.fixed_matmul import fixed_matmul
+from interpret.transforms import from_planes, to_planes
 
 KINDS = ("fourier", "pixel")
 
@@ -157,7 +158,7 @@ class Param:
         h, w = self.size
         c, b = self.channels, self.batch
         if self.kind != "fourier":
-            return tf.transpose(self.image(), (3, 2, 1, 0))
+            return to_planes(self.image())
         # irfft2d of the scaled spectrum as matmuls (see irfft2d_matrices): along y a
         # batched (2H, 2H) @ (2H, B) product per colour and x-frequency giving real
         # and imaginary rows, then along x (colour mix included) one
@@ -175,7 +176,7 @@ class Param:
         from interpret._tf import tf
 
         if self.kind == "fourier":
-            return tf.transpose(self.planes(), (3, 2, 1, 0))
+            return from_planes(self.planes())
         t = self.var
         if self.decorrelate:
             t = tf.einsum("bhwc,cd->bhwd", t, self._color)

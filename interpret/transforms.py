@@ -197,13 +197,13 @@ def to_planes(images: Any) -> Any:
 def from_planes(planes: Any) -> Any:
     """(C, W, H, B) planes -> NHWC images; the inverse of :func:`to_planes`.
 
+    The axis reversal is its own inverse, so this is :func:`to_planes` again.
+
     Example:
         >>> from_planes(tf.zeros((3, 5, 4, 2))).shape  # doctest: +SKIP
         TensorShape([2, 4, 5, 3])
     """
-    from interpret._tf import tf
-
-    return tf.transpose(planes, (3, 2, 1, 0))
+    return to_planes(planes)
 
 
 def warp_planes(planes: Any, m: Any) -> Any:
