@@ -36,7 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "decorrelate": True,
     "jitter": None,  # None: canvas / 16 pixels
     "scale": 0.05,
-    "rotate": 5.0,
+    "rotate": 0.0,
     "tv": 0.0,
     "l2": 0.0,
     "blur": 0.0,
@@ -239,7 +239,8 @@ def maximize(
         steps, lr, seed: Adam steps, learning rate, random seed.
         size: canvas side (or (H, W)) for conv layers; default the model's input.
         param, decorrelate: ``"fourier"``/``"pixel"`` and RGB colour decorrelation.
-        jitter, scale, rotate: the in-graph transforms (pixels, fraction, degrees).
+        jitter, scale, rotate: the in-graph transforms (pixels, fraction, degrees;
+            rotation is off by default, see :func:`interpret.transforms.default`).
         tv, l2, blur: weights of the total-variation, L2 and blur penalties.
         leak, warmup: the dead-ReLU fix (see :mod:`interpret.render`).
         examples: also find this many top data-set images per target (0: none).

@@ -26,7 +26,6 @@ import numpy as np
 
 from interpret.errors import UserError
 from interpret.fixed_matmul import fixed_matmul
-from interpret.transforms import from_planes, to_planes
 
 KINDS = ("fourier", "pixel")
 
@@ -39,44 +38,30 @@ COLOR_CORRELATION = COLOR_CORRELATION_SVD_SQRT / np.max(
 )
 
 
-def irfft2d_matrices(h: int, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Real matrices that compute ``irfft2d`` of an h x (w//2+1) spectrum as matmuls.
+def real_basis(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The real Fourier basis of length-``n`` signals: (n, n) columns and their frequencies.
 
-    ``x = (Cy @ A - Sy @ B) @ Cx + (Sy @ A + Cy @ B) @ Sx`` for a spectrum ``A + iB``
-    equals ``numpy.fft.irfft2(A + iB, (h, w))``: the inverse DFT along y, then the
-    real inverse DFT along x. For small images this is much faster on a CPU than
-    the FFT kernels (a few tiny batched matmuls instead of many short FFTs).
-
-    Example:
-        >>> cy, sy, cx, sx = irfft2d_matrices(4, 4)
-        >>> cy.shape, cx.shape
-        ((4, 4), (3, 4))
-    """
-    ky = np.arange(h)
-    ay = 2 * np.pi * np.outer(ky, ky) / h  # (y, ky)
-    cy, sy = np.cos(ay) / h, np.sin(ay) / h
-    wf = w // 2 + 1
-    kx = np.arange(wf)
-    weight = np.full(wf, 2.0)
-    weight[0] = 1.0
-    if w % 2 == 0:
-        weight[-1] = 1.0
-    ax = 2 * np.pi * np.outer(kx, np.arange(w)) / w  # (kx, x)
-    cx = weight[:, None] * np.cos(ax) / w
-    sx = -weight[:, None] * np.sin(ax) / w
-    return tuple(m.astype("float32") for m in (cy, sy, cx, sx))  # type: ignore[return-value]
-
-
-def rfft2d_freqs(h: int, w: int) -> np.ndarray:
-    """Frequency magnitude of each coefficient of a real 2-D FFT of an h x w image.
+    Columns are the constant, then ``cos`` and ``sin`` of each frequency 1, 2, ...
+    up to n/2 (the Nyquist frequency of an even ``n`` has a cosine only), each
+    scaled to unit root-mean-square, so the columns are orthogonal with squared
+    norm ``n``. ``freqs`` is each column's frequency in cycles per pixel.
 
     Example:
-        >>> rfft2d_freqs(4, 4).shape
-        (4, 3)
+        >>> basis, freqs = real_basis(4)
+        >>> np.allclose(basis.T @ basis, 4 * np.eye(4)), freqs.tolist()
+        (True, [0.0, 0.25, 0.25, 0.5])
     """
-    fy = np.fft.fftfreq(h)[:, None]
-    fx = np.fft.rfftfreq(w)
-    return np.sqrt(fx * fx + fy * fy)
+    k = np.arange(n)
+    columns, freqs = [np.ones(n)], [0.0]
+    for f in range(1, n // 2 + 1):
+        wave = 2 * np.pi * f * k / n
+        if 2 * f == n:
+            columns.append(np.cos(wave))
+            freqs.append(f / n)
+        else:
+            columns += [np.sqrt(2) * np.cos(wave), np.sqrt(2) * np.sin(wave)]
+            freqs += [f / n, f / n]
+    return np.stack(columns, axis=1).astype("float32"), np.asarray(freqs, "float32")
 
 
 class Param:
@@ -110,24 +95,23 @@ class Param:
         h, w = self.size
         self._color = tf.constant(COLOR_CORRELATION.T.copy())
         if kind == "fourier":
-            freqs = rfft2d_freqs(h, w)
-            wf = freqs.shape[1]
-            # real parts stacked over imaginary parts along the y-frequency axis
-            init = (rng.standard_normal((batch, channels, 2 * h, wf)) * sd).astype("float32")
-            scale = 1.0 / np.maximum(freqs, 1.0 / max(h, w)) ** self.decay_power
-            scale = (scale * np.sqrt(h * w)).astype("float32")
-            self._scale = np.concatenate([scale, scale])  # (2H, Wf), for spectrum()
-            # stored as (C, Wf, 2H, B): the inverse DFT along y is one batched matmul
-            # over the colours and x-frequencies, with the 1/f scale folded into it
-            init = init.transpose(1, 3, 2, 0)
-            cy, sy, cx, sx = irfft2d_matrices(h, w)
-            my = np.block([[cy, -sy], [sy, cy]])  # rows (re|im, y), cols (re|im, ky)
-            self._my = tf.constant(my[None] * self._scale.T[:, None, :])  # (Wf, 2H, 2H)
-            # along x: one (C*W, C*2*Wf) matrix, columns (colour, kx, re|im), with the
-            # colour mix and the /4 folded in
-            kx = np.stack([cx.T, sx.T], axis=2).reshape(w, 2 * wf) / 4.0
-            color = COLOR_CORRELATION if self.decorrelate else np.eye(channels, dtype="float32")
-            self._kx = tf.constant(np.kron(color, kx).astype("float32"))
+            basis_y, fy = real_basis(h)
+            basis_x, fx = real_basis(w)
+            freq = np.sqrt(fx[:, None] ** 2 + fy[None, :] ** 2)  # (Kx, Ky)
+            # each coefficient's amplitude: 1/frequency (floored at the lowest one), and
+            # the size a coefficient of numpy's irfft2 spectrum has on these
+            # unit-RMS waves (lucid's recipe, which divides the image by 4)
+            amp = 1.0 / np.maximum(freq, 1.0 / max(h, w)) ** self.decay_power
+            amp = amp / (2 * np.sqrt(2) * np.sqrt(h * w))
+            self._amp = tf.constant(amp[:, :, None].astype("float32"))  # (Kx, Ky, 1)
+            self._basis_y_t = tf.constant(basis_y.T.copy())  # (Ky, H)
+            self._basis_x = tf.constant(basis_x)  # (W, Kx)
+            mix = COLOR_CORRELATION.T if self.decorrelate else np.eye(channels)
+            self._mix = tf.constant(mix.astype("float32"))  # (C, C): colour in, colour out
+            self._left = self._left_factor(self._basis_y_t)
+            self._right = self._right_factor(self._basis_x)
+            # stored as (C, Kx, Ky, B): every product below reads it in place
+            init = (rng.standard_normal((channels, w, h, batch)) * sd).astype("float32")
         else:
             init = (rng.standard_normal((batch, h, w, channels)) * sd).astype("float32")
         self.var = tf.Variable(init, trainable=True, name=f"{kind}_param")
@@ -142,29 +126,50 @@ class Param:
         """
         return [self.var]
 
-    def planes(self) -> Any:
-        """The current images channel-major: shape (C, W, H, batch), float32 in [0, 1].
+    def _left_factor(self, basis_y_t: Any) -> Any:
+        """(Kx, Ky, H): the synthesis along y with each coefficient's amplitude."""
+        return basis_y_t[None] * self._amp
 
-        This is the layout the Fourier kind computes natively and the one the
-        shared-map resampling works in (:func:`interpret.transforms.warp_planes`);
-        :func:`interpret.transforms.from_planes` turns it into NHWC.
+    def _right_factor(self, basis_x: Any) -> Any:
+        """(C*Kx, W*C): the synthesis along x with the colour mix, NHWC-ordered columns."""
+        from interpret._tf import tf
+
+        c, kx = self.channels, int(basis_x.shape[1])
+        w = int(basis_x.shape[0])
+        r = self._mix[:, None, None, :] * tf.transpose(basis_x)[None, :, :, None]
+        return tf.reshape(r, (c * kx, w * c))
+
+    def logits(self, resample_y: Any = None, resample_x: Any = None) -> Any:
+        """The images before the sigmoid, (batch, H, W, C); optionally resampled.
+
+        ``resample_y`` (H, H) and ``resample_x`` (W, W) are interpolation matrices
+        (rows: output pixels, columns: the pixels they read) applied along each
+        axis, folded into the Fourier synthesis so that moving the images costs
+        two tiny matrix products instead of a pass over the batch.
 
         Example:
-            >>> make("fourier", 2, (8, 8), 3, 0).planes().shape  # doctest: +SKIP
-            TensorShape([3, 8, 8, 2])
+            >>> make("fourier", 2, (8, 6), 3, 0).logits().shape  # doctest: +SKIP
+            TensorShape([2, 8, 6, 3])
         """
         from interpret._tf import tf
 
+        if self.kind != "fourier":
+            t = self.var
+            if resample_y is not None or resample_x is not None:
+                raise ValueError("only the Fourier parameterization folds in resampling")
+            return tf.einsum("bhwc,cd->bhwd", t, self._color) if self.decorrelate else t
         h, w = self.size
         c, b = self.channels, self.batch
-        if self.kind != "fourier":
-            return to_planes(self.image())
-        # irfft2d of the scaled spectrum as matmuls (see irfft2d_matrices): along y a
-        # batched (2H, 2H) @ (2H, B) product per colour and x-frequency giving real
-        # and imaginary rows, then along x (colour mix included) one
-        # (C*W, C*2*Wf) @ (C*2*Wf, H*B) product
-        ri = tf.reshape(fixed_matmul(self._my, self.var), (-1, h * b))  # rows (c, kx, re|im)
-        return tf.sigmoid(tf.reshape(fixed_matmul(self._kx, ri), (c, w, h, b)))
+        left, right = self._left, self._right
+        if resample_y is not None:
+            left = self._left_factor(tf.matmul(self._basis_y_t, resample_y, transpose_b=True))
+        if resample_x is not None:
+            right = self._right_factor(tf.matmul(resample_x, self._basis_x))
+        # along y: per colour and x-frequency, (B, Ky) @ (Ky, H); then along x, colour
+        # mixed in, one (B*H, C*Kx) @ (C*Kx, W*C) product that lands in NHWC order
+        u = fixed_matmul(left, self.var, transpose_x=True)  # (C, Kx, B, H)
+        out = fixed_matmul(right, tf.reshape(u, (c * w, b * h)), transpose_x=True)
+        return tf.reshape(out, (b, h, w, c))
 
     def image(self) -> Any:
         """The current images, float32 [0, 1], shape (batch, H, W, C).
@@ -175,24 +180,7 @@ class Param:
         """
         from interpret._tf import tf
 
-        if self.kind == "fourier":
-            return from_planes(self.planes())
-        t = self.var
-        if self.decorrelate:
-            t = tf.einsum("bhwc,cd->bhwd", t, self._color)
-        return tf.sigmoid(t)
-
-    def spectrum(self) -> Any:
-        """Fourier kind: the scaled spectrum, (B, C, 2H, W//2+1), real parts over imaginary.
-
-        Example:
-            >>> make("fourier", 1, (8, 8), 3, 0).spectrum().shape  # doctest: +SKIP
-            TensorShape([1, 3, 16, 5])
-        """
-        from interpret._tf import tf
-
-        v = self.var * tf.constant(self._scale.T[None, :, :, None])  # (C, Wf, 2H, B)
-        return tf.transpose(v, (3, 0, 2, 1))
+        return tf.sigmoid(self.logits())
 
     def describe(self) -> dict:
         """The parameterization's settings for the sidecar.

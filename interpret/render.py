@@ -218,17 +218,22 @@ def render(
     seed_t = tf.constant([int(seed) % (2**31 - 1), 0], tf.int32)
     lr_t = tf.constant(float(lr), tf.float32)
 
-    # every step's affine maps (and resampling coordinates), drawn at once; shared by the batch
-    plan = pipeline.plan(int(steps), *canvas, seed_t)
+    # every step's moves, drawn at once and shared by the batch; a Fourier image with
+    # moves that keep the axes apart (the default prior) folds them into its synthesis
+    fold = p.kind == "fourier" and pipeline.separable
+    if fold:
+        moves = pipeline.axis_plan(int(steps), *canvas, seed_t)
+    else:
+        plan = pipeline.plan(int(steps), *canvas, seed_t)
 
     def objective_value(slope: Any, step: Any) -> Any:
-        maps = [stage.at(step) for stage in plan]
-        if pipeline.one_warp:  # the default prior: resample the param's own layout
-            planes = p.planes()
-            img = T.from_planes(planes)  # pruned from the graph unless the objective reads it
-            x = T.warp_planes(planes, maps[0])
+        img = p.image()  # pruned from the graph unless the objective reads it
+        if fold:
+            x = tf.sigmoid(p.logits(*moves.at(step)))
+        elif pipeline.one_warp:  # one resampling of the images' planes
+            x = T.warp_planes(T.to_planes(img), plan[0].at(step))
         else:
-            img = p.image()
+            maps = [stage.at(step) for stage in plan]
             x = pipeline(img, seed_t + tf.stack([0, tf.cast(step, tf.int32)]), maps)
         x = T.center_crop(x, *canvas)
         acts, logits = reader(x, slope)

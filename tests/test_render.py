@@ -27,6 +27,23 @@ def test_ascent_raises_the_objective_and_is_seeded(dead_probe):
     assert a.settings["transforms"] and a.settings["seed"] == 5
 
 
+@pytest.mark.parametrize(
+    "param, transforms",
+    [
+        ("fourier", None),  # the default: the moves fold into the Fourier synthesis
+        ("fourier", T.default(12, rotate_degrees=5)),  # rotation: one shared two-pass warp
+        ("pixel", None),  # pixels: the same shared warp
+        ("fourier", T.compose([T.pad(2), T.jitter(1)])),  # a pad: the general pipeline
+    ],
+)
+def test_every_prior_path_raises_the_objective(dead_probe, param, transforms):
+    o = obj.channel("c2", [0, 1])
+    grey = evaluate(dead_probe, o, np.full((2, 12, 12, 3), 0.5, "float32"))
+    r = render(dead_probe, o, batch=2, steps=16, lr=0.1, param=param, transforms=transforms)
+    assert r.images.shape == (2, 12, 12, 3)
+    assert np.all(r.values > grey)
+
+
 def test_dead_relu_filter_comes_alive_only_with_the_leak(dead_probe):
     o = obj.neuron("c1", 1)
     grey = evaluate(dead_probe, o, np.full((1, 12, 12, 3), 0.5, "float32"))

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from interpret import transforms as T
 from interpret._tf import tf
@@ -51,7 +52,8 @@ def test_pad_then_crop_and_gradients_flow():
 
 
 def test_default_prior_grows_with_canvas():
-    assert T.default(32).name == "jitter(2), scale(0.05), rotate(5), jitter(1)"
+    assert T.default(32).name == "jitter(2), scale(0.05), jitter(1)"
+    assert T.default(32, rotate_degrees=5).name == "jitter(2), scale(0.05), rotate(5), jitter(1)"
     assert T.default(128).name.startswith("jitter(8)")
     assert T.default(28, jitter_px=0, scale_amount=0, rotate_degrees=0).name == "none"
 
@@ -94,9 +96,28 @@ def test_shared_warp_rotation_close_to_bilinear():
         assert np.abs(got - x.numpy()).max() > 0.02  # while the move itself is visible
 
 
+def test_separable_only_without_rotation_or_pad():
+    assert T.default(32).separable
+    assert not T.default(32, rotate_degrees=5).separable
+    assert not T.compose([T.pad(2), T.jitter(1)]).separable
+    with pytest.raises(ValueError, match="use plan"):
+        T.default(32, rotate_degrees=5).axis_plan(2, 32, 32, [0, 0])
+
+
+def test_axis_plan_is_the_plans_bilinear_warp():
+    x = images()
+    pipe = T.compose([T.jitter(2), T.scale(0.2), T.jitter(1)])
+    stages = pipe.plan(6, 10, 10, [3, 4])[0]
+    moves = pipe.axis_plan(6, 10, 10, [3, 4])  # the same seed draws the same moves
+    for k in range(6):
+        hy, hx = moves.at(tf.constant(k))
+        got = tf.einsum("yY,bYXc,xX->byxc", hy, x, hx).numpy()
+        np.testing.assert_allclose(got, reference(x, stages.at(k)), atol=1e-5)
+
+
 def test_precomputed_coordinates_equal_the_in_graph_ones(monkeypatch):
     x = images()
-    pipe = T.default(10)
+    pipe = T.default(10, rotate_degrees=5)
     stored = pipe.plan(4, 10, 10, [7, 8])[0]
     monkeypatch.setattr(T, "COORDS_BUDGET", 0)  # over budget: each step computes its own
     computed = pipe.plan(4, 10, 10, [7, 8])[0]
