@@ -182,14 +182,27 @@ def main() -> None:
             )
     ours = med[OURS]
     print(f"x bare: against the faster float32 bare loop ({floor:.2f}s)")
+
+    def per_round(num: str, den: list[str]) -> str:
+        """The ratio within each round (methods ran side by side), as median and range."""
+        r = [a / min(times[d][i] for d in den) for i, a in enumerate(times[num])]
+        return f"per round: median {np.median(r):.2f}x, range {min(r):.2f}-{max(r):.2f}x"
+
     if bf16:
         print(
             f"interpret default (bfloat16) / bare bfloat16 loop: {ours / med[BARE16]:.2f}x "
-            f"(target <= 1.3); / faster float32 bare loop: {ours / floor:.2f}x"
+            f"(target <= 1.3; {per_round(OURS, [BARE16])}); "
+            f"/ faster float32 bare loop: {ours / floor:.2f}x"
         )
-        print(f"interpret float32 / faster float32 bare loop: {med[OURS32] / floor:.2f}x")
+        print(
+            f"interpret float32 / faster float32 bare loop: {med[OURS32] / floor:.2f}x "
+            f"({per_round(OURS32, [BARE, INLOOP])})"
+        )
     else:
-        print(f"interpret / faster bare loop: {ours / floor:.2f}x (target <= 1.3)")
+        print(
+            f"interpret / faster bare loop: {ours / floor:.2f}x "
+            f"(target <= 1.3; {per_round(OURS, [BARE, INLOOP])})"
+        )
     if TKV in med:
         print(f"tf-keras-vis / interpret default: {med[TKV] / ours:.2f}x faster (target >= 4)")
         if bf16:
