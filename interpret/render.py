@@ -230,9 +230,7 @@ def render(
         img = p.image()  # pruned from the graph unless the objective reads it
         if fold:
             x = tf.sigmoid(p.logits(*moves.at(step)))
-        elif pipeline.one_warp:  # one resampling of the images' planes
-            x = T.warp_planes(T.to_planes(img), plan[0].at(step))
-        else:
+        else:  # rotation, pixels or a pad: resample the images, one shared map per run
             maps = [stage.at(step) for stage in plan]
             x = pipeline(img, seed_t + tf.stack([0, tf.cast(step, tf.int32)]), maps)
         x = T.center_crop(x, *canvas)

@@ -214,6 +214,8 @@ class AxisPlan(NamedTuple):
 def to_planes(images: Any) -> Any:
     """NHWC images -> the channel-major layout (C, W, H, B) the resampling works in.
 
+    The axis reversal is its own inverse: applied to planes it gives NHWC back.
+
     Example:
         >>> to_planes(tf.zeros((2, 4, 5, 3))).shape  # doctest: +SKIP
         TensorShape([3, 5, 4, 2])
@@ -221,18 +223,6 @@ def to_planes(images: Any) -> Any:
     from interpret._tf import tf
 
     return tf.transpose(images, (3, 2, 1, 0))
-
-
-def from_planes(planes: Any) -> Any:
-    """(C, W, H, B) planes -> NHWC images; the inverse of :func:`to_planes`.
-
-    The axis reversal is its own inverse, so this is :func:`to_planes` again.
-
-    Example:
-        >>> from_planes(tf.zeros((3, 5, 4, 2))).shape  # doctest: +SKIP
-        TensorShape([2, 4, 5, 3])
-    """
-    return to_planes(planes)
 
 
 def warp_planes(planes: Any, m: Any) -> Any:
@@ -432,18 +422,6 @@ class Pipeline:
         if pending is not None:
             images = flush(images)
         return images
-
-    @property
-    def one_warp(self) -> bool:
-        """True when the pipeline is one run of affine transforms (the default prior).
-
-        Such a pipeline is one :func:`warp_planes` of the images' planes.
-
-        Example:
-            >>> default(32).one_warp, compose([pad(2), jitter(1)]).one_warp
-            (True, False)
-        """
-        return bool(self.transforms) and all(t.affine for t in self.transforms)
 
     @property
     def separable(self) -> bool:
