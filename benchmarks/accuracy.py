@@ -15,7 +15,7 @@ import sys
 import time
 
 from interpret import zoo
-from interpret.train import train
+from interpret.zoo.train import train
 
 
 def main(names: list[str]) -> int:

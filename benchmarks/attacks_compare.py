@@ -20,7 +20,7 @@ Prints:
    signed step), no projection, no random start, no bookkeeping: on the plain Keras
    model as one ``tf.range`` loop in a ``tf.function`` and as one compiled step called
    from Python, and on interpret's own graph of the model (its faster input gradient
-   for one-channel convolutions, see ``interpret.conv_grad``); the fastest of the three
+   for one-channel convolutions, see ``interpret._fast.conv_grad``); the fastest of the three
    is the floor), and against foolbox and ART; on CPUs with bfloat16 hardware also
    interpret and the bare loop in bfloat16;
 3. Carlini-Wagner L2 (untargeted, default settings) success rate and mean L2 on the
@@ -39,10 +39,11 @@ import traceback
 
 import numpy as np
 
-from interpret import data, precision
+from interpret._fast import precision
 from interpret._tf import keras, tf
-from interpret.attacks import attack
-from interpret.models import resolve
+from interpret.attacks.run import attack
+from interpret.core.models import resolve
+from interpret.data import datasets as data
 
 EPS = (0.1, 0.3)
 STEPS, STEP = 40, 0.01

@@ -30,7 +30,7 @@ import numpy as np
 def outputs() -> dict[str, np.ndarray]:
     """Run the fixed calls; every array they return, by name."""
     import interpret
-    from interpret import data
+    from interpret.data import datasets as data
 
     out: dict[str, np.ndarray] = {}
     m = interpret.maximize("cifar10-cnn", "conv2d_2", "0-7", steps=64, seed=0, precision="float32")
@@ -58,7 +58,7 @@ def outputs() -> dict[str, np.ndarray]:
     out["fool_images"] = f.images
     out["fool_confidence"] = f.confidence
 
-    from interpret.images import as_image, read_image, sample_photo
+    from interpret.data.images import as_image, read_image, sample_photo
 
     photo = as_image(read_image(sample_photo()))[:96, 100:196]
     d = interpret.dream("mnist-cnn", photo, octaves=2, steps=3, seed=0)

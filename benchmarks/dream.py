@@ -39,7 +39,7 @@ def _photo(size: tuple[int, int] | None = None) -> np.ndarray:
     """The sample photo as uint8 H x W x 3, optionally resized (PIL, bicubic) to (w, h)."""
     from PIL import Image
 
-    from interpret.images import sample_photo
+    from interpret.data.images import sample_photo
 
     with Image.open(sample_photo()) as im:
         im = im.convert("RGB")
@@ -49,7 +49,7 @@ def _photo(size: tuple[int, int] | None = None) -> np.ndarray:
 
 
 def activation(gallery: str | None, models: list[str]) -> bool:
-    from interpret.deepdream import dream
+    from interpret.visualize.dream import dream
 
     ok = True
     print("== activation: weighted activation of the chosen layers, dream vs original photo")
@@ -73,7 +73,7 @@ def activation(gallery: str | None, models: list[str]) -> bool:
 
 def _one_size(model: str, w: int, h: int) -> None:
     """Child process: dream the sample photo at w x h, print a JSON line with time and RSS."""
-    from interpret.deepdream import dream
+    from interpret.visualize.dream import dream
 
     photo = _photo((w, h))
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -124,7 +124,7 @@ def memory(model: str, sizes: list[tuple[int, int]]) -> bool:
 def _bare_gradient(extractor, targets, index, channels):
     """The floor: the compiled gradient of the same loss w.r.t. the image, nothing else."""
     from interpret._tf import tf
-    from interpret.deepdream import dream_loss
+    from interpret.visualize.dream import dream_loss
 
     @tf.function(input_signature=[tf.TensorSpec([None, None, channels], tf.float32)])
     def bare(img):
@@ -138,8 +138,8 @@ def _bare_gradient(extractor, targets, index, channels):
 
 def overhead(models: list[str], rounds: int = 5, steps: int = 8, tile: int = 512) -> bool:
     from interpret._tf import tf
-    from interpret.deepdream import DreamStep, _run, default_targets
-    from interpret.models import resolve
+    from interpret.core.models import resolve
+    from interpret.visualize.dream import DreamStep, _run, default_targets
 
     ok = True
     print(
@@ -156,7 +156,7 @@ def overhead(models: list[str], rounds: int = 5, steps: int = 8, tile: int = 512
 
         bare = _bare_gradient(extractor, targets, index, channels)
 
-        from interpret.images import to_channels
+        from interpret.data.images import to_channels
 
         img = to_channels(_photo((tile, tile)).astype(np.float32) / 255.0, channels)[0]
         x = tf.constant(img)

@@ -18,8 +18,8 @@ import argparse
 import numpy as np
 
 from interpret import zoo
-from interpret.fooling import fool
-from interpret.models import resolve
+from interpret.attacks.fooling import fool
+from interpret.core.models import resolve
 
 
 def show(label: str, res) -> None:

@@ -33,13 +33,13 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from interpret.gallery import Gallery  # noqa: E402
-from interpret.gallery_html import build_index  # noqa: E402
+from interpret.gallery.html import build_index  # noqa: E402
+from interpret.gallery.store import Gallery  # noqa: E402
 
 WRITER = r"""
 import sys, time, contextlib, numpy as np
 from pathlib import Path
-import interpret.gallery as gm
+import interpret.gallery.store as gm
 root, wid, shared, go, lock = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 if lock == "off":
     gm._directory_lock = lambda d: contextlib.nullcontext()
@@ -56,7 +56,7 @@ for k in range(30):  # as in tests/test_gallery.py: own names and shared names i
 
 KILLED = r"""
 import sys, numpy as np
-from interpret.gallery import Gallery
+from interpret.gallery.store import Gallery
 g = Gallery(sys.argv[1])
 image = np.random.default_rng(0).random((256, 256, 3))
 for k in range(100000):

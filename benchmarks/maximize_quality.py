@@ -31,9 +31,9 @@ def main() -> None:
     ap.add_argument("--skip-filters", action="store_true")
     args = ap.parse_args()
 
-    from interpret.gallery import Gallery
-    from interpret.maximization import dataset_examples, maximize, save
-    from interpret.models import resolve
+    from interpret.core.models import resolve
+    from interpret.gallery.store import Gallery
+    from interpret.visualize.maximize import dataset_examples, maximize, save
 
     gallery = Gallery(args.gallery) if args.gallery else None
     if not args.skip_filters:

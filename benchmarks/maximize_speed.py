@@ -13,7 +13,7 @@ the figures are medians over the rounds, as ratios to the bare loop:
 * bare-inloop: the same step looped inside one ``tf.function`` (``tf.range``);
   the faster of the two float32 bare loops is the floor of the "x bare" column;
 * on CPUs with bfloat16 hardware, the bare Python loop again in bfloat16 (see
-  ``interpret.precision``): the floor for ``maximize``'s default there;
+  ``interpret._fast.precision``): the floor for ``maximize``'s default there;
 * interpret: ``maximize()`` with its default prior (Fourier + decorrelation,
   jitter/scale/rotate, dead-ReLU leak) -- the whole call, validation included --
   at its default precision, and (where that is bfloat16) in float32 too;
@@ -42,9 +42,9 @@ def channel_means(out, idx):
 
 def bare(probe, layer, n, steps, lr, inloop: bool, precision: str = "float32"):
     """The bare compiled gradient-ascent loop (Adam on raw pixels); seconds and images."""
-    from interpret import precision as precision_lib
+    from interpret._fast import precision as precision_lib
     from interpret._tf import tf
-    from interpret.render import adam_update
+    from interpret.visualize.render import adam_update
 
     f = probe.extractor([layer])
     idx = tf.range(n)
@@ -103,13 +103,13 @@ def main() -> None:
     ap.add_argument("--tkv-rounds", type=int, default=2)
     args = ap.parse_args()
 
-    from interpret import objectives as obj
-    from interpret import precision
+    from interpret._fast import precision
     from interpret._tf import tf
-    from interpret.maximization import DEFAULTS
-    from interpret.maximization import maximize as run_maximize
-    from interpret.models import resolve
-    from interpret.render import evaluate
+    from interpret.core import objectives as obj
+    from interpret.core.models import resolve
+    from interpret.visualize.maximize import DEFAULTS
+    from interpret.visualize.maximize import maximize as run_maximize
+    from interpret.visualize.render import evaluate
 
     handle = resolve(args.model)
     probe = handle.probe

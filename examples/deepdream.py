@@ -6,7 +6,7 @@ python examples/deepdream.py [--fast] [--gallery DIR]
 from _common import parse
 
 import interpret
-from interpret.deepdream import save
+from interpret.visualize.dream import save
 
 args = parse(__doc__)
 settings = {"octaves": 2, "steps": 3} if args.fast else {}

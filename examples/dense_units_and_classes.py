@@ -7,7 +7,7 @@ to the network, and how sure it is of its own renders.
 from _common import parse
 
 import interpret
-from interpret.maximization import save
+from interpret.visualize.maximize import save
 
 args = parse(__doc__)
 steps = 16 if args.fast else 256

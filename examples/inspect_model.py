@@ -18,7 +18,7 @@ print(f"{handle.name}: {summary.figures['total_params']:,} parameters")
 summary.save("gallery", model=handle.name)
 
 # the kernels of the first layer that has any, and what test image 0 becomes, layer by layer
-from interpret.kernels import kernel_layers  # noqa: E402
+from interpret.inspect.kernels import kernel_layers  # noqa: E402
 
 first = kernel_layers(handle.probe)[0]
 interpret.plot_filters(handle, first).save("gallery", model=handle.name)
@@ -29,6 +29,6 @@ for sheet in interpret.plot_featuremaps_all(handle, index=0):
     sheet.save("gallery", model=handle.name)
 
 # the classic 8x8 example: left half 60, right half 0, vertical-edge kernel
-from interpret.convolution import example_image  # noqa: E402
+from interpret.inspect.convolution import example_image  # noqa: E402
 
 print(interpret.convolve(example_image(), "vertical"))

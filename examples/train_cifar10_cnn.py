@@ -7,7 +7,7 @@ python examples/train_cifar10_cnn.py --fast       # 1 epoch on the bundled 500-i
 from _common import parse
 
 import interpret
-from interpret import data
+from interpret.data import datasets as data
 
 args = parse(__doc__)
 dataset = data.split_sample("cifar10") if args.fast else None  # None: the real data set

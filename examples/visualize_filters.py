@@ -7,7 +7,7 @@ test images that excite them most (the classic "12 filters" figure).
 from _common import parse
 
 import interpret
-from interpret.maximization import save
+from interpret.visualize.maximize import save
 
 args = parse(__doc__)
 model = interpret.resolve("cifar10-cnn")

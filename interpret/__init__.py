@@ -16,33 +16,33 @@ from typing import Any
 
 from interpret import zoo
 from interpret._version import __version__
-from interpret.errors import UserError
+from interpret.core.errors import UserError
 
 # public name -> module that defines it (imported lazily, so TensorFlow loads on first use)
 _API = {
-    "train_model": "interpret.api",
-    "sample_grid": "interpret.api",
-    "resolve": "interpret.models",
-    "Probe": "interpret.probe",
-    "Gallery": "interpret.gallery",
-    "build_index": "interpret.gallery_html",
-    "load_data": "interpret.data",
-    "maximize": "interpret.maximization",
-    "dataset_examples": "interpret.maximization",
-    "plot_filters": "interpret.kernels",
-    "plot_featuremaps": "interpret.featuremaps",
-    "plot_featuremaps_all": "interpret.featuremaps",
-    "feature_maps": "interpret.featuremaps",
-    "convolve": "interpret.convolution",
-    "plot_convolution": "interpret.convolution",
-    "digit_shift_demo": "interpret.convolution",
-    "plot_summary": "interpret.summary",
-    "dream": "interpret.deepdream",
-    "attack": "interpret.attacks",
-    "evaluate_attack": "interpret.attacks",
-    "fool": "interpret.fooling",
-    "attack_report": "interpret.attack_report",
-    "fool_report": "interpret.attack_report",
+    "train_model": "interpret.zoo.train",
+    "sample_grid": "interpret.inspect.samples",
+    "resolve": "interpret.core.models",
+    "Probe": "interpret.core.probe",
+    "Gallery": "interpret.gallery.store",
+    "build_index": "interpret.gallery.html",
+    "load_data": "interpret.data.datasets",
+    "maximize": "interpret.visualize.maximize",
+    "dataset_examples": "interpret.visualize.maximize",
+    "plot_filters": "interpret.inspect.kernels",
+    "plot_featuremaps": "interpret.inspect.featuremaps",
+    "plot_featuremaps_all": "interpret.inspect.featuremaps",
+    "feature_maps": "interpret.inspect.featuremaps",
+    "convolve": "interpret.inspect.convolution",
+    "plot_convolution": "interpret.inspect.convolution",
+    "digit_shift_demo": "interpret.inspect.convolution",
+    "plot_summary": "interpret.inspect.summary",
+    "dream": "interpret.visualize.dream",
+    "attack": "interpret.attacks.run",
+    "evaluate_attack": "interpret.attacks.run",
+    "fool": "interpret.attacks.fooling",
+    "attack_report": "interpret.attacks.report",
+    "fool_report": "interpret.attacks.report",
     "report": "interpret.model_report",
 }
 _ALIASES = {"load_data": "load"}

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from interpret.errors import UserError
-from interpret.gallery import Artifact, Gallery, atomic_write_json
-from interpret.progress import Progress, no_progress
+from interpret.core.errors import UserError
+from interpret.core.progress import Progress, no_progress
+from interpret.gallery.store import Artifact, Gallery, atomic_write_json
 
 # Full settings, and the quick ones used by the tests, CI and `--quick`.
 SETTINGS: dict[str, dict[str, Any]] = {
@@ -124,13 +124,13 @@ class _Context:
 
 
 def _summary(ctx: _Context) -> list[Artifact]:
-    from interpret.summary import plot_summary
+    from interpret.inspect.summary import plot_summary
 
     return [plot_summary(ctx.handle).save(ctx.gallery, ctx.name, ctx.handle.describe())]
 
 
 def _training(ctx: _Context) -> list[Artifact] | str:
-    from interpret.plots import plot_history
+    from interpret.gallery.plots import plot_history
 
     history = ctx.handle.card.get("history")
     if not history:
@@ -156,7 +156,7 @@ def _training(ctx: _Context) -> list[Artifact] | str:
 
 
 def _samples(ctx: _Context) -> list[Artifact] | str:
-    from interpret.api import sample_grid
+    from interpret.inspect.samples import sample_grid
 
     if not ctx.dataset():
         return "the model has no known data set"
@@ -164,7 +164,7 @@ def _samples(ctx: _Context) -> list[Artifact] | str:
 
 
 def _kernels(ctx: _Context) -> list[Artifact] | str:
-    from interpret.kernels import kernel_layers, plot_filters
+    from interpret.inspect.kernels import kernel_layers, plot_filters
 
     layers = kernel_layers(ctx.probe)
     if not layers:
@@ -173,7 +173,7 @@ def _kernels(ctx: _Context) -> list[Artifact] | str:
 
 
 def _featuremaps(ctx: _Context) -> list[Artifact] | str:
-    from interpret.featuremaps import plot_featuremaps_all
+    from interpret.inspect.featuremaps import plot_featuremaps_all
 
     if not ctx.dataset():
         return "the model has no known data set to take a test image from"
@@ -184,7 +184,7 @@ def _featuremaps(ctx: _Context) -> list[Artifact] | str:
 def _render(
     ctx: _Context, layer: str | None, filters: Any, classes: Any, examples: int
 ) -> list[Artifact]:
-    from interpret.maximization import maximize, save
+    from interpret.visualize.maximize import maximize, save
 
     steps = ctx.settings["maximize_steps"]
     n = ctx.probe.n_classes if classes is not None else len(filters)
@@ -220,7 +220,7 @@ def _classes(ctx: _Context) -> list[Artifact]:
 
 
 def _fooling(ctx: _Context) -> list[Artifact]:
-    from interpret.attack_report import fool_report
+    from interpret.attacks.report import fool_report
 
     out = fool_report(
         ctx.handle,
@@ -234,7 +234,7 @@ def _fooling(ctx: _Context) -> list[Artifact]:
 
 
 def _attack(ctx: _Context) -> list[Artifact] | str:
-    from interpret.attack_report import attack_report
+    from interpret.attacks.report import attack_report
 
     if not ctx.dataset():
         return "the model has no known data set to attack images of"
@@ -252,7 +252,7 @@ def _attack(ctx: _Context) -> list[Artifact] | str:
 
 
 def _dream(ctx: _Context) -> list[Artifact] | str:
-    from interpret.deepdream import dream, save
+    from interpret.visualize.dream import dream, save
 
     if not ctx.conv_layers():
         return "DeepDream needs convolution layers; this model has none"
@@ -303,8 +303,8 @@ def report(
         >>> out = report("mnist-cnn", sections=["summary", "kernels"], gallery="/tmp/g")  # doctest: +SKIP
         >>> print(out.table())  # doctest: +SKIP
     """
-    from interpret.gallery_html import build_index
-    from interpret.models import resolve
+    from interpret.core.models import resolve
+    from interpret.gallery.html import build_index
 
     chosen = list(sections) if sections else list(SECTIONS)
     unknown = [s for s in chosen if s not in SECTIONS]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from interpret.errors import UserError
+from interpret.core.errors import UserError
 from interpret.model_report import SECTIONS, report
 from tests.conftest import run_cli
 

@@ -17,7 +17,7 @@ import sys
 import click
 
 from interpret._version import __version__
-from interpret.errors import UserError
+from interpret.core.errors import UserError
 
 COMMAND_MODULES = ("foundation", "maximize", "inspect", "dream", "attack", "report", "gallery")
 

@@ -17,7 +17,7 @@ from interpret.cli.common import (
     progress,
     seed_option,
 )
-from interpret.specs import parse_float_list
+from interpret.core.specs import parse_float_list
 
 
 @click.command()
@@ -84,8 +84,8 @@ def attack(
     robust-accuracy-vs-eps plot and a sheet of original / amplified perturbation /
     adversarial triplets to the gallery.
     """
-    from interpret.attack_report import attack_report
-    from interpret.attacks import MINIMAL, method_name
+    from interpret.attacks.report import attack_report
+    from interpret.attacks.run import MINIMAL, method_name
 
     m = method_name(method)
     eps_list = None if eps.strip().lower() == "none" else parse_float_list(eps, "--eps")
@@ -172,7 +172,7 @@ def fool(
 
     Writes a labelled grid with the confidences and one PNG (+ sidecar) per class.
     """
-    from interpret.attack_report import fool_report
+    from interpret.attacks.report import fool_report
 
     out = fool_report(
         model,

@@ -1,4 +1,4 @@
-"""Options and helpers shared by the commands (list parsing: :mod:`interpret.specs`).
+"""Options and helpers shared by the commands (list parsing: :mod:`interpret.core.specs`).
 
 Example:
     >>> @click.command()
@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
-from interpret.errors import UserError
-from interpret.precision import CHOICES
+from interpret._fast.precision import CHOICES
+from interpret.core.errors import UserError
 
 model_option = click.option(
     "--model",

@@ -68,9 +68,9 @@ def dream(
     their JSON sidecars into the gallery. Grayscale models dream on the photo's
     grayscale version.
     """
-    from interpret.deepdream import dream as run_dream
-    from interpret.deepdream import ratio_text
-    from interpret.gallery import Gallery
+    from interpret.gallery.store import Gallery
+    from interpret.visualize.dream import dream as run_dream
+    from interpret.visualize.dream import ratio_text
 
     result = run_dream(
         model,

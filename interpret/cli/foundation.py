@@ -51,7 +51,7 @@ def train(
     Saves the .keras file, a JSON card (test/train accuracy, epochs, seed, data source,
     seconds) and the training-curve plot into the gallery.
     """
-    from interpret.api import train_model
+    from interpret.zoo.train import train_model
 
     result = train_model(
         model_name,
@@ -77,7 +77,7 @@ def train(
 @gallery_option
 def samples(dataset: str, seed: int, gallery_dir: str | None) -> None:
     """A 5x5 grid of DATASET test images with their class names."""
-    from interpret.api import sample_grid
+    from interpret.inspect.samples import sample_grid
 
     echo_artifact(sample_grid(dataset, seed=seed, gallery=gallery_dir).png)
 
@@ -108,28 +108,14 @@ def layers(model_spec: str) -> None:
 
     These are the names --layer accepts, and the counts --filter ranges over.
     """
-    from interpret.models import resolve
+    from interpret.core.models import resolve
+    from interpret.inspect.summary import layer_table
 
     handle = resolve(model_spec)
     click.echo(layer_table(handle.probe.layers))
     click.echo(
         f"total parameters: {handle.model.count_params():,}; input range {handle.probe.input_range}"
     )
-
-
-def layer_table(infos) -> str:
-    """Format LayerInfo rows as an aligned text table.
-
-    Example:
-        >>> print(layer_table([]))  # doctest: +NORMALIZE_WHITESPACE
-        layer  type  output shape  params  filters/units
-    """
-    rows = [("layer", "type", "output shape", "params", "filters/units")]
-    for info in infos:
-        count = f"{info.size} {info.unit_word}" if info.kind != "other" else "-"
-        rows.append((info.name, info.type, str(info.output_shape), f"{info.params:,}", count))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
 
 
 COMMANDS = [train, samples, models, layers]

@@ -13,8 +13,8 @@ from interpret.cli.common import echo_artifact
 
 
 def _check_dir(directory: str | None):
-    from interpret.errors import UserError
-    from interpret.gallery import Gallery
+    from interpret.core.errors import UserError
+    from interpret.gallery.store import Gallery
 
     root = Gallery(directory).root
     if root.exists() and not root.is_dir():
@@ -42,7 +42,7 @@ def build(directory: str | None) -> None:
 
     The page is static (no network resources) and opens straight from the file system.
     """
-    from interpret.gallery_html import build_index, collect
+    from interpret.gallery.html import build_index, collect
 
     root = _check_dir(directory)
     path, count = build_index(root), len(collect(root))
@@ -56,8 +56,8 @@ def build(directory: str | None) -> None:
 @click.option("--no-build", is_flag=True, help="Serve the existing index.html without rebuilding.")
 def serve(directory: str | None, port: int, no_build: bool) -> None:
     """Rebuild the index, then serve DIR on http://127.0.0.1:PORT/ until Ctrl-C."""
-    from interpret.errors import UserError
-    from interpret.gallery_html import build_index, make_server
+    from interpret.core.errors import UserError
+    from interpret.gallery.html import build_index, make_server
 
     root = _check_dir(directory)
     if not 0 <= port <= 65535:

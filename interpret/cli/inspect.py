@@ -13,7 +13,7 @@ from __future__ import annotations
 import click
 
 from interpret.cli.common import echo_artifact, gallery_option, model_option
-from interpret.specs import parse_int_list
+from interpret.core.specs import parse_int_list
 
 
 def _save(sheet, gallery_dir, model_name, extra=None):
@@ -43,8 +43,8 @@ def filters(model: str, layer: str, filter_spec: str | None, gallery_dir: str | 
     First-layer RGB kernels are small colour images; deeper kernels a mosaic of
     per-input-channel weights (blue negative, red positive, white zero).
     """
-    from interpret.kernels import kernel_weights, plot_filters
-    from interpret.models import resolve
+    from interpret.core.models import resolve
+    from interpret.inspect.kernels import kernel_weights, plot_filters
 
     handle = resolve(model)
     shown = None
@@ -91,8 +91,8 @@ def featuremaps(
     Pictures that do not match the model are converted (RGB <-> grayscale) and
     resized to its input size; the sidecar's notes say so.
     """
-    from interpret.featuremaps import plot_featuremaps, plot_featuremaps_all
-    from interpret.models import resolve
+    from interpret.core.models import resolve
+    from interpret.inspect.featuremaps import plot_featuremaps, plot_featuremaps_all
 
     handle = resolve(model)
     if layer == "all":
@@ -160,7 +160,7 @@ def convolve(
     pixels but nearer the other "1" after the horizontal-edge kernel; both distances
     are printed and saved.
     """
-    from interpret.convolution import digit_shift_demo, plot_convolution
+    from interpret.inspect.convolution import digit_shift_demo, plot_convolution
 
     if digits:
         if image_path is not None or index is not None:
@@ -191,8 +191,8 @@ def convolve(
 @gallery_option
 def summary(model_spec: str, gallery_dir: str | None) -> None:
     """MODEL's structure as a figure: layers, output shapes, parameters and where they are."""
-    from interpret.models import resolve
-    from interpret.summary import plot_summary, summary_table
+    from interpret.core.models import resolve
+    from interpret.inspect.summary import plot_summary, summary_table
 
     handle = resolve(model_spec)
     sheet = plot_summary(handle)

@@ -118,11 +118,11 @@ def maximize(
     one labelled grid per run (with --examples, each render beside its top test images).
     """
     from interpret.cli.common import progress, require_positive
-    from interpret.errors import UserError
-    from interpret.gallery import Gallery
-    from interpret.maximization import maximize as run
-    from interpret.maximization import save
-    from interpret.models import resolve
+    from interpret.core.errors import UserError
+    from interpret.core.models import resolve
+    from interpret.gallery.store import Gallery
+    from interpret.visualize.maximize import maximize as run
+    from interpret.visualize.maximize import save
 
     require_positive(steps, "--steps")
     require_positive(lr, "--lr")

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from interpret.errors import UserError
+from interpret.core.errors import UserError
 from interpret.zoo.recipes import RECIPES
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
@@ -93,7 +93,7 @@ def install(name: str, model: Any, model_card: dict, directory: Path | None = No
     Example:
         >>> install("mnist-cnn", model, card)  # doctest: +SKIP
     """
-    from interpret.gallery import atomic_write_json
+    from interpret.gallery.store import atomic_write_json
 
     directory = Path(directory or WEIGHTS_DIR)
     target = save_model(model, directory / f"{name}.keras")
@@ -111,7 +111,7 @@ def save_model(model: Any, path: str | Path) -> Path:
         >>> save_model(model, "gallery/mine.keras")  # doctest: +SKIP
     """
     from interpret._tf import keras
-    from interpret.gallery import atomic_write_bytes
+    from interpret.gallery.store import atomic_write_bytes
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,314 @@
+"""Fooling images: noise that a network calls "7" with 99.99% confidence.
+
+Two ways to make, for each class, an image the model assigns to that class with
+softmax probability >= ``threshold`` (default 0.9999):
+
+* ``method="gradient"``: start from uniform noise and climb the class's
+  log-softmax (``objective="log_softmax"``, the default: the class logit minus the
+  log-sum-exp of all logits, so raising it cannot be done by raising every logit)
+  or its raw logit (``objective="logit"``) with signed-gradient steps inside the
+  [0, 1] box. This is the attacks' own compiled loop
+  (:meth:`interpret.attacks.run.Engine.gradient_steps`, targeted, eps = the whole box),
+  run for all classes as one batch; an image stops once it reaches the threshold.
+* ``method="evolve"``: the gradient-free evolutionary search of Nguyen, Yosinski
+  and Clune (CVPR 2015, "Deep Neural Networks are Easily Fooled"), direct
+  encoding, for models whose gradients you cannot take: it only calls the model's
+  predictions. MAP-Elites keeps one elite image per class; each generation picks
+  ``population`` random elites, mutates them, predicts the whole batch at once,
+  and every offspring replaces the elite of any class it scores higher on. Genes
+  are the pixels, initialised uniform in [0, 1]; each pixel mutates with
+  probability ``mutation_rate`` (0.1, halved every ``halve_every`` generations, as
+  in the paper) by Deb's polynomial mutation with strength ``eta`` = 15 (the
+  paper's operator and strength). The budget is ``generations`` x ``population``
+  predictions; the search stops early once every requested class has reached the
+  threshold.
+
+Example:
+    >>> import interpret
+    >>> res = interpret.fool("mnist-cnn", classes="all")  # doctest: +SKIP
+    >>> bool(res.reached.all()), float(res.confidence.min()) >= 0.9999  # doctest: +SKIP
+    (True, True)
+    >>> res = interpret.fool("mnist-cnn", method="evolve", generations=2000)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from interpret.attacks.run import as_probe, engine
+from interpret.core.errors import UserError
+
+FOOL_METHODS = ("gradient", "evolve")
+OBJECTIVES = ("log_softmax", "logit")
+
+
+@dataclass
+class FoolResult:
+    """One fooling image per requested class, with the model's confidence in that class."""
+
+    method: str
+    images: np.ndarray  # (K, H, W, C) float32 [0, 1]
+    classes: list[int]
+    class_names: list[str]
+    confidence: np.ndarray  # softmax probability of the requested class
+    top_class: np.ndarray  # the model's arg-max class of each image
+    reached: np.ndarray  # confidence >= threshold
+    threshold: float
+    iterations: int  # gradient steps (longest image) or generations run
+    evaluations: int  # model calls x images (predictions, or forward+backward passes)
+    parameters: dict
+    seconds: float
+
+
+def fool(
+    model: Any,
+    classes: Any = "all",
+    *,
+    method: str = "gradient",
+    threshold: float = 0.9999,
+    seed: int = 0,
+    steps: int = 1000,
+    step_size: float = 0.01,
+    objective: str = "log_softmax",
+    generations: int = 2000,
+    population: int = 256,
+    mutation_rate: float = 0.1,
+    halve_every: int = 1000,
+    eta: float = 15.0,
+    on_progress: Callable[[int], None] | None = None,
+    dry_run: bool = False,
+) -> FoolResult | None:
+    """Make one image per class that the model assigns to it with confidence >= ``threshold``.
+
+    Args:
+        model: zoo name, .keras path, Keras model, ModelHandle or Probe.
+        classes: ``"all"``, an index, a name, ``"1,7"`` or a list of them.
+        method: ``"gradient"`` (ascent from uniform noise) or ``"evolve"``
+            (gradient-free MAP-Elites, Nguyen et al. 2015).
+        threshold: the softmax probability to reach, in (0, 1).
+        seed: seeds the starting noise and the evolution.
+        steps, step_size, objective: gradient method: the most signed-gradient
+            steps, their size in [0, 1] pixel units, and what is climbed.
+        generations, population, mutation_rate, halve_every, eta: evolve method
+            budget (``generations`` x ``population`` predictions) and operators.
+        on_progress: called with the number of steps/generations just run.
+        dry_run: only validate the arguments (raise UserError or return None).
+
+    Example:
+        >>> res = fool("mnist-cnn", "7", steps=200)  # doctest: +SKIP
+        >>> res.class_names, res.reached  # doctest: +SKIP
+        (['7'], array([ True]))
+    """
+    method = str(method).strip().lower()
+    if method not in FOOL_METHODS:
+        raise UserError(
+            f"unknown fooling method {method!r}; choose one of: {', '.join(FOOL_METHODS)}"
+        )
+    if not 0.0 < float(threshold) < 1.0:
+        raise UserError(f"threshold must lie strictly between 0 and 1, got {threshold}")
+    if objective not in OBJECTIVES:
+        raise UserError(f"unknown objective {objective!r}; choose one of: {', '.join(OBJECTIVES)}")
+    for name, value in (
+        ("steps", steps),
+        ("generations", generations),
+        ("population", population),
+        ("halve_every", halve_every),
+    ):
+        if int(value) != value or value < 1:
+            raise UserError(f"{name} must be a whole number >= 1, got {value}")
+    for name, value in (("step_size", step_size), ("eta", eta)):
+        if not value > 0:
+            raise UserError(f"{name} must be > 0, got {value}")
+    if not 0.0 < mutation_rate <= 1.0:
+        raise UserError(f"mutation_rate must lie in (0, 1], got {mutation_rate}")
+    probe = as_probe(model)
+    cls = probe.class_indices(classes)
+    if dry_run:
+        return None
+    started = time.perf_counter()
+    if method == "gradient":
+        images, iterations, evaluations = _gradient(
+            probe, cls, threshold, seed, int(steps), float(step_size), objective, on_progress
+        )
+        params = {
+            "steps": int(steps),
+            "step_size": float(step_size),
+            "objective": objective,
+            "start": "uniform noise [0, 1]",
+        }
+    else:
+        images, iterations, evaluations = _evolve(
+            probe,
+            cls,
+            threshold,
+            seed,
+            int(generations),
+            int(population),
+            float(mutation_rate),
+            int(halve_every),
+            float(eta),
+            on_progress,
+        )
+        params = {
+            "generations": int(generations),
+            "population": int(population),
+            "mutation_rate": float(mutation_rate),
+            "halve_every": int(halve_every),
+            "eta": float(eta),
+            "encoding": "direct (pixels)",
+            "algorithm": "MAP-Elites",
+            "budget_predictions": int(generations) * int(population),
+        }
+    seconds = time.perf_counter() - started
+    probs = probe.predict(images)
+    conf = probs[np.arange(len(cls)), cls]
+    return FoolResult(
+        method=method,
+        images=images,
+        classes=cls,
+        class_names=[probe.class_names[c] for c in cls],
+        confidence=conf,
+        top_class=probs.argmax(1),
+        reached=conf >= threshold,
+        threshold=float(threshold),
+        iterations=iterations,
+        evaluations=evaluations,
+        parameters={
+            "method": method,
+            "threshold": float(threshold),
+            "seed": seed,
+            "classes": cls,
+            **params,
+        },
+        seconds=seconds,
+    )
+
+
+def _gradient(
+    probe: Any,
+    cls: list[int],
+    threshold: float,
+    seed: int,
+    steps: int,
+    step_size: float,
+    objective: str,
+    on_progress: Callable[[int], None] | None,
+    chunk: int = 50,
+) -> tuple[np.ndarray, int, int]:
+    """Signed-gradient ascent from uniform noise, in chunks so a progress bar can move."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0.0, 1.0, size=(len(cls), *probe.input_shape)).astype(np.float32)
+    y = np.asarray(cls, np.int32)
+    eng = engine(probe)
+    done = 0
+    loss = "logit" if objective == "logit" else "ce"
+    # stop a hair above the threshold, so a re-check in another batch still clears it
+    stop_at = threshold + 0.1 * (1.0 - threshold)
+    while done < steps:
+        n = min(chunk, steps - done)
+        x, ran = eng.gradient_steps(
+            x,
+            x,
+            y,
+            eps=1.0,
+            step_size=step_size,
+            steps=n,
+            targeted=True,
+            loss=loss,
+            stop_confidence=stop_at,
+        )
+        done += ran
+        if on_progress:
+            on_progress(n)
+        if ran < n:  # every image reached the threshold
+            break
+    return x, done, done * len(cls)
+
+
+def polynomial_mutation(
+    x: np.ndarray, rate: float, eta: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Deb's polynomial mutation on genes in [0, 1]: each gene mutates with probability ``rate``.
+
+    Example:
+        >>> x = np.full((2, 4), 0.5)
+        >>> y = polynomial_mutation(x, 1.0, 15.0, np.random.default_rng(0))
+        >>> bool(((y >= 0) & (y <= 1)).all()), bool((y != x).all())
+        (True, True)
+    """
+    u = rng.uniform(size=x.shape)
+    delta = np.where(
+        u < 0.5,
+        (2.0 * u) ** (1.0 / (eta + 1.0)) - 1.0,
+        1.0 - (2.0 * (1.0 - u)) ** (1.0 / (eta + 1.0)),
+    )
+    mask = rng.uniform(size=x.shape) < rate
+    return np.clip(x + mask * delta, 0.0, 1.0).astype(x.dtype)
+
+
+def _evolve(
+    probe: Any,
+    cls: list[int],
+    threshold: float,
+    seed: int,
+    generations: int,
+    population: int,
+    rate0: float,
+    halve_every: int,
+    eta: float,
+    on_progress: Callable[[int], None] | None,
+) -> tuple[np.ndarray, int, int]:
+    """MAP-Elites over the requested classes with direct (pixel) encoding and batched predictions."""
+    from interpret._tf import tf
+
+    rng = np.random.default_rng(seed)
+    f = probe.extractor((), logits=True)
+    spec = tf.TensorSpec((None, *probe.input_shape), tf.float32)
+    predict = tf.function(lambda x: tf.nn.softmax(f(x, training=False)[0]), input_signature=[spec])
+    shape = tuple(probe.input_shape)
+    cls_arr = np.asarray(cls)
+    # generation 0: a random population fills the map
+    pop = rng.uniform(0.0, 1.0, size=(population, *shape)).astype(np.float32)
+    probs = predict(pop).numpy()[:, cls_arr]
+    best = probs.argmax(0)
+    elites = pop[best].copy()
+    fitness = probs[best, np.arange(len(cls))]
+    evaluations = population
+    gen = 0
+    report = max(1, generations // 100)
+    pending = 0
+    while gen < generations and fitness.min() < threshold:
+        rate = rate0 * 0.5 ** (gen // halve_every)
+        parents = rng.integers(0, len(cls), size=population)
+        kids = polynomial_mutation(elites[parents], rate, eta, rng)
+        probs = predict(kids).numpy()[:, cls_arr]
+        evaluations += population
+        top = probs.argmax(0)
+        top_fit = probs[top, np.arange(len(cls))]
+        better = top_fit > fitness
+        elites[better] = kids[top[better]]
+        fitness[better] = top_fit[better]
+        gen += 1
+        pending += 1
+        if on_progress and pending >= report:
+            on_progress(pending)
+            pending = 0
+    if on_progress and pending:
+        on_progress(pending)
+    return elites, gen, evaluations
+
+
+def log_confidence_gap(confidence: np.ndarray) -> np.ndarray:
+    """``-log10(1 - p)``: 4 means p = 0.9999; a readable scale for confidences near 1.
+
+    Example:
+        >>> log_confidence_gap(np.array([0.9, 0.9999])).round(2)
+        array([1., 4.])
+    """
+    p = np.clip(np.asarray(confidence, np.float64), 0.0, 1.0 - 1e-12)
+    return -np.log10(1.0 - p) if p.size else p

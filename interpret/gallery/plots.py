@@ -1,0 +1,72 @@
+"""Figures of training and data: learning curves and sample grids (matplotlib only).
+
+Example:
+    >>> from interpret.gallery.plots import plot_history
+    >>> fig = plot_history({"accuracy": [0.5, 0.7], "val_accuracy": [0.4, 0.6]})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from interpret.gallery.style import image_grid, new_figure
+
+
+def plot_history(history: dict, title: str = "training") -> Any:
+    """Accuracy and val_accuracy per epoch (and loss, when present) as a figure.
+
+    Example:
+        >>> fig = plot_history(zoo.card("cifar10-cnn")["history"])  # doctest: +SKIP
+    """
+    has_loss = "loss" in history
+    fig, axes = new_figure(10 if has_loss else 5.5, 3.6, ncols=2 if has_loss else 1, squeeze=False)
+    panels = [("accuracy", "val_accuracy")] + ([("loss", "val_loss")] if has_loss else [])
+    for ax, (train_key, val_key) in zip(axes.flat, panels):
+        for key, label in ((train_key, "train"), (val_key, "test")):
+            if key in history:
+                values = history[key]
+                ax.plot(
+                    np.arange(1, len(values) + 1),
+                    values,
+                    marker="o",
+                    ms=3,
+                    label=f"{label} {train_key}",
+                )
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(train_key)
+        ax.legend()
+    axes.flat[0].set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_samples(
+    images: np.ndarray,
+    labels: Sequence[int],
+    class_names: Sequence[str],
+    title: str = "",
+    cols: int = 5,
+) -> Any:
+    """A grid of data-set images with their class names.
+
+    Example:
+        >>> ds = data.load("cifar10")  # doctest: +SKIP
+        >>> fig = plot_samples(ds.x_test[:25], ds.y_test[:25], ds.class_names)  # doctest: +SKIP
+    """
+    titles = [class_names[int(i)] for i in labels]
+    fig, _ = image_grid(list(images), titles=titles, cols=cols, suptitle=title or None)
+    return fig
+
+
+def sample_indices(labels: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
+    """``n`` random indices into ``labels``, seeded.
+
+    Example:
+        >>> sample_indices(np.arange(100), 3, seed=0).shape
+        (3,)
+    """
+    rng = np.random.default_rng(seed)
+    return rng.choice(len(labels), size=min(n, len(labels)), replace=False)

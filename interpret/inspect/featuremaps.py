@@ -1,0 +1,324 @@
+"""What one input turns into, layer by layer: every channel's feature map in a labelled grid.
+
+The maps are the layer's real output for that input, read through
+:meth:`interpret.core.probe.Probe.extractor` (so nested models and the model's own
+input range are handled). All channels of a sheet share one colour scale, so a
+dark map is a channel that barely fired.
+
+Example:
+    >>> import interpret
+    >>> sheet = interpret.plot_featuremaps("mnist-cnn", "conv2d", index=0)  # doctest: +SKIP
+    >>> sheet.data["maps"].shape  # doctest: +SKIP
+    (28, 28, 32)
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from interpret.core.errors import UserError
+from interpret.gallery.sheet import Sheet, label_slug
+
+MAP_CMAP = "viridis"
+
+
+def pick_input(
+    model: Any,
+    image: str | os.PathLike | np.ndarray | None = None,
+    *,
+    index: int | None = None,
+    dataset: str | None = None,
+    split: str = "test",
+) -> tuple[np.ndarray, list[str], str]:
+    """One input for ``model``: a picture file, an array, or data-set sample ``index``.
+
+    Returns ``(image, notes, label)`` with ``image`` float32 [0, 1] of the model's input
+    shape; ``notes`` list any channel conversion or resizing; ``label`` names the input.
+
+    Example:
+        >>> img, notes, label = pick_input("mnist-cnn", index=3)  # doctest: +SKIP
+        >>> label  # doctest: +SKIP
+        'mnist test #3 (label 0)'
+    """
+    from interpret.core.models import resolve
+    from interpret.data.images import dataset_image, fit_image, load_image
+
+    handle = resolve(model)
+    shape = handle.probe.input_shape
+    if (image is None) == (index is None):
+        raise UserError(
+            "give exactly one input: an image file (--image) or a data-set index (--index)"
+        )
+    if image is not None and not isinstance(image, np.ndarray):
+        arr, notes = load_image(image, shape)
+        return arr, notes, os.path.basename(str(image))
+    if image is not None:
+        arr, notes = fit_image(np.asarray(image), shape)
+        return arr, notes, "array"
+    from interpret.data import datasets as data
+
+    name = dataset or handle.dataset
+    if not name:
+        raise UserError(
+            f"model {handle.name} has no known data set; give --dataset ({', '.join(data.names())}) or --image"
+        )
+    raw, source_notes, label = dataset_image(name, int(index), split)
+    arr, notes = fit_image(raw, shape)
+    notes = source_notes + notes
+    return arr, notes, label
+
+
+def map_layers(probe: Any) -> list[str]:
+    """The layers ``--layer all`` draws: every convolution and pooling layer.
+
+    A model with none (an MLP) gets its Dense layers instead, each drawn as a grid of units.
+
+    Example:
+        >>> map_layers(resolve("cifar10-cnn").probe)  # doctest: +SKIP
+        ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1', 'conv2d_2']
+        >>> map_layers(resolve("mnist-mlp").probe)  # doctest: +SKIP
+        ['dense', 'dense_1', 'dense_2', 'dense_3']
+    """
+    spatial = [
+        info.name
+        for info in probe.layers
+        if info.kind == "spatial" and ("Conv" in info.type or "Pool" in info.type)
+    ]
+    if spatial:
+        return spatial
+    return [info.name for info in probe.layers if info.kind == "units" and info.type == "Dense"]
+
+
+def feature_maps(model: Any, layer: str, image: np.ndarray) -> np.ndarray:
+    """The output of ``layer`` for one [0, 1] image (H, W, C): (h, w, channels), or (units,).
+
+    Example:
+        >>> feature_maps("mnist-cnn", "conv2d", np.zeros((28, 28, 1), "float32")).shape  # doctest: +SKIP
+        (28, 28, 32)
+    """
+    from interpret.core.models import resolve
+
+    probe = resolve(model).probe
+    info = probe.layer(layer)
+    if info.kind == "other":
+        usable = [i.name for i in probe.layers if i.kind != "other"]
+        raise UserError(
+            f"layer {layer} ({info.type}) has output shape {info.output_shape}, neither feature maps "
+            f"nor units; layers to choose from: {', '.join(usable) or 'none'}"
+        )
+    x = np.asarray(image, "float32")[None]
+    out = probe.extractor([layer])(x)
+    out = out[0] if isinstance(out, (list, tuple)) else out
+    return np.asarray(out)[0]
+
+
+def plot_featuremaps(
+    model: Any,
+    layer: str,
+    image: str | os.PathLike | np.ndarray | None = None,
+    *,
+    index: int | None = None,
+    dataset: str | None = None,
+    split: str = "test",
+) -> Sheet:
+    """Every channel's feature map of ``layer`` for one input, beside the input itself.
+
+    The input is a picture file, an array, or sample ``index`` of ``dataset`` (default: the
+    model's own data set). ``data["maps"]`` holds the maps drawn, ``data["input"]`` the input.
+
+    Example:
+        >>> sheet = plot_featuremaps("cifar10-cnn", "conv2d_1", "cat.png")  # doctest: +SKIP
+        >>> sheet.notes  # doctest: +SKIP
+        ['resized 640x480 to 32x32']
+    """
+    from interpret.core.models import resolve
+
+    handle = resolve(model)
+    img, notes, label = pick_input(handle, image, index=index, dataset=dataset, split=split)
+    return _sheet(
+        handle,
+        layer,
+        img,
+        notes,
+        label,
+        {
+            "image": None if image is None or isinstance(image, np.ndarray) else str(image),
+            "index": index,
+            "dataset": dataset,
+            "split": split,
+        },
+    )
+
+
+def plot_featuremaps_all(
+    model: Any,
+    image: str | os.PathLike | np.ndarray | None = None,
+    *,
+    index: int | None = None,
+    dataset: str | None = None,
+    split: str = "test",
+) -> list[Sheet]:
+    """One :func:`plot_featuremaps` sheet per convolution/pooling layer, in order.
+
+    Example:
+        >>> sheets = plot_featuremaps_all("mnist-cnn", index=0)  # doctest: +SKIP
+        >>> [s.layer for s in sheets]  # doctest: +SKIP
+        ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1']
+    """
+    from interpret.core.models import resolve
+
+    handle = resolve(model)
+    layers = map_layers(handle.probe)
+    if not layers:
+        raise UserError(
+            f"model {handle.name} has no convolution, pooling or dense layers to draw; "
+            f"layers: {', '.join(handle.probe.layer_names)}"
+        )
+    img, notes, label = pick_input(handle, image, index=index, dataset=dataset, split=split)
+    params = {
+        "image": None if image is None or isinstance(image, np.ndarray) else str(image),
+        "index": index,
+        "dataset": dataset,
+        "split": split,
+    }
+    return [_sheet(handle, layer, img, notes, label, params) for layer in layers]
+
+
+def _sheet(
+    handle: Any, layer: str, img: np.ndarray, notes: list[str], label: str, params: dict
+) -> Sheet:
+    from interpret.gallery.style import new_figure, show_image
+
+    maps = feature_maps(handle, layer, img)
+    if maps.ndim == 1:
+        return _units_sheet(handle, layer, maps, img, notes, label, params)
+    h, w, c = maps.shape
+    lo, hi = float(maps.min()), float(maps.max())
+    if hi <= lo:
+        hi = lo + 1e-6
+    cols = max(1, int(np.ceil(np.sqrt(c))))
+    rows = int(np.ceil(c / cols))
+    cell = 1.0 if cols <= 8 else 0.8
+    fig, _ = new_figure(cols * cell + 3.2, max(3.0, rows * cell + 0.8))
+    fig.clf()
+    outer = fig.add_gridspec(1, 3, width_ratios=[2.4, cols * cell, 0.15], wspace=0.08)
+    ax_in = fig.add_subplot(outer[0])
+    show_image(ax_in, img, None)
+    ax_in.set_title(f"input\n{label}", fontsize=8)
+    grid = outer[1].subgridspec(rows, cols, wspace=0.08, hspace=0.35)
+    im = None
+    for k in range(rows * cols):
+        ax = fig.add_subplot(grid[k // cols, k % cols])
+        if k < c:
+            show_image(ax, maps[..., k], None, cmap=MAP_CMAP, vmin=lo, vmax=hi)
+            ax.set_title(str(k), fontsize=7, pad=1.5)
+            im = ax.images[0]
+        else:
+            ax.axis("off")
+    cax = fig.add_subplot(outer[2])
+    fig.colorbar(im, cax=cax, label="activation")
+    info = handle.probe.layer(layer)
+    fig.suptitle(f"{handle.name} · {layer} ({info.type}): {c} feature maps of {h}x{w}", fontsize=10)
+    per_channel_max = maps.reshape(-1, c).max(0)
+    return Sheet(
+        figure=fig,
+        technique="featuremaps",
+        name=f"{layer}-featuremaps-{label_slug(label)}",
+        layer=layer,
+        parameters={"layer": layer, **params},
+        figures={
+            "map_shape": [h, w, c],
+            "activation_min": lo,
+            "activation_max": float(maps.max()),
+            "dead_channels": int((per_channel_max <= 0).sum()),
+            "input": label,
+        },
+        notes=list(notes),
+        data={"maps": maps, "input": img},
+    )
+
+
+def units_grid(values: np.ndarray) -> np.ndarray:
+    """A vector of unit activations as a near-square 2-D grid, NaN-padded (unit = row*cols + col).
+
+    Example:
+        >>> units_grid(np.arange(5.0)).shape
+        (2, 3)
+    """
+    n = len(values)
+    cols = max(1, int(np.ceil(np.sqrt(n))))
+    rows = int(np.ceil(n / cols))
+    grid = np.full(rows * cols, np.nan, "float32")
+    grid[:n] = values
+    return grid.reshape(rows, cols)
+
+
+def _units_sheet(
+    handle: Any,
+    layer: str,
+    values: np.ndarray,
+    img: np.ndarray,
+    notes: list[str],
+    label: str,
+    params: dict,
+) -> Sheet:
+    """A dense layer has no maps: draw its units as one labelled grid beside the input."""
+    import matplotlib
+
+    from interpret.gallery.style import new_figure, show_image
+
+    grid = units_grid(values)
+    rows, cols = grid.shape
+    fig, (ax_in, ax) = new_figure(9.0, 4.4, ncols=2, gridspec_kw={"width_ratios": [1, 1.35]})
+    show_image(ax_in, img, None)
+    ax_in.set_title(f"input\n{label}", fontsize=8)
+    cmap = matplotlib.colormaps[MAP_CMAP].with_extremes(bad="white")
+    im = ax.imshow(grid, cmap=cmap)
+    ax.grid(False)
+    step = max(1, cols // 8)
+    ax.set_xticks(range(0, cols, step))
+    ax.set_yticks(range(0, rows, step))
+    ax.set_yticklabels([str(r * cols) for r in range(0, rows, step)])
+    ax.set_xlabel("unit = row label + column")
+    fig.colorbar(im, ax=ax, shrink=0.85, label="activation")
+    info = handle.probe.layer(layer)
+    n = len(values)
+    if n <= 64:  # few units: write each unit's index and value into its cell
+        mid = (np.nanmin(grid) + np.nanmax(grid)) / 2
+        for u in range(n):
+            r, c = divmod(u, cols)
+            ax.text(
+                c,
+                r,
+                f"{u}\n{values[u]:.2g}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="black" if values[u] > mid else "white",
+            )
+    top = int(np.argmax(values))
+    ax.set_title(f"{n} units as a {rows}x{cols} grid; strongest: unit {top} ({values[top]:.3g})")
+    fig.suptitle(
+        f"{handle.name} · {layer} ({info.type}): no maps in a dense layer, one value per unit"
+    )
+    fig.subplots_adjust(top=0.84, bottom=0.1, left=0.02, right=0.98, wspace=0.15)
+    return Sheet(
+        figure=fig,
+        technique="featuremaps",
+        name=f"{layer}-featuremaps-{label_slug(label)}",
+        layer=layer,
+        parameters={"layer": layer, **params},
+        figures={
+            "map_shape": [n],
+            "activation_min": float(values.min()),
+            "activation_max": float(values.max()),
+            "dead_channels": int((values <= 0).sum()),
+            "strongest_unit": top,
+            "input": label,
+        },
+        notes=list(notes),
+        data={"maps": values, "input": img},
+    )

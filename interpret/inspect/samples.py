@@ -1,0 +1,47 @@
+"""A grid of data-set images with their class names: what the model is trained on.
+
+Example:
+    >>> from interpret.inspect.samples import sample_grid
+    >>> sample_grid("mnist", n=9, gallery="/tmp/demo-gallery").png.name
+    'mnist-samples.png'
+"""
+
+from __future__ import annotations
+
+from interpret.gallery.store import Artifact, Gallery
+
+
+def sample_grid(
+    dataset: str,
+    *,
+    n: int = 25,
+    seed: int = 0,
+    split: str = "test",
+    gallery: str | Gallery | None = None,
+) -> Artifact:
+    """Save a grid of ``n`` random images of ``dataset`` with their class names.
+
+    Example:
+        >>> sample_grid("mnist", n=9).png.name  # doctest: +SKIP
+        'mnist-samples.png'
+    """
+    from interpret.data import datasets as data
+    from interpret.gallery.plots import plot_samples, sample_indices
+
+    g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
+    ds = data.load(dataset) if split == "train" else data.load_test_images(dataset)
+    x, y = ds.split(split)
+    idx = sample_indices(y, n, seed)
+    fig = plot_samples(x[idx], y[idx], ds.class_names, title=f"{dataset} {split} samples")
+    return g.save_figure(
+        fig,
+        model=dataset,
+        technique="samples",
+        name=f"{dataset}-samples",
+        meta={
+            "seed": seed,
+            "parameters": {"n": n, "split": split},
+            "indices": idx.tolist(),
+            "data_source": ds.source,
+        },
+    )
