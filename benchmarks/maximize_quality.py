@@ -33,7 +33,8 @@ def main() -> None:
 
     from interpret.core.models import resolve
     from interpret.gallery.store import Gallery
-    from interpret.visualize.maximize import dataset_examples, maximize, save
+    from interpret.visualize.examples import dataset_examples
+    from interpret.visualize.maximize import maximize
 
     gallery = Gallery(args.gallery) if args.gallery else None
     if not args.skip_filters:
@@ -61,7 +62,7 @@ def main() -> None:
         if dead:
             print("  filters not beaten (filter, render, best test):", dead)
         if gallery:
-            print("  wrote", save(res, gallery, handle.describe())[-1].png)
+            print("  wrote", res.save(gallery)[-1].png)
     for name in args.models.split(","):
         handle = resolve(name)
         t = time.perf_counter()
@@ -77,7 +78,7 @@ def main() -> None:
             f"{sum(ok)}/{len(ok)} classes >= 0.99"
         )
         if gallery:
-            arts = save(res, gallery, handle.describe())
+            arts = res.save(gallery)
             print("  wrote", arts[-1].png)
             if name != args.model or args.skip_filters:
                 layer = FILTER_GRIDS.get(name)
@@ -85,7 +86,7 @@ def main() -> None:
                     r = maximize(handle, layer, "0-15", seed=0)
                     print(
                         f"  {layer} 0-15 mean activation {r.activations.mean():.3f}; wrote",
-                        save(r, gallery, handle.describe())[-1].png,
+                        r.save(gallery)[-1].png,
                     )
 
 

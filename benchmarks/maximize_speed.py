@@ -43,8 +43,8 @@ def channel_means(out, idx):
 def bare(probe, layer, n, steps, lr, inloop: bool, precision: str = "float32"):
     """The bare compiled gradient-ascent loop (Adam on raw pixels); seconds and images."""
     from interpret._fast import precision as precision_lib
+    from interpret._fast.adam import apply_adam
     from interpret._tf import tf
-    from interpret.visualize.render import adam_update
 
     f = probe.extractor([layer])
     idx = tf.range(n)
@@ -58,7 +58,7 @@ def bare(probe, layer, n, steps, lr, inloop: bool, precision: str = "float32"):
             loss = -tf.reduce_sum(channel_means(f(x)[0], idx))
         g = tape.gradient(loss, x)
         t.assign_add(1.0)
-        adam_update(x, m, v, g, t, lr)  # the engine's own Adam step
+        apply_adam(x, m, v, g, t, lr)  # the engine's own Adam step
         x.assign(tf.clip_by_value(x, 0.0, 1.0))
 
     start = time.perf_counter()
@@ -107,15 +107,14 @@ def main() -> None:
     from interpret._tf import tf
     from interpret.core import objectives as obj
     from interpret.core.models import resolve
-    from interpret.visualize.maximize import DEFAULTS
     from interpret.visualize.maximize import maximize as run_maximize
-    from interpret.visualize.render import evaluate
+    from interpret.visualize.render import RenderSettings, evaluate
 
     handle = resolve(args.model)
     probe = handle.probe
     n = probe.layer(args.layer).size
     target = obj.channel(args.layer, list(range(n)))
-    lr = DEFAULTS["lr"]
+    lr = RenderSettings().lr
     try:
         import tf_keras_vis  # noqa: F401
 

@@ -6,11 +6,10 @@ python examples/deepdream.py [--fast] [--gallery DIR]
 from _common import parse
 
 import interpret
-from interpret.visualize.dream import save
 
 args = parse(__doc__)
 settings = {"octaves": 2, "steps": 3} if args.fast else {}
 result = interpret.dream("cifar10-cnn", layers={"conv2d_1": 1.0, "conv2d_2": 1.5}, **settings)
 print(result.figures)
-for art in save(result, "cifar10-cnn", args.gallery):
+for art in result.save(args.gallery):
     print("wrote", art.png)

@@ -7,7 +7,6 @@ to the network, and how sure it is of its own renders.
 from _common import parse
 
 import interpret
-from interpret.visualize.maximize import save
 
 args = parse(__doc__)
 steps = 16 if args.fast else 256
@@ -17,5 +16,5 @@ units = interpret.maximize(model, "dense_2", range(16), steps=steps, seed=0)
 classes = interpret.maximize(model, classes="all", steps=steps, seed=0)
 for digit, p in zip(classes.labels, classes.probabilities):
     print(f"class {digit}: softmax of its own render {p:.5f}")
-for art in save(units, gallery, model.describe()) + save(classes, gallery, model.describe()):
+for art in units.save(gallery) + classes.save(gallery):
     print("wrote", art.png)

@@ -15,18 +15,18 @@ handle = interpret.resolve(model)
 # where the parameters are
 summary = interpret.plot_summary(handle)
 print(f"{handle.name}: {summary.figures['total_params']:,} parameters")
-summary.save("gallery", model=handle.name)
+summary.save("gallery")
 
 # the kernels of the first layer that has any, and what test image 0 becomes, layer by layer
 from interpret.inspect.kernels import kernel_layers  # noqa: E402
 
 first = kernel_layers(handle.probe)[0]
-interpret.plot_filters(handle, first).save("gallery", model=handle.name)
+interpret.plot_filters(handle, first).save("gallery")
 for sheet in interpret.plot_featuremaps_all(handle, index=0):
     print(
         f"{sheet.layer}: {sheet.figures['dead_channels']} of {sheet.figures['map_shape'][-1]} channels silent"
     )
-    sheet.save("gallery", model=handle.name)
+    sheet.save("gallery")
 
 # the classic 8x8 example: left half 60, right half 0, vertical-edge kernel
 from interpret.inspect.convolution import example_image  # noqa: E402

@@ -7,13 +7,12 @@ python examples/showcase.py --fast --gallery /tmp/preview      # cheap sections 
 from _common import parse
 
 import interpret
-from interpret.cli.common import progress
 
 args = parse(__doc__)
 sections = ["summary", "training", "kernels", "index"] if args.fast else None
 for name in interpret.zoo.names():
     out = interpret.report(
-        name, gallery=args.gallery, quick=args.fast, sections=sections, progress=progress
+        name, gallery=args.gallery, quick=args.fast, sections=sections, progress=True
     )
     print(out.table())
     print("wrote", out.index)

@@ -7,7 +7,6 @@ test images that excite them most (the classic "12 filters" figure).
 from _common import parse
 
 import interpret
-from interpret.visualize.maximize import save
 
 args = parse(__doc__)
 model = interpret.resolve("cifar10-cnn")
@@ -16,5 +15,5 @@ result = interpret.maximize(
 )
 for filt, act, best in zip(result.targets, result.activations, result.examples.scores[:, 0]):
     print(f"filter {filt:2d}: render {act:6.2f}  best test image {best:6.2f}")
-for art in save(result, interpret.Gallery(args.gallery), model.describe()):
+for art in result.save(args.gallery):
     print("wrote", art.png)

@@ -28,7 +28,7 @@ _API = {
     "build_index": "interpret.gallery.html",
     "load_data": "interpret.data.datasets",
     "maximize": "interpret.visualize.maximize",
-    "dataset_examples": "interpret.visualize.maximize",
+    "dataset_examples": "interpret.visualize.examples",
     "plot_filters": "interpret.inspect.kernels",
     "plot_featuremaps": "interpret.inspect.featuremaps",
     "plot_featuremaps_all": "interpret.inspect.featuremaps",

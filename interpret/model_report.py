@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from interpret.core.errors import UserError
-from interpret.core.progress import Progress, no_progress
+from interpret.core.progress import ProgressSpec
 from interpret.gallery.store import Artifact, Gallery, atomic_write_json
 
 # Full settings, and the quick ones used by the tests, CI and `--quick`.
@@ -102,7 +102,7 @@ class Report:
 
 class _Context:
     def __init__(
-        self, handle: Any, gallery: Gallery, seed: int, settings: dict, progress: Progress
+        self, handle: Any, gallery: Gallery, seed: int, settings: dict, progress: ProgressSpec
     ):
         self.handle = handle
         self.gallery = gallery
@@ -126,7 +126,7 @@ class _Context:
 def _summary(ctx: _Context) -> list[Artifact]:
     from interpret.inspect.summary import plot_summary
 
-    return [plot_summary(ctx.handle).save(ctx.gallery, ctx.name, ctx.handle.describe())]
+    return plot_summary(ctx.handle).save(ctx.gallery)
 
 
 def _training(ctx: _Context) -> list[Artifact] | str:
@@ -169,7 +169,7 @@ def _kernels(ctx: _Context) -> list[Artifact] | str:
     layers = kernel_layers(ctx.probe)
     if not layers:
         return "the model has no layer with kernels"
-    return [plot_filters(ctx.handle, layers[0]).save(ctx.gallery, ctx.name, ctx.handle.describe())]
+    return plot_filters(ctx.handle, layers[0]).save(ctx.gallery)
 
 
 def _featuremaps(ctx: _Context) -> list[Artifact] | str:
@@ -178,29 +178,25 @@ def _featuremaps(ctx: _Context) -> list[Artifact] | str:
     if not ctx.dataset():
         return "the model has no known data set to take a test image from"
     sheets = plot_featuremaps_all(ctx.handle, index=0)
-    return [s.save(ctx.gallery, ctx.name, ctx.handle.describe()) for s in sheets]
+    return [art for s in sheets for art in s.save(ctx.gallery)]
 
 
 def _render(
     ctx: _Context, layer: str | None, filters: Any, classes: Any, examples: int
 ) -> list[Artifact]:
-    from interpret.visualize.maximize import maximize, save
+    from interpret.visualize.maximize import maximize
 
-    steps = ctx.settings["maximize_steps"]
-    n = ctx.probe.n_classes if classes is not None else len(filters)
-    label = f"maximize {layer or 'classes'}"
-    with ctx.progress(steps * -(-n // 64), label) as bar:
-        result = maximize(
-            ctx.handle,
-            layer,
-            filters,
-            classes=classes,
-            steps=steps,
-            seed=ctx.seed,
-            examples=examples if ctx.dataset() else 0,
-            progress=bar.update,
-        )
-    return save(result, ctx.gallery, ctx.handle.describe())
+    result = maximize(
+        ctx.handle,
+        layer,
+        filters,
+        classes=classes,
+        steps=ctx.settings["maximize_steps"],
+        seed=ctx.seed,
+        examples=examples if ctx.dataset() else 0,
+        progress=ctx.progress,
+    )
+    return result.save(ctx.gallery)
 
 
 def _maximize(ctx: _Context) -> list[Artifact]:
@@ -252,16 +248,12 @@ def _attack(ctx: _Context) -> list[Artifact] | str:
 
 
 def _dream(ctx: _Context) -> list[Artifact] | str:
-    from interpret.visualize.dream import dream, save
+    from interpret.visualize.dream import dream
 
     if not ctx.conv_layers():
         return "DeepDream needs convolution layers; this model has none"
-    total = ctx.settings["dream"]["octaves"] * ctx.settings["dream"]["steps"]
-    with ctx.progress(total, "dreaming") as bar:
-        result = dream(
-            ctx.handle, None, seed=ctx.seed, progress=bar.update, **ctx.settings["dream"]
-        )
-    return save(result, ctx.name, ctx.gallery)
+    result = dream(ctx.handle, None, seed=ctx.seed, progress=ctx.progress, **ctx.settings["dream"])
+    return result.save(ctx.gallery)
 
 
 def _index(ctx: _Context) -> list[Artifact]:
@@ -290,14 +282,15 @@ def report(
     sections: Sequence[str] | None = None,
     quick: bool = False,
     seed: int = 0,
-    progress: Progress | None = None,
+    progress: ProgressSpec = None,
     on_section: Callable[[Section], None] | None = None,
 ) -> Report:
     """Open ``model`` up: run every section into ``gallery`` and build its index.html.
 
     ``sections`` picks a subset of :data:`SECTIONS`; ``quick`` uses a few
-    optimisation steps per technique (for tests and previews); ``progress(total,
-    label)`` is a progress-bar factory; ``on_section`` is called after each section.
+    optimisation steps per technique (for tests and previews); ``progress`` is ``True``
+    or a bar factory (:mod:`interpret.core.progress`); ``on_section`` is called after
+    each section.
 
     Example:
         >>> out = report("mnist-cnn", sections=["summary", "kernels"], gallery="/tmp/g")  # doctest: +SKIP
@@ -315,7 +308,7 @@ def report(
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     start = time.perf_counter()
     handle = resolve(model)
-    ctx = _Context(handle, g, seed, SETTINGS["quick" if quick else "full"], progress or no_progress)
+    ctx = _Context(handle, g, seed, SETTINGS["quick" if quick else "full"], progress)
     done: list[Section] = []
     for name in (s for s in SECTIONS if s in chosen and s != "index"):
         t0 = time.perf_counter()

@@ -7,8 +7,8 @@ softmax probability >= ``threshold`` (default 0.9999):
   log-softmax (``objective="log_softmax"``, the default: the class logit minus the
   log-sum-exp of all logits, so raising it cannot be done by raising every logit)
   or its raw logit (``objective="logit"``) with signed-gradient steps inside the
-  [0, 1] box. This is the attacks' own compiled loop
-  (:meth:`interpret.attacks.run.Engine.gradient_steps`, targeted, eps = the whole box),
+  [0, 1] box. This is the attacks' own loop on the shared core
+  (:func:`interpret.attacks.gradient.projected_steps`, targeted, eps = the whole box),
   run for all classes as one batch; an image stops once it reaches the threshold.
 * ``method="evolve"``: the gradient-free evolutionary search of Nguyen, Yosinski
   and Clune (CVPR 2015, "Deep Neural Networks are Easily Fooled"), direct
@@ -34,14 +34,15 @@ Example:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from interpret.attacks.run import as_probe, engine
-from interpret.core.errors import UserError
+from interpret.attacks.gradient import projected_steps
+from interpret.core import checks
+from interpret.core.models import as_probe
+from interpret.core.progress import ProgressSpec, Step, advance
 
 FOOL_METHODS = ("gradient", "evolve")
 OBJECTIVES = ("log_softmax", "logit")
@@ -63,6 +64,20 @@ class FoolResult:
     evaluations: int  # model calls x images (predictions, or forward+backward passes)
     parameters: dict
     seconds: float
+    model: str = ""
+    model_info: dict = field(default_factory=dict)  # how the model was resolved (sidecars)
+
+    def save(self, gallery: Any = None) -> list:
+        """The labelled grid and one PNG per class, into ``gallery`` with sidecars.
+
+        Example:
+            >>> arts = fool("mnist-cnn", "7", steps=50).save("/tmp/demo-gallery")
+            >>> len(arts)
+            2
+        """
+        from interpret.attacks.report import save_fooling
+
+        return save_fooling(self, gallery)
 
 
 def fool(
@@ -80,9 +95,8 @@ def fool(
     mutation_rate: float = 0.1,
     halve_every: int = 1000,
     eta: float = 15.0,
-    on_progress: Callable[[int], None] | None = None,
-    dry_run: bool = False,
-) -> FoolResult | None:
+    progress: ProgressSpec = None,
+) -> FoolResult:
     """Make one image per class that the model assigns to it with confidence >= ``threshold``.
 
     Args:
@@ -96,74 +110,64 @@ def fool(
             steps, their size in [0, 1] pixel units, and what is climbed.
         generations, population, mutation_rate, halve_every, eta: evolve method
             budget (``generations`` x ``population`` predictions) and operators.
-        on_progress: called with the number of steps/generations just run.
-        dry_run: only validate the arguments (raise UserError or return None).
+        progress: ``True`` for a bar on stderr, or a factory (:mod:`interpret.core.progress`).
 
     Example:
-        >>> res = fool("mnist-cnn", "7", steps=200)  # doctest: +SKIP
-        >>> res.class_names, res.reached  # doctest: +SKIP
-        (['7'], array([ True]))
+        >>> res = fool("mnist-cnn", "7", steps=200)
+        >>> res.class_names, bool(res.reached[0])
+        (['7'], True)
     """
-    method = str(method).strip().lower()
-    if method not in FOOL_METHODS:
-        raise UserError(
-            f"unknown fooling method {method!r}; choose one of: {', '.join(FOOL_METHODS)}"
-        )
-    if not 0.0 < float(threshold) < 1.0:
-        raise UserError(f"threshold must lie strictly between 0 and 1, got {threshold}")
-    if objective not in OBJECTIVES:
-        raise UserError(f"unknown objective {objective!r}; choose one of: {', '.join(OBJECTIVES)}")
+    method = checks.choice(method, FOOL_METHODS, "method", "fooling method")
+    checks.fraction(threshold, "threshold", open_high=True)
+    checks.choice(objective, OBJECTIVES, "objective", "objective")
     for name, value in (
         ("steps", steps),
         ("generations", generations),
         ("population", population),
         ("halve_every", halve_every),
     ):
-        if int(value) != value or value < 1:
-            raise UserError(f"{name} must be a whole number >= 1, got {value}")
-    for name, value in (("step_size", step_size), ("eta", eta)):
-        if not value > 0:
-            raise UserError(f"{name} must be > 0, got {value}")
-    if not 0.0 < mutation_rate <= 1.0:
-        raise UserError(f"mutation_rate must lie in (0, 1], got {mutation_rate}")
+        checks.positive_int(value, name)
+    checks.positive(step_size, "step_size")
+    checks.positive(eta, "eta")
+    checks.fraction(mutation_rate, "mutation_rate")
     probe = as_probe(model)
     cls = probe.class_indices(classes)
-    if dry_run:
-        return None
     started = time.perf_counter()
-    if method == "gradient":
-        images, iterations, evaluations = _gradient(
-            probe, cls, threshold, seed, int(steps), float(step_size), objective, on_progress
-        )
-        params = {
-            "steps": int(steps),
-            "step_size": float(step_size),
-            "objective": objective,
-            "start": "uniform noise [0, 1]",
-        }
-    else:
-        images, iterations, evaluations = _evolve(
-            probe,
-            cls,
-            threshold,
-            seed,
-            int(generations),
-            int(population),
-            float(mutation_rate),
-            int(halve_every),
-            float(eta),
-            on_progress,
-        )
-        params = {
-            "generations": int(generations),
-            "population": int(population),
-            "mutation_rate": float(mutation_rate),
-            "halve_every": int(halve_every),
-            "eta": float(eta),
-            "encoding": "direct (pixels)",
-            "algorithm": "MAP-Elites",
-            "budget_predictions": int(generations) * int(population),
-        }
+    total = int(steps) if method == "gradient" else int(generations)
+    with advance(progress, total, f"fooling {probe.name} ({method})") as step:
+        if method == "gradient":
+            images, iterations, evaluations = _gradient(
+                probe, cls, threshold, seed, int(steps), float(step_size), objective, step
+            )
+            params = {
+                "steps": int(steps),
+                "step_size": float(step_size),
+                "objective": objective,
+                "start": "uniform noise [0, 1]",
+            }
+        else:
+            images, iterations, evaluations = _evolve(
+                probe,
+                cls,
+                threshold,
+                seed,
+                int(generations),
+                int(population),
+                float(mutation_rate),
+                int(halve_every),
+                float(eta),
+                step,
+            )
+            params = {
+                "generations": int(generations),
+                "population": int(population),
+                "mutation_rate": float(mutation_rate),
+                "halve_every": int(halve_every),
+                "eta": float(eta),
+                "encoding": "direct (pixels)",
+                "algorithm": "MAP-Elites",
+                "budget_predictions": int(generations) * int(population),
+            }
     seconds = time.perf_counter() - started
     probs = probe.predict(images)
     conf = probs[np.arange(len(cls)), cls]
@@ -186,6 +190,8 @@ def fool(
             **params,
         },
         seconds=seconds,
+        model=probe.name,
+        model_info={"model": probe.name},
     )
 
 
@@ -197,37 +203,27 @@ def _gradient(
     steps: int,
     step_size: float,
     objective: str,
-    on_progress: Callable[[int], None] | None,
-    chunk: int = 50,
+    step: Step,
 ) -> tuple[np.ndarray, int, int]:
-    """Signed-gradient ascent from uniform noise, in chunks so a progress bar can move."""
+    """Signed-gradient ascent from uniform noise; an image stops at the threshold."""
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.0, 1.0, size=(len(cls), *probe.input_shape)).astype(np.float32)
-    y = np.asarray(cls, np.int32)
-    eng = engine(probe)
-    done = 0
-    loss = "logit" if objective == "logit" else "ce"
     # stop a hair above the threshold, so a re-check in another batch still clears it
     stop_at = threshold + 0.1 * (1.0 - threshold)
-    while done < steps:
-        n = min(chunk, steps - done)
-        x, ran = eng.gradient_steps(
-            x,
-            x,
-            y,
-            eps=1.0,
-            step_size=step_size,
-            steps=n,
-            targeted=True,
-            loss=loss,
-            stop_confidence=stop_at,
-        )
-        done += ran
-        if on_progress:
-            on_progress(n)
-        if ran < n:  # every image reached the threshold
-            break
-    return x, done, done * len(cls)
+    x, ran = projected_steps(
+        probe,
+        x,
+        x,
+        np.asarray(cls, np.int32),
+        eps=1.0,
+        step_size=step_size,
+        steps=steps,
+        targeted=True,
+        loss="logit" if objective == "logit" else "ce",
+        stop_confidence=stop_at,
+        advance=step,
+    )
+    return x, ran, ran * len(cls)
 
 
 def polynomial_mutation(
@@ -261,7 +257,7 @@ def _evolve(
     rate0: float,
     halve_every: int,
     eta: float,
-    on_progress: Callable[[int], None] | None,
+    step: Step,
 ) -> tuple[np.ndarray, int, int]:
     """MAP-Elites over the requested classes with direct (pixel) encoding and batched predictions."""
     from interpret._tf import tf
@@ -295,11 +291,11 @@ def _evolve(
         fitness[better] = top_fit[better]
         gen += 1
         pending += 1
-        if on_progress and pending >= report:
-            on_progress(pending)
+        if pending >= report:
+            step(pending)
             pending = 0
-    if on_progress and pending:
-        on_progress(pending)
+    if pending:
+        step(pending)
     return elites, gen, evaluations
 
 

@@ -19,16 +19,19 @@ from typing import Any
 
 import numpy as np
 
-from interpret.attacks.run import (
+from interpret.attacks.fooling import FoolResult, fool, log_confidence_gap
+from interpret.attacks.options import (
     MINIMAL,
-    Evaluation,
     check_eps,
-    evaluate_attack,
     method_name,
     method_params,
+    target_labels,
 )
+from interpret.attacks.results import Evaluation
+from interpret.attacks.run import evaluate_attack
+from interpret.core import checks
 from interpret.core.errors import UserError
-from interpret.core.progress import Progress, no_progress
+from interpret.core.progress import ProgressSpec
 from interpret.gallery.store import Artifact, Gallery
 
 SHEET_ROWS = 8
@@ -151,6 +154,47 @@ def sheet_row(ev: Evaluation, rows: int = SHEET_ROWS) -> int:
     return len(ev.rows) - 1
 
 
+def save_evaluation(ev: Evaluation, gallery: Any = None) -> list[Artifact]:
+    """The robust-accuracy plot and the triplet sheet of an evaluation, with sidecars.
+
+    Example:
+        >>> arts = ev.save("/tmp/demo-gallery")  # doctest: +SKIP
+    """
+    g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
+    method = ev.method
+    tag = f"{method}-{ev.parameters.get('norm', 'l2')}" if method not in MINIMAL else method
+    meta = {
+        "seed": ev.parameters["seed"],
+        "parameters": {**ev.parameters, **ev.data_info},
+        "figures": ev.figures(),
+        **ev.model_info,
+    }
+    arts: list[Artifact] = []
+    if any(r.eps is not None for r in ev.rows):
+        arts.append(
+            g.save_figure(
+                robustness_figure(ev),
+                model=ev.model,
+                technique="attack",
+                name=f"{tag}-robust-accuracy",
+                meta=meta,
+            )
+        )
+    i = sheet_row(ev)
+    fig, picks = triplet_sheet(ev, i, ev.class_names)
+    row = ev.rows[i]
+    arts.append(
+        g.save_figure(
+            fig,
+            model=ev.model,
+            technique="attack",
+            name=f"{tag}-examples-eps{row.eps if row.eps is not None else 'none'}",
+            meta={**meta, "sheet_eps": row.eps, "shown": picks},
+        )
+    )
+    return arts
+
+
 def attack_report(
     model: Any,
     *,
@@ -162,127 +206,73 @@ def attack_report(
     seed: int = 0,
     batch_size: int = 1000,
     gallery: str | Gallery | None = None,
-    progress: Progress | None = None,
+    progress: ProgressSpec = None,
     **options: Any,
 ) -> dict:
     """Evaluate an attack on the first ``n`` test images and write plot + sheet to the gallery.
 
-    Everything is validated before any work starts. ``progress(total, label)`` is a
-    context manager yielding a bar with ``update(n)`` (e.g.
-    :func:`interpret.cli.common.progress`). Returns ``{"evaluation", "table", "artifacts"}``.
+    Everything is checked before any work starts. Returns ``{"evaluation", "table",
+    "artifacts"}``.
 
     Example:
-        >>> out = attack_report("mnist-cnn", method="fgsm", eps=[0.1], n=200)  # doctest: +SKIP
+        >>> out = attack_report("mnist-cnn", method="fgsm", eps=[0.1], n=20, gallery="/tmp/demo-gallery")
+        >>> out["evaluation"].n, len(out["artifacts"])
+        (20, 2)
     """
     from interpret.core.models import resolve
-    from interpret.data import datasets as data
+    from interpret.data import datasets
 
     method = method_name(method)
     method_params(method, options)  # unknown or bad options fail before anything is loaded
     handle = resolve(model)
     probe = handle.probe
     eps_list = [None] if eps is None else list(eps)
-    for e in eps_list:  # validate before loading anything big
+    for e in eps_list:  # check before loading anything big
         check_eps(e, method, options.get("norm") or "linf", probe.input_shape)
-    if int(n) != n or n < 1:
-        raise UserError(f"--n must be a whole number >= 1, got {n}")
-    if target is not None:
-        probe.class_index(target)
+    n = checks.positive_int(n, "n")
+    target_labels(probe, target, 1)
     name = dataset or handle.dataset
     if not name:
         raise UserError(
-            f"model {handle.name} has no card naming its data set; pass --dataset mnist or cifar10"
+            f"model {handle.name} has no card naming its data set; pass {{dataset}} mnist or cifar10",
+            "dataset",
         )
-    ds = data.load_test_images(name)
+    ds = datasets.load_test_images(name)
     x_all, y_all = ds.split("test")
     if n > len(x_all):
-        raise UserError(f"--n {n} is more than the {len(x_all)} test images of {name}")
-    x = x_all[:n].astype(np.float32) / 255.0
-    y = y_all[:n].astype(np.int32)
-    runs = 1 if method in MINIMAL else len(eps_list)
-    with (progress or no_progress)(runs * n, f"{method} on {handle.name}") as bar:
-        ev = evaluate_attack(
-            probe,
-            x,
-            y,
-            method=method,
-            eps=eps_list if eps is not None else None,
-            target=target,
-            seed=seed,
-            batch_size=batch_size,
-            on_batch=bar.update,
-            **options,
-        )
-    g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
-    tag = f"{method}-{ev.parameters.get('norm', 'l2')}" if method not in MINIMAL else method
-    meta = {
-        "seed": seed,
-        "parameters": {
-            **ev.parameters,
-            "n": n,
-            "dataset": name,
-            "images": f"first {n} test images",
-            "data_source": ds.source,
-        },
-        "figures": ev.figures(),
-        **handle.describe(),
-    }
-    arts: list[Artifact] = []
-    if any(r.eps is not None for r in ev.rows):
-        arts.append(
-            g.save_figure(
-                robustness_figure(ev),
-                model=handle.name,
-                technique="attack",
-                name=f"{tag}-robust-accuracy",
-                meta=meta,
-            )
-        )
-    i = sheet_row(ev)
-    fig, picks = triplet_sheet(ev, i, probe.class_names)
-    row = ev.rows[i]
-    arts.append(
-        g.save_figure(
-            fig,
-            model=handle.name,
-            technique="attack",
-            name=f"{tag}-examples-eps{row.eps if row.eps is not None else 'none'}",
-            meta={**meta, "sheet_eps": row.eps, "shown": picks},
-        )
+        raise UserError(f"{{n}} {n} is more than the {len(x_all)} test images of {name}", "n")
+    ev = evaluate_attack(
+        probe,
+        x_all[:n],
+        y_all[:n],
+        method=method,
+        eps=eps_list if eps is not None else None,
+        target=target,
+        seed=seed,
+        batch_size=batch_size,
+        progress=progress,
+        **options,
     )
-    return {"evaluation": ev, "table": ev.table(), "artifacts": arts}
+    ev.model_info = handle.describe()
+    ev.data_info = {
+        "n": n,
+        "dataset": name,
+        "images": f"first {n} test images",
+        "data_source": ds.source,
+    }
+    return {"evaluation": ev, "table": ev.table(), "artifacts": ev.save(gallery)}
 
 
-def fool_report(
-    model: Any,
-    classes: Any = "all",
-    *,
-    method: str = "gradient",
-    seed: int = 0,
-    gallery: str | Gallery | None = None,
-    progress: Progress | None = None,
-    **options: Any,
-) -> dict:
-    """Make fooling images (:func:`interpret.attacks.fooling.fool`) and save the grid and each image.
-
-    ``progress`` as in :func:`attack_report`; options go to :func:`~interpret.attacks.fooling.fool`,
-    which checks them all before it starts. Returns ``{"result", "artifacts"}``.
+def save_fooling(res: FoolResult, gallery: Any = None) -> list[Artifact]:
+    """The labelled grid of fooling images and one PNG per class, with sidecars.
 
     Example:
-        >>> out = fool_report("mnist-cnn", "all", method="evolve")  # doctest: +SKIP
+        >>> arts = res.save("/tmp/demo-gallery")  # doctest: +SKIP
     """
-    from interpret.attacks.fooling import fool, log_confidence_gap
-    from interpret.core.models import resolve
     from interpret.gallery.style import image_grid
 
-    handle = resolve(model)
-    fool(handle.probe, classes, method=method, seed=seed, dry_run=True, **options)  # validate
-    total = options.get("steps", 1000) if method == "gradient" else options.get("generations", 2000)
-    with (progress or no_progress)(total, f"fooling {handle.name} ({method})") as bar:
-        res = fool(
-            handle.probe, classes, method=method, seed=seed, on_progress=bar.update, **options
-        )
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
+    seed = res.parameters["seed"]
     figures = {
         "confidence": {n: float(c) for n, c in zip(res.class_names, res.confidence)},
         "reached": int(res.reached.sum()),
@@ -291,7 +281,7 @@ def fool_report(
         "evaluations": res.evaluations,
         "seconds": res.seconds,
     }
-    meta = {"seed": seed, "parameters": res.parameters, "figures": figures, **handle.describe()}
+    meta = {"seed": seed, "parameters": res.parameters, "figures": figures, **res.model_info}
     titles = [
         f"{name}: {confidence_text(c)}" + ("" if ok else " (short)")
         for name, c, ok in zip(res.class_names, res.confidence, res.reached)
@@ -302,21 +292,19 @@ def fool_report(
         titles=titles,
         cols=cols,
         cell=2.0,
-        suptitle=f"{handle.name}: fooling images ({res.method}), softmax >= {res.threshold:g}: "
+        suptitle=f"{res.model}: fooling images ({res.method}), softmax >= {res.threshold:g}: "
         f"{int(res.reached.sum())}/{len(res.classes)}",
     )
     fig.tight_layout(h_pad=1.5)  # room for the titles between rows
     arts = [
-        g.save_figure(
-            fig, model=handle.name, technique="fool", name=f"{res.method}-grid", meta=meta
-        )
+        g.save_figure(fig, model=res.model, technique="fool", name=f"{res.method}-grid", meta=meta)
     ]
     gap = log_confidence_gap(res.confidence)
     for k, c in enumerate(res.classes):
         arts.append(
             g.save_image(
                 res.images[k],
-                model=handle.name,
+                model=res.model,
                 technique="fool",
                 name=f"{res.method}-class-{c}-{res.class_names[k]}",
                 meta={
@@ -330,8 +318,33 @@ def fool_report(
                         "top_class": int(res.top_class[k]),
                         "reached": bool(res.reached[k]),
                     },
-                    **handle.describe(),
+                    **res.model_info,
                 },
             )
         )
-    return {"result": res, "artifacts": arts}
+    return arts
+
+
+def fool_report(
+    model: Any,
+    classes: Any = "all",
+    *,
+    gallery: str | Gallery | None = None,
+    **options: Any,
+) -> dict:
+    """Make fooling images (:func:`interpret.attacks.fooling.fool`) and save the grid and each image.
+
+    Options go to :func:`~interpret.attacks.fooling.fool`, which checks them all before
+    it starts. Returns ``{"result", "artifacts"}``.
+
+    Example:
+        >>> out = fool_report("mnist-cnn", "7", steps=50, gallery="/tmp/demo-gallery")
+        >>> len(out["artifacts"])
+        2
+    """
+    from interpret.core.models import resolve
+
+    handle = resolve(model)
+    res = fool(handle.probe, classes, **options)
+    res.model_info = handle.describe()
+    return {"result": res, "artifacts": res.save(gallery)}

@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 
@@ -33,9 +34,32 @@ def cli() -> None:
     """
 
 
+def _speaking_flags(command: click.Command) -> click.Command:
+    """Make ``command`` attach its flag spellings to a UserError, so the message shows flags."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _speaking_flags(sub)
+        return command
+    from interpret.cli.common import spellings
+
+    names = spellings(command)
+    callback = command.callback
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except UserError as e:
+            e.spellings = names
+            raise
+
+    command.callback = run
+    return command
+
+
 for _module in COMMAND_MODULES:
     for _command in importlib.import_module(f"interpret.cli.{_module}").COMMANDS:
-        cli.add_command(_command)
+        cli.add_command(_speaking_flags(_command))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -48,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         rv = cli.main(args=argv, prog_name="interpret", standalone_mode=False)
     except UserError as e:
-        click.echo(f"error: {e}", err=True)
+        click.echo(f"error: {e.message(getattr(e, 'spellings', None))}", err=True)
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)

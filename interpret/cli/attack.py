@@ -9,73 +9,65 @@ from __future__ import annotations
 
 import click
 
+from interpret._fast.precision import CHOICES as PRECISIONS
+from interpret.attacks.fooling import FOOL_METHODS, OBJECTIVES
+from interpret.attacks.fooling import fool as fool_api
+from interpret.attacks.options import DEFAULTS, METHODS, NORMS
+from interpret.attacks.report import attack_report
 from interpret.cli.common import (
+    api_option,
     echo_artifact,
     gallery_option,
     model_option,
-    precision_option,
-    progress,
     seed_option,
 )
-from interpret.core.specs import parse_float_list
+
+EPS = attack_report.__kwdefaults__["eps"]
+
+
+def _defaults(option: str) -> str:
+    """Each method's default for ``option``, e.g. 'pgd 40, cw 200, deepfool 50'."""
+    return ", ".join(f"{m} {d[option]}" for m, d in DEFAULTS.items() if option in d)
 
 
 @click.command()
 @model_option
-@click.option(
-    "--method",
-    default="pgd",
-    show_default=True,
-    help="fgsm, pgd, cw (Carlini-Wagner L2) or deepfool.",
-)
+@api_option(attack_report, "method", help=f"One of: {', '.join(METHODS)}.")
 @click.option(
     "--eps",
-    default="0.05,0.1,0.2,0.3",
-    show_default=True,
-    help="Perturbation budgets, comma separated, in [0, 1] pixel units (Linf, or L2 with "
-    "--norm l2; cw/deepfool: L2 caps, or 'none').",
-)
-@click.option("--n", "n", default=1000, show_default=True, type=int, help="First N test images.")
-@click.option(
-    "--norm", type=click.Choice(["linf", "l2"]), default=None, help="fgsm/pgd ball [linf]."
-)
-@click.option(
-    "--steps",
-    type=int,
     default=None,
-    help="Iterations (pgd 40, cw 200 per search step, deepfool 50).",
+    help="Perturbation budgets, comma separated, in [0, 1] pixel units (Linf, or L2 with "
+    "--norm l2; cw/deepfool: L2 caps, or 'none').  [default: "
+    + ",".join(f"{e:g}" for e in EPS)
+    + "]",
 )
+@api_option(attack_report, "n", help="First N test images.")
+@click.option("--norm", type=click.Choice(NORMS), default=None, help="fgsm/pgd ball [linf].")
+@click.option("--steps", type=int, default=None, help=f"Iterations ({_defaults('steps')}).")
 @click.option(
-    "--step-size", type=float, default=None, help="pgd step (0.01) or cw Adam rate (0.05)."
+    "--step-size", type=float, default=None, help=f"Step ({_defaults('step_size')}; cw: Adam's)."
 )
 @click.option(
     "--no-random-start", is_flag=True, help="pgd: start at the image, not a random point."
 )
 @click.option("--target", default=None, help="Target class (index or name): a targeted attack.")
 @click.option("--dataset", default=None, help="mnist or cifar10 [default: the model card's].")
-@click.option("--batch-size", default=1000, show_default=True, type=int)
-@precision_option(
-    "float32",
-    " fgsm/pgd only; bfloat16 is ~1.8x faster on CPUs with AMX or AVX512-BF16 but a "
-    "slightly weaker attack.",
+@api_option(attack_report, "batch_size", help="Images per compiled call.")
+@click.option(
+    "--precision",
+    type=click.Choice(PRECISIONS),
+    default=None,
+    help="fgsm/pgd arithmetic [default: float32]; bfloat16 is ~1.8x faster on CPUs with AMX "
+    "or AVX512-BF16 but a slightly weaker attack. Results are always scored in float32.",
 )
 @seed_option
 @gallery_option
 def attack(
     model: str,
-    method: str,
-    eps: str,
-    n: int,
-    norm: str | None,
-    steps: int | None,
-    step_size: float | None,
+    eps: str | None,
     no_random_start: bool,
-    target: str | None,
-    dataset: str | None,
-    batch_size: int,
-    precision: str | None,
-    seed: int,
     gallery_dir: str | None,
+    **kwargs,
 ) -> None:
     """Robust accuracy against an attack for several eps, on MODEL's first N test images.
 
@@ -84,29 +76,23 @@ def attack(
     robust-accuracy-vs-eps plot and a sheet of original / amplified perturbation /
     adversarial triplets to the gallery.
     """
-    from interpret.attacks.report import attack_report
-    from interpret.attacks.run import MINIMAL, method_name
+    from interpret.attacks.options import MINIMAL, method_name
+    from interpret.core.specs import parse_float_list
 
-    m = method_name(method)
-    eps_list = None if eps.strip().lower() == "none" else parse_float_list(eps, "--eps")
-    options = {"norm": norm, "steps": steps, "step_size": step_size, "precision": precision}
-    if m == "pgd":
-        options["random_start"] = not no_random_start
-    options = {k: v for k, v in options.items() if v is not None}
-    if m in MINIMAL and "norm" in options:
-        del options["norm"]  # both are L2 attacks
+    method = method_name(kwargs.pop("method"))
+    if eps is None:
+        eps_list = list(EPS)
+    elif eps.strip().lower() == "none":
+        eps_list = None
+    else:
+        eps_list = parse_float_list(eps, "eps")
+    if method == "pgd" and no_random_start:
+        kwargs["random_start"] = False
+    options = {k: v for k, v in kwargs.items() if v is not None}
+    if method in MINIMAL:
+        options.pop("norm", None)  # both are L2 attacks
     out = attack_report(
-        model,
-        method=m,
-        eps=eps_list,
-        n=n,
-        dataset=dataset,
-        target=target,
-        seed=seed,
-        batch_size=batch_size,
-        gallery=gallery_dir,
-        progress=progress,
-        **options,
+        model, method=method, eps=eps_list, gallery=gallery_dir, progress=True, **options
     )
     click.echo(out["table"])
     for art in out["artifacts"]:
@@ -115,85 +101,35 @@ def attack(
 
 @click.command()
 @model_option
-@click.option(
-    "--class",
-    "classes",
-    default="all",
-    show_default=True,
-    help="Classes: index, name, list (1,7) or 'all'.",
-)
-@click.option(
-    "--method",
-    type=click.Choice(["gradient", "evolve"]),
-    default="gradient",
-    show_default=True,
+@api_option(fool_api, "classes", "--class", help="Classes: index, name, list (1,7) or 'all'.")
+@api_option(
+    fool_api,
+    "method",
+    type=click.Choice(FOOL_METHODS),
     help="Gradient ascent from noise, or the gradient-free evolution.",
 )
-@click.option(
-    "--threshold",
-    default=0.9999,
-    show_default=True,
-    type=float,
-    help="Softmax probability to reach.",
-)
-@click.option("--steps", default=1000, show_default=True, type=int, help="gradient: most steps.")
-@click.option("--step-size", default=0.01, show_default=True, type=float, help="gradient: step.")
-@click.option(
-    "--objective",
-    type=click.Choice(["log_softmax", "logit"]),
-    default="log_softmax",
-    show_default=True,
-    help="gradient: what is climbed.",
-)
-@click.option("--generations", default=2000, show_default=True, type=int, help="evolve: budget.")
-@click.option(
-    "--population",
-    default=256,
-    show_default=True,
-    type=int,
-    help="evolve: offspring per generation.",
-)
+@api_option(fool_api, "threshold", help="Softmax probability to reach.")
+@api_option(fool_api, "steps", help="gradient: most steps.")
+@api_option(fool_api, "step_size", help="gradient: step.")
+@api_option(fool_api, "objective", type=click.Choice(OBJECTIVES), help="gradient: what is climbed.")
+@api_option(fool_api, "generations", help="evolve: budget.")
+@api_option(fool_api, "population", help="evolve: offspring per generation.")
 @seed_option
 @gallery_option
-def fool(
-    model: str,
-    classes: str,
-    method: str,
-    threshold: float,
-    steps: int,
-    step_size: float,
-    objective: str,
-    generations: int,
-    population: int,
-    seed: int,
-    gallery_dir: str | None,
-) -> None:
+def fool(model: str, gallery_dir: str | None, **options) -> None:
     """Images MODEL assigns to each class with confidence >= --threshold, made from noise.
 
     Writes a labelled grid with the confidences and one PNG (+ sidecar) per class.
     """
     from interpret.attacks.report import fool_report
 
-    out = fool_report(
-        model,
-        classes,
-        method=method,
-        seed=seed,
-        gallery=gallery_dir,
-        progress=progress,
-        threshold=threshold,
-        steps=steps,
-        step_size=step_size,
-        objective=objective,
-        generations=generations,
-        population=population,
-    )
+    out = fool_report(model, gallery=gallery_dir, progress=True, **options)
     res = out["result"]
     for name, c, ok in zip(res.class_names, res.confidence, res.reached):
         click.echo(f"class {name}: confidence {c:.6f}{'' if ok else '  (below threshold)'}")
     click.echo(
         f"{int(res.reached.sum())}/{len(res.classes)} classes at >= {res.threshold:g} after "
-        f"{res.iterations} {'steps' if method == 'gradient' else 'generations'} "
+        f"{res.iterations} {'steps' if res.method == 'gradient' else 'generations'} "
         f"({res.evaluations} image evaluations, {res.seconds:.1f}s)"
     )
     for art in out["artifacts"]:

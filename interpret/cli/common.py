@@ -1,23 +1,29 @@
-"""Options and helpers shared by the commands (list parsing: :mod:`interpret.core.specs`).
+"""Options and helpers shared by the commands.
+
+A command's options are named like the API parameters they feed (``--filter`` sets
+``filters=``), and their defaults, choices and help come from the API: a
+function's signature (:func:`api_option`) or a settings dataclass
+(:func:`settings_options`). So a default is declared once, in the API, and a
+:class:`~interpret.core.errors.UserError` about parameter ``filters`` is shown with
+the flag the person typed (see :func:`spellings`).
 
 Example:
+    >>> def run(model, *, steps: int = 20): ...
     >>> @click.command()
-    ... @model_option
-    ... @gallery_option
-    ... def demo(model, gallery): ...
+    ... @api_option(run, "steps", help="Ascent steps.")
+    ... def demo(steps): ...
+    >>> demo.params[0].default, spellings(demo)
+    (20, {'steps': '--steps'})
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+import dataclasses
+import inspect
+from collections.abc import Callable
 from typing import Any
 
 import click
-
-from interpret._fast.precision import CHOICES
-from interpret.core.errors import UserError
 
 model_option = click.option(
     "--model",
@@ -38,50 +44,98 @@ seed_option = click.option(
 )
 
 
-def precision_option(default: str = "auto", note: str = "") -> Any:
-    """The ``--precision`` option; ``default`` is the command's, ``note`` adds to the help.
-
-    The option's value is None unless given, so each command can apply its own default.
-
-    Example:
-        >>> @precision_option("float32")
-        ... def cmd(precision): ...
-    """
-    what = {
-        "auto": "auto = bfloat16 on CPUs with AMX or AVX512-BF16, float32 elsewhere",
-        "float32": "float32",
-    }[default]
-    return click.option(
-        "--precision",
-        type=click.Choice(CHOICES),
-        default=None,
-        help=f"Arithmetic of the gradient loop [default: {what}].{note} "
-        "Results are always scored in float32.",
-    )
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
 
 
-def require_positive(value: float, name: str) -> None:
-    """Raise a UserError unless ``value > 0``.
+def _click_type(default: Any, annotation: Any = None) -> Any:
+    if isinstance(default, bool):
+        return bool
+    if isinstance(default, int):
+        return int
+    if isinstance(default, float):
+        return float
+    text = str(annotation)
+    if "int" in text and "float" not in text:
+        return int
+    if "float" in text:
+        return float
+    return None
 
-    Example:
-        >>> require_positive(3, "--steps")
-    """
-    if value is None or value <= 0:
-        raise UserError(f"{name} must be greater than 0, got {value}")
 
+def api_option(func: Callable, name: str, *decls: str, **kwargs: Any) -> Any:
+    """A click option for parameter ``name`` of API function ``func``, default from its signature.
 
-@contextmanager
-def progress(total: int, label: str) -> Iterator[Any]:
-    """A progress bar on stderr; ``bar.update(n)`` advances it.
+    ``decls`` are extra spellings (``"-f"``); the flag is ``--name`` unless given.
 
     Example:
-        >>> with progress(10, "rendering") as bar:
-        ...     bar.update(10)
+        >>> def f(*, octaves: int = 4): ...
+        >>> api_option(f, "octaves", help="Scales.")  # doctest: +ELLIPSIS
+        <function option.<locals>.decorator at ...>
     """
-    with click.progressbar(
-        length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True
-    ) as bar:
-        yield bar
+    param = inspect.signature(func).parameters[name]
+    default = None if param.default is inspect.Parameter.empty else param.default
+    flags = [d for d in decls if d.startswith("--")] or [_flag(name)]
+    short = [d for d in decls if not d.startswith("--")]
+    kwargs.setdefault("default", default)
+    kwargs.setdefault("show_default", default is not None)
+    if "type" not in kwargs and not kwargs.get("is_flag"):
+        kind = _click_type(default, param.annotation)
+        if kind is not None:
+            kwargs["type"] = kind
+    return click.option(*flags, *short, name, **kwargs)
+
+
+def settings_options(cls: type, skip: tuple[str, ...] = ()) -> Callable:
+    """Add one option per field of a settings dataclass (default, help, choices from the field).
+
+    Example:
+        >>> from interpret.visualize.render import RenderSettings
+        >>> @click.command()
+        ... @settings_options(RenderSettings)
+        ... def cmd(**settings): ...
+        >>> [p.name for p in cmd.params][:3]
+        ['steps', 'lr', 'param']
+    """
+
+    def decorate(f: Callable) -> Callable:
+        for fld in reversed([f_ for f_ in dataclasses.fields(cls) if f_.name not in skip]):
+            meta, default = fld.metadata, fld.default
+            kw: dict[str, Any] = {"help": meta.get("help", ""), "default": default}
+            if isinstance(default, bool):
+                flag = _flag(fld.name)
+                f = click.option(f"{flag}/--no-{flag[2:]}", fld.name, show_default=True, **kw)(f)
+                continue
+            if "choices" in meta:
+                kw["type"] = click.Choice(list(meta["choices"]))
+            else:
+                kind = _click_type(default, fld.type)
+                if kind is not None:
+                    kw["type"] = kind
+            f = click.option(_flag(fld.name), fld.name, show_default=default is not None, **kw)(f)
+        return f
+
+    return decorate
+
+
+def spellings(command: click.Command) -> dict[str, str]:
+    """Parameter name -> how the person typed it: the longest flag, or an argument's metavar.
+
+    Example:
+        >>> @click.command()
+        ... @click.option("--filter", "-f", "filters")
+        ... @click.argument("model_name", metavar="MODEL")
+        ... def cmd(filters, model_name): ...
+        >>> spellings(cmd)
+        {'filters': '--filter', 'model_name': 'MODEL'}
+    """
+    out = {}
+    for p in command.params:
+        if isinstance(p, click.Option):
+            out[p.name] = max(p.opts, key=len)
+        elif isinstance(p, click.Argument):
+            out[p.name] = p.make_metavar(click.Context(command)) if p.metavar is None else p.metavar
+    return out
 
 
 def echo_artifact(path: Any) -> None:

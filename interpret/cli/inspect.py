@@ -13,46 +13,37 @@ from __future__ import annotations
 import click
 
 from interpret.cli.common import echo_artifact, gallery_option, model_option
-from interpret.core.specs import parse_int_list
 
 
-def _save(sheet, gallery_dir, model_name, extra=None):
-    art = sheet.save(gallery_dir, model=model_name, extra=extra)
+def _save(sheet, gallery_dir):
     for note in sheet.notes:
         click.echo(f"note: {note}", err=True)
-    echo_artifact(art.png)
-    return art
+    for art in sheet.save(gallery_dir):
+        echo_artifact(art.png)
 
 
-@click.command()
+@click.command("filters")
 @model_option
 @click.option(
     "--layer", "-l", required=True, help="A layer with kernels (conv, or dense on the image)."
 )
 @click.option(
     "--filters",
-    "filter_spec",
+    "filters",
     default=None,
     metavar="LIST",
     help="Filters to draw: 0-15, 1,5,9 or all [default: all; first 64 units of a dense layer].",
 )
 @gallery_option
-def filters(model: str, layer: str, filter_spec: str | None, gallery_dir: str | None) -> None:
+def filters_command(model: str, layer: str, filters: str | None, gallery_dir: str | None) -> None:
     """Draw the learned kernels of --layer and their biases.
 
     First-layer RGB kernels are small colour images; deeper kernels a mosaic of
     per-input-channel weights (blue negative, red positive, white zero).
     """
-    from interpret.core.models import resolve
-    from interpret.inspect.kernels import kernel_weights, plot_filters
+    from interpret.inspect.kernels import plot_filters
 
-    handle = resolve(model)
-    shown = None
-    if filter_spec is not None:
-        _, kernel, _ = kernel_weights(handle.probe, layer)
-        shown = parse_int_list(filter_spec, kernel.shape[-1], "filter")
-    sheet = plot_filters(handle, layer, filters=shown)
-    _save(sheet, gallery_dir, handle.name, handle.describe())
+    _save(plot_filters(model, layer, filters=filters), gallery_dir)
 
 
 @click.command()
@@ -104,7 +95,7 @@ def featuremaps(
     for i, sheet in enumerate(sheets):
         if i:
             sheet.notes = []  # say it once
-        _save(sheet, gallery_dir, handle.name, handle.describe())
+        _save(sheet, gallery_dir)
 
 
 @click.command()
@@ -183,7 +174,7 @@ def convolve(
             click.echo(f"output ({sheet.data['output'].shape[0]}x{sheet.data['output'].shape[1]}):")
             for row in sheet.data["output"]:
                 click.echo("  " + " ".join(f"{v:7.4g}" for v in row))
-    _save(sheet, gallery_dir, "teaching")
+    _save(sheet, gallery_dir)
 
 
 @click.command()
@@ -197,7 +188,7 @@ def summary(model_spec: str, gallery_dir: str | None) -> None:
     handle = resolve(model_spec)
     sheet = plot_summary(handle)
     click.echo(summary_table(handle))
-    _save(sheet, gallery_dir, handle.name, handle.describe())
+    _save(sheet, gallery_dir)
 
 
-COMMANDS = [filters, featuremaps, convolve, summary]
+COMMANDS = [filters_command, featuremaps, convolve, summary]

@@ -35,7 +35,6 @@ def report(
     robustness curve and a DeepDream; then build index.html. Works offline on the
     shipped weights. Prints the time each section took.
     """
-    from interpret.cli.common import progress
     from interpret.model_report import report as run
 
     chosen = [s.strip() for s in sections.split(",") if s.strip()] if sections else None
@@ -52,7 +51,7 @@ def report(
         sections=chosen,
         quick=quick,
         seed=seed,
-        progress=progress,
+        progress=True,
         on_section=announce,
     )
     click.echo(out.table())

@@ -132,3 +132,17 @@ def resolve(spec: Any = None, *, input_range: tuple[float, float] | None = None)
     raise UserError(
         f"unknown model {text!r}; give a zoo name ({', '.join(zoo.names())}) or a path to a .keras/.h5 file"
     )
+
+
+def as_probe(model: Any) -> Any:
+    """A zoo name, model file, Keras model, ModelHandle or Probe -> its Probe.
+
+    Example:
+        >>> as_probe("mnist-cnn").n_classes
+        10
+    """
+    from interpret.core.probe import Probe
+
+    if isinstance(model, Probe):
+        return model
+    return resolve(model).probe

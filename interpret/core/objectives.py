@@ -145,6 +145,8 @@ def _as_objective(x: Any) -> Objective:
 
 
 def _index_text(i: Indices) -> str:
+    if type(i).__module__.startswith("tensorflow"):
+        return "target"  # per-image indices given at run time
     if isinstance(i, (int,)) or hasattr(i, "__index__"):
         return str(int(i))
     items = [int(v) for v in i]
@@ -154,9 +156,15 @@ def _index_text(i: Indices) -> str:
 
 
 def _pick(values: Any, i: Indices) -> Any:
-    """values (B, C) -> (B,): column i for every row, or column i[b] for row b."""
+    """values (B, C) -> (B,): column i for every row, or column i[b] for row b.
+
+    ``i`` may be a tensor (or variable) of per-image indices known only at run time,
+    such as the labels of the batch an attack is on.
+    """
     from interpret._tf import tf
 
+    if isinstance(i, (tf.Tensor, tf.Variable)):
+        return tf.reduce_sum(tf.one_hot(i, values.shape[-1]) * values, axis=1)
     if isinstance(i, int) or hasattr(i, "__index__"):
         return values[:, int(i)]
     cols = [int(v) for v in i]
@@ -250,34 +258,43 @@ def class_logprob(i: Indices) -> Objective:
     return Objective(fn, f"class_logprob({_index_text(i)})", logits=True)
 
 
-def dream(layer_weights: Mapping[str, float], channel: int | None = None) -> Objective:
+def dream(
+    layers: Mapping[str, float] | Sequence[tuple[str, int | None, float]],
+    channel: int | None = None,
+) -> Objective:
     """DeepDream's objective: the weighted sum of the layers' mean activations.
 
-    With ``channel`` only that channel of each layer counts.
+    ``layers`` maps layer names to weights, or lists ``(layer, channel, weight)``
+    terms where a channel (or None for all) is picked per layer; ``channel`` picks
+    one channel of every layer of a mapping.
 
     Example:
         >>> dream({"conv2d": 1.0, "conv2d_1": 0.5}).name
         'dream(conv2d=1, conv2d_1=0.5)'
+        >>> dream([("conv2d_1", None, 1.0), ("conv2d_2", 17, 1.5)]).name
+        'dream(conv2d_1=1, conv2d_2:17=1.5)'
     """
-    weights = {str(k): float(v) for k, v in layer_weights.items()}
-    if not weights:
+    if isinstance(layers, Mapping):
+        terms = [(str(k), channel, float(v)) for k, v in layers.items()]
+    else:
+        terms = [(str(name), c, float(w)) for name, c, w in layers]
+    if not terms:
         raise ValueError("dream needs at least one layer")
 
     def fn(ctx: Context) -> Any:
         from interpret._tf import tf
 
         total = 0.0
-        for name, w in weights.items():
+        for name, c, w in terms:
             a = ctx.acts[name]
-            if channel is not None:
-                a = a[..., channel]
+            if c is not None:
+                a = a[..., c]
             axes = list(range(1, len(a.shape)))
             total = total + w * tf.reduce_mean(a, axis=axes)
         return total
 
-    parts = ", ".join(f"{k}={_fmt(v)}" for k, v in weights.items())
-    tail = "" if channel is None else f"; channel={channel}"
-    return Objective(fn, f"dream({parts}{tail})", list(weights))
+    parts = ", ".join(f"{name}{'' if c is None else f':{c}'}={_fmt(w)}" for name, c, w in terms)
+    return Objective(fn, f"dream({parts})", [name for name, _, _ in terms])
 
 
 def total_variation() -> Objective:

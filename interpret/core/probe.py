@@ -368,24 +368,6 @@ class Probe:
         self.layer(name)
         return self._find_layer(name)
 
-    def check_filter(self, layer: str, index: int) -> None:
-        """Raise a UserError unless ``index`` is a valid filter/unit of ``layer``.
-
-        Example:
-            >>> probe.check_filter("conv2d", 40)  # doctest: +SKIP
-            UserError: filter 40 is out of range for conv2d: it has 32 filters (0-31)
-        """
-        info = self.layer(layer)
-        if info.kind == "other":
-            raise UserError(
-                f"layer {layer} has output shape {info.output_shape}: no filter or unit axis to pick from"
-            )
-        if not 0 <= index < info.size:
-            raise UserError(
-                f"{info.unit_word[:-1]} {index} is out of range for {layer}: it has {info.size} "
-                f"{info.unit_word} (0-{info.size - 1})"
-            )
-
     def spatial_layers(self) -> list[str]:
         """Names of the layers with (N, H, W, C) outputs.
 
@@ -494,6 +476,23 @@ class Probe:
             return "other", obj
         return ("relu" if getattr(obj, "__name__", "") == "relu" else "other"), obj
 
+    def memo(self, key: Any, build: Any) -> Any:
+        """``build()`` once per probe and ``key``; later calls return the same object.
+
+        Compiled loops and gradients are kept here, so they are traced once per model
+        and configuration and live as long as the probe.
+
+        Example:
+            >>> from interpret.core.models import resolve
+            >>> probe = resolve("mnist-cnn").probe
+            >>> probe.memo("answer", lambda: object()) is probe.memo("answer", lambda: None)
+            True
+        """
+        full = ("memo", key)
+        if full not in self._cache:
+            self._cache[full] = build()
+        return self._cache[full]
+
     def logits(self, images: Any) -> Any:
         """Pre-softmax class scores of [0, 1] images.
 
@@ -519,51 +518,17 @@ class Probe:
         ]
         return np.concatenate(out) if out else np.zeros((0, self.n_classes), "float32")
 
-    def class_indices(self, spec: Any) -> list[int]:
-        """Classes given as ``all`` (or None), an index, a name, a range ``0-4``, a
-        comma list ``3,cat`` or a sequence of these -> indices, duplicates dropped.
+    def class_indices(self, spec: Any, param: str = "classes") -> list[int]:
+        """Classes given as ``all`` (or None), an index, a name, a range ``0-4``, a comma
+        list ``3,cat`` or a sequence of these -> indices (:func:`~interpret.core.specs.parse_indices`).
 
         Example:
-            >>> probe.class_indices("cat,0-1")  # doctest: +SKIP
+            >>> from interpret.core.models import resolve
+            >>> resolve("cifar10-cnn").probe.class_indices("cat,0-1")
             [3, 0, 1]
         """
-        if spec is None or (isinstance(spec, str) and spec.strip() == "all"):
-            return list(range(self.n_classes))
-        if isinstance(spec, str):
-            parts: list[Any] = [p for p in spec.split(",") if p.strip()]
-        elif isinstance(spec, (int, np.integer)):
-            parts = [int(spec)]
-        else:
-            parts = list(spec)
-        out: list[int] = []
-        for part in parts:
-            text = str(part).strip()
-            if "-" in text[1:] and all(s.strip().isdigit() for s in text.split("-", 1)):
-                a, b = (int(s) for s in text.split("-", 1))
-                out.extend(self.class_index(i) for i in range(a, b + 1))
-            else:
-                out.append(self.class_index(text))
-        if not out:
-            raise UserError("no classes given; pass class indices or names, or 'all'")
-        return list(dict.fromkeys(out))
+        from interpret.core.specs import parse_indices
 
-    def class_index(self, spec: str | int) -> int:
-        """A class given by index or by name -> index; errors list the classes.
-
-        Example:
-            >>> Probe(zoo.load("cifar10-cnn"), class_names=CIFAR).class_index("cat")  # doctest: +SKIP
-            3
-        """
-        text = str(spec).strip()
-        if text.lstrip("-").isdigit():
-            i = int(text)
-            if not 0 <= i < self.n_classes:
-                raise UserError(
-                    f"class {i} is out of range for {self.name}: it has {self.n_classes} classes (0-{self.n_classes - 1})"
-                )
-            return i
-        if text in self.class_names:
-            return self.class_names.index(text)
-        raise UserError(
-            f"unknown class {text!r} for {self.name}; classes: {', '.join(self.class_names)}"
+        return parse_indices(
+            spec, self.n_classes, "class", names=self.class_names, where=self.name, param=param
         )

@@ -57,6 +57,8 @@ class Sheet:
     figures: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     data: dict[str, np.ndarray] = field(default_factory=dict)
+    model: str = "teaching"  # the gallery folder it lands in
+    model_info: dict = field(default_factory=dict)  # how the model was resolved (sidecars)
 
     def meta(self) -> dict:
         """The sidecar fields of this sheet.
@@ -73,18 +75,19 @@ class Sheet:
             "notes": self.notes,
         }
 
-    def save(
-        self, gallery: str | Gallery | None, model: str, extra: dict | None = None
-    ) -> Artifact:
+    def save(self, gallery: str | Gallery | None = None) -> list[Artifact]:
         """Write the figure and its sidecar to ``gallery`` (closes the figure).
 
         Example:
-            >>> art = sheet.save("/tmp/g", model="demo")  # doctest: +SKIP
-            >>> art.png.name  # doctest: +SKIP
-            'empty.png'
+            >>> from interpret.gallery.style import new_figure
+            >>> sheet = Sheet(new_figure()[0], technique="demo", name="empty", model="demo")
+            >>> [a.png.name for a in sheet.save("/tmp/demo-gallery")]
+            ['empty.png']
         """
         g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
-        meta = {**self.meta(), **(extra or {})}
-        return g.save_figure(
-            self.figure, model=model, technique=self.technique, name=self.name, meta=meta
-        )
+        meta = {**self.meta(), **self.model_info}
+        return [
+            g.save_figure(
+                self.figure, model=self.model, technique=self.technique, name=self.name, meta=meta
+            )
+        ]

@@ -225,6 +225,8 @@ def _sheet(
     per_channel_max = maps.reshape(-1, c).max(0)
     return Sheet(
         figure=fig,
+        model=handle.name,
+        model_info=handle.describe(),
         technique="featuremaps",
         name=f"{layer}-featuremaps-{label_slug(label)}",
         layer=layer,
@@ -307,6 +309,8 @@ def _units_sheet(
     fig.subplots_adjust(top=0.84, bottom=0.1, left=0.02, right=0.98, wspace=0.15)
     return Sheet(
         figure=fig,
+        model=handle.name,
+        model_info=handle.describe(),
         technique="featuremaps",
         name=f"{layer}-featuremaps-{label_slug(label)}",
         layer=layer,

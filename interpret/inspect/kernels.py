@@ -18,12 +18,12 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from interpret.core.errors import UserError
+from interpret.core.specs import parse_indices
 from interpret.gallery.sheet import Sheet
 
 DIVERGING = "RdBu_r"
@@ -91,16 +91,18 @@ def _handle(model: Any) -> Any:
     return resolve(model)
 
 
-def plot_filters(model: Any, layer: str, filters: Sequence[int] | None = None) -> Sheet:
+def plot_filters(model: Any, layer: str, filters: Any = None) -> Sheet:
     """Draw the kernels (and biases) of ``layer`` of ``model`` (zoo name, file or Keras model).
 
-    ``filters`` picks output filters/units (default: all of a convolution, the first 64
-    units of a dense layer). The returned sheet's ``data`` holds ``kernel`` (the layer's
-    own weights, Keras layout), ``bias`` and ``shown`` (the filter indices drawn).
+    ``filters`` picks output filters/units: indices, ``"0-15"``, ``"all"`` (default:
+    all of a convolution, the first 64 units of a dense layer). The returned sheet's
+    ``data`` holds ``kernel`` (the layer's own weights, Keras layout), ``bias`` and
+    ``shown`` (the filter indices drawn).
 
     Example:
-        >>> sheet = plot_filters("mnist-cnn", "conv2d_1", filters=range(8))  # doctest: +SKIP
-        >>> sheet.save("gallery", model="mnist-cnn")  # doctest: +SKIP
+        >>> sheet = plot_filters("mnist-cnn", "conv2d_1", filters="0-7")
+        >>> sheet.data["shown"], sheet.data["kernel"].shape
+        ([0, 1, 2, 3, 4, 5, 6, 7], (5, 5, 32, 64))
     """
     handle = _handle(model)
     probe = handle.probe
@@ -109,14 +111,8 @@ def plot_filters(model: Any, layer: str, filters: Sequence[int] | None = None) -
     if filters is None:
         shown = list(range(n_out if kind == "conv" else min(n_out, 64)))
     else:
-        shown = [int(i) for i in filters]
-        for i in shown:
-            if not 0 <= i < n_out:
-                raise UserError(
-                    f"filter {i} is out of range for {layer}: it has {n_out} filters (0-{n_out - 1})"
-                )
-        if not shown:
-            raise UserError("no filters chosen; give indices like 0-7 or 'all'")
+        spec = list(filters) if isinstance(filters, range) else filters
+        shown = parse_indices(spec, n_out, "filter", where=layer, param="filters")
     limit = float(np.abs(kernel).max()) or 1.0
     # diverging plots: a few outliers would wash out every other weight, so the colour
     # scale ends at the 99.5th percentile of |w| (the colour bar marks the clipped ends)
@@ -156,6 +152,8 @@ def plot_filters(model: Any, layer: str, filters: Sequence[int] | None = None) -
             style = "dense-templates-rgb"
     return Sheet(
         figure=fig,
+        model=handle.name,
+        model_info=handle.describe(),
         technique="filters",
         name=f"{layer}-filters",
         layer=layer,

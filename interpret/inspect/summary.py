@@ -106,6 +106,8 @@ def plot_summary(model: Any) -> Sheet:
     )
     return Sheet(
         figure=fig,
+        model=handle.name,
+        model_info=handle.describe(),
         technique="summary",
         name="summary",
         parameters={},

@@ -15,7 +15,7 @@ The method of the TensorFlow DeepDream tutorial, in full:
 * **per-layer weights and optional single channels**: ``{"conv2d_1": 1.0,
   "conv2d_2": 1.5}`` or ``"conv2d_2:17"`` (channel 17 only).
 
-The models run through :meth:`interpret.core.probe.Probe.extractor` with
+Each step's tile gradients come from :class:`interpret.core.grad.Gradient` with
 ``size=(None, None)``, i.e. through their fully convolutional part, so the zoo's
 32x32 and 28x28 CNNs dream on photos of any size. A one-channel model dreams on
 the photo's grayscale (luma) version.
@@ -33,14 +33,20 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from interpret.core import checks
+from interpret.core import objectives as obj
 from interpret.core.errors import UserError
+from interpret.core.grad import Gradient
+from interpret.core.progress import ProgressSpec, Step, advance
+from interpret.core.specs import parse_indices
+from interpret.core.updates import NormalisedStep
 
 DEFAULT_WEIGHTS = (1.0, 1.5)  # weights of the last two conv layers when no layers are given
 DEFAULT_TILE = 512
@@ -101,21 +107,30 @@ def parse_layers(spec: LayerSpec) -> list[Target]:
             weight = float(w)
         except (TypeError, ValueError):
             raise UserError(
-                f"cannot read the weight {w!r} of layer {name!r}; write layers as conv2d_1=1.0,conv2d_2:17=1.5"
+                f"cannot read the weight {w!r} of layer {name!r} in {{layers}}; write layers as "
+                "conv2d_1=1.0,conv2d_2:17=1.5",
+                "layers",
             ) from None
         if not np.isfinite(weight) or weight == 0:
-            raise UserError(f"the weight of layer {name!r} must be a non-zero number, got {w!r}")
+            raise UserError(
+                f"the weight of layer {name!r} in {{layers}} must be a non-zero number, got {w!r}",
+                "layers",
+            )
         layer, colon, chan = name.partition(":")
         channel = None
         if colon:
             if not chan.strip().isdigit():
                 raise UserError(
-                    f"cannot read channel {chan!r} in {name!r}; write a single channel as layer:17"
+                    f"cannot read channel {chan!r} in {name!r} of {{layers}}; write a single "
+                    "channel as layer:17",
+                    "layers",
                 )
             channel = int(chan)
         if not layer:
             raise UserError(
-                f"empty layer name in {name!r}; write layers as conv2d_1=1.0,conv2d_2=1.5"
+                f"empty layer name in {name!r} of {{layers}}; write layers as "
+                "conv2d_1=1.0,conv2d_2=1.5",
+                "layers",
             )
         targets.append(Target(layer.strip(), channel, weight))
     return targets
@@ -151,32 +166,23 @@ def check_targets(probe: Any, targets: Sequence[Target]) -> None:
         info = probe.layer(t.layer)
         if info.kind != "spatial":
             raise UserError(
-                f"layer {t.layer} has no spatial output (shape {info.output_shape}); DeepDream needs a "
-                f"layer with (H, W, C) output: {', '.join(probe.spatial_layers()) or 'none in this model'}"
+                f"layer {t.layer} in {{layers}} has no spatial output (shape {info.output_shape}); "
+                "DeepDream needs a layer with (H, W, C) output: "
+                f"{', '.join(probe.spatial_layers()) or 'none in this model'}",
+                "layers",
             )
         if t.channel is not None:
-            probe.check_filter(t.layer, t.channel)
+            parse_indices(t.channel, info.size, "channel", where=t.layer, param="layers")
 
 
-def dream_loss(outputs: Sequence[Any], targets: Sequence[Target], index: Sequence[int]) -> Any:
-    """The objective: weighted mean activation of the chosen layers (or single channels).
-
-    ``outputs`` are the extractor's outputs, ``index[i]`` says which output target
-    ``i`` reads. Kept separate so it can be swapped for a shared objective.
+def objective(targets: Sequence[Target]) -> obj.Objective:
+    """The dream objective (:func:`interpret.core.objectives.dream`) of these targets.
 
     Example:
-        >>> dream_loss([tf.ones((1, 4, 4, 8))], [Target("c", 3, 2.0)], [0])  # doctest: +SKIP
-        <tf.Tensor: shape=(), dtype=float32, numpy=2.0>
+        >>> objective([Target("conv2d_1"), Target("conv2d_2", 17, 1.5)]).name
+        'dream(conv2d_1=1, conv2d_2:17=1.5)'
     """
-    from interpret._tf import tf
-
-    total = tf.constant(0.0, tf.float32)
-    for t, i in zip(targets, index):
-        act = outputs[i]
-        if t.channel is not None:
-            act = act[..., t.channel]
-        total = total + t.weight * tf.reduce_mean(tf.cast(act, tf.float32))
-    return total
+    return obj.dream([(t.layer, t.channel, t.weight) for t in targets])
 
 
 def tile_bounds(n: int, tile: int) -> list[int]:
@@ -193,83 +199,65 @@ def tile_bounds(n: int, tile: int) -> list[int]:
     return [i * int(n) // k for i in range(k + 1)]
 
 
-_bounds = tile_bounds
+def _tiles(h: int, w: int, tile: int) -> list[tuple[int, int, int, int]]:
+    ys, xs = tile_bounds(h, tile), tile_bounds(w, tile)
+    return [(y0, y1, x0, x1) for y0, y1 in zip(ys[:-1], ys[1:]) for x0, x1 in zip(xs[:-1], xs[1:])]
 
 
 class DreamStep:
     """The DeepDream step: random roll, tiled gradient, normalise, ascend, clip.
 
-    The per-tile gradient is one ``tf.function`` traced once: its input signature
-    has ``None`` spatial dims, so every tile of every octave reuses the same graph.
-    The tiles are assembled into a gradient buffer the size of the image and the
-    image is updated in place (NumPy), so memory holds a few copies of the image
-    plus one tile's activations, whatever the photo's size.
+    Each tile's gradient comes from the shared :class:`~interpret.core.grad.Gradient`
+    (compiled once, any tile size); the step itself is the shared
+    :class:`~interpret.core.updates.NormalisedStep`. The tiles are assembled into a
+    gradient buffer the size of the image and the image is updated in place (NumPy),
+    so memory holds a few copies of the image plus one tile's activations, whatever
+    the photo's size.
 
     Example:
-        >>> step = DreamStep(probe.extractor(["conv2d_1"], size=(None, None)),
-        ...                  [Target("conv2d_1")], [0], channels=3)  # doctest: +SKIP
-        >>> img = step(img, shift=(3, 5), tile=512, step_size=0.01)  # doctest: +SKIP
+        >>> from interpret.core.models import resolve
+        >>> step = DreamStep(resolve("mnist-cnn").probe, [Target("conv2d_1")], step_size=0.02)
+        >>> img = np.random.default_rng(0).random((40, 50, 1), "float32")
+        >>> step(img, shift=(3, 5), tile=512).shape
+        (40, 50, 1)
     """
 
-    def __init__(
-        self,
-        extractor: Any,
-        targets: Sequence[Target],
-        index: Sequence[int],
-        channels: int,
-        loss: Callable[..., Any] = dream_loss,
-    ):
+    def __init__(self, probe: Any, targets: Sequence[Target], step_size: float):
         from interpret._tf import tf
 
-        self.extractor = extractor
-        self.targets = list(targets)
-        self.index = list(index)
-        self.loss_fn = loss
-        spec = [tf.TensorSpec([None, None, channels], tf.float32)]
+        self.objective = objective(targets)
+        self.grad = Gradient(probe, self.objective, size=(None, None))
+        self.update = NormalisedStep(step_size)
+        spec = [tf.TensorSpec([None, None, probe.input_shape[-1]], tf.float32)]
         self.tile_gradient = tf.function(self._tile_gradient, input_signature=spec, autograph=False)
-        self.tile_loss = tf.function(self._tile_loss, input_signature=spec, autograph=False)
-
-    def _tile_loss(self, tile: Any) -> Any:
-        return self.loss_fn(self.extractor(tile[None], training=False), self.targets, self.index)
 
     def _tile_gradient(self, tile: Any) -> tuple[Any, Any, Any]:
-        """Gradient of the tile's loss w.r.t. the tile, with the sum and sum of squares of its entries."""
+        """A tile's score and gradient, with the sum and sum of squares of the gradient."""
         from interpret._tf import tf
 
-        with tf.GradientTape() as tape:
-            tape.watch(tile)
-            loss = self._tile_loss(tile)
-        g = tape.gradient(loss, tile)
-        return g, tf.reduce_sum(g), tf.reduce_sum(tf.square(g))
+        values, g = self.grad.tensors(tile[None], tf.zeros([1], tf.int32))
+        g = g[0]
+        return values[0], g, tf.reduce_sum(g), tf.reduce_sum(tf.square(g))
 
     def gradient(
         self, img: np.ndarray, tile: int, out: np.ndarray | None = None
     ) -> tuple[np.ndarray, float]:
         """The tiled gradient of an H x W x C image (each tile differentiated on its own) and its std.
 
-        Example:
-            >>> grad, std = step.gradient(img, 512)  # doctest: +SKIP
+        Example: see the class.
         """
-        h, w = img.shape[:2]
         grad = np.empty_like(img) if out is None else out
         s1 = s2 = 0.0
-        ys, xs = _bounds(h, tile), _bounds(w, tile)
-        for y0, y1 in zip(ys[:-1], ys[1:]):
-            for x0, x1 in zip(xs[:-1], xs[1:]):
-                g, a, b = self.tile_gradient(np.ascontiguousarray(img[y0:y1, x0:x1]))
-                grad[y0:y1, x0:x1] = g.numpy()
-                s1 += float(a)
-                s2 += float(b)
+        for y0, y1, x0, x1 in _tiles(*img.shape[:2], tile):
+            _, g, a, b = self.tile_gradient(np.ascontiguousarray(img[y0:y1, x0:x1]))
+            grad[y0:y1, x0:x1] = g.numpy()
+            s1 += float(a)
+            s2 += float(b)
         n = float(grad.size)
         return grad, float(np.sqrt(max(s2 / n - (s1 / n) ** 2, 0.0)))
 
     def __call__(
-        self,
-        img: np.ndarray,
-        shift: Sequence[int],
-        tile: int,
-        step_size: float,
-        buffer: np.ndarray | None = None,
+        self, img: np.ndarray, shift: Sequence[int], tile: int, buffer: np.ndarray | None = None
     ) -> np.ndarray:
         """One ascent step on an H x W x C [0, 1] float32 image; returns the new image.
 
@@ -280,25 +268,18 @@ class DreamStep:
         """
         rolled = np.roll(img, tuple(int(s) for s in shift), axis=(0, 1))
         grad, std = self.gradient(rolled, tile, out=buffer)
-        grad *= np.float32(step_size / (std + 1e-8))
-        rolled += grad
-        np.clip(rolled, 0.0, 1.0, out=rolled)
-        return rolled
+        return self.update.step(rolled, grad, std)
 
     def activation(self, img: np.ndarray, tile: int) -> float:
-        """The objective on a whole image, tile by tile (area-weighted mean of tile losses).
+        """The objective on a whole image, tile by tile (area-weighted mean of tile values).
 
-        Example:
-            >>> step.activation(photo, 512)  # doctest: +SKIP
-            0.183
+        Example: see the class.
         """
         h, w = img.shape[:2]
-        ys, xs = _bounds(h, tile), _bounds(w, tile)
         total = 0.0
-        for y0, y1 in zip(ys[:-1], ys[1:]):
-            for x0, x1 in zip(xs[:-1], xs[1:]):
-                patch = np.ascontiguousarray(img[y0:y1, x0:x1])
-                total += float(self.tile_loss(patch)) * (y1 - y0) * (x1 - x0)
+        for y0, y1, x0, x1 in _tiles(h, w, tile):
+            value = self.tile_gradient(np.ascontiguousarray(img[y0:y1, x0:x1]))[0]
+            total += float(value) * (y1 - y0) * (x1 - x0)
         return float(total / (h * w))
 
 
@@ -312,8 +293,19 @@ class DreamResult:
     parameters: dict
     figures: dict
     notes: list[str] = field(default_factory=list)
-    artifacts: list[Any] = field(default_factory=list)
     stem: str = "array"  # the photo's file name without suffix, for gallery names
+    model: str = ""
+    model_info: dict = field(default_factory=dict)  # how the model was resolved (sidecars)
+
+    def save(self, gallery: Any = None) -> list[Any]:
+        """The dreamed image and a before/after sheet, into ``gallery`` with sidecars.
+
+        Example:
+            >>> arts = dream("mnist-cnn", octaves=1, steps=1).save("/tmp/demo-gallery")
+            >>> [a.png.name for a in arts]
+            ['grace_hopper-conv2d-conv2d_1.png', 'grace_hopper-conv2d-conv2d_1-before-after.png']
+        """
+        return _save(self, gallery)
 
 
 def octave_sizes(
@@ -338,19 +330,14 @@ def octave_sizes(
 def _check_numbers(
     octaves: int, octave_scale: float, steps: int, step_size: float, tile: int
 ) -> None:
-    for value, name in ((octaves, "octaves"), (steps, "steps")):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise UserError(f"{name} must be a whole number of at least 1, got {value!r}")
-    if not (
-        isinstance(octave_scale, (int, float)) and np.isfinite(octave_scale) and octave_scale >= 1
-    ):
+    checks.positive_int(octaves, "octaves")
+    checks.positive_int(steps, "steps")
+    if checks.positive(octave_scale, "octave_scale") < 1:
         raise UserError(
-            f"octave_scale must be a number of at least 1 (e.g. 1.4), got {octave_scale!r}"
+            f"{{octave_scale}} must be at least 1 (e.g. 1.4), got {octave_scale!r}", "octave_scale"
         )
-    if not (isinstance(step_size, (int, float)) and np.isfinite(step_size) and step_size > 0):
-        raise UserError(f"step_size must be greater than 0 (e.g. 0.02), got {step_size!r}")
-    if isinstance(tile, bool) or not isinstance(tile, (int, np.integer)):
-        raise UserError(f"tile_size must be a whole number of pixels, got {tile!r}")
+    checks.positive(step_size, "step_size")
+    checks.positive_int(tile, "tile_size")
 
 
 def dream(
@@ -364,8 +351,7 @@ def dream(
     step_size: float = DEFAULT_STEP_SIZE,
     tile_size: int = DEFAULT_TILE,
     seed: int = 0,
-    progress: bool | Callable[[int], Any] = False,
-    gallery: Any = None,
+    progress: ProgressSpec = None,
 ) -> DreamResult:
     """DeepDream ``image`` with ``model``: amplify what the chosen layers half-see in it.
 
@@ -381,17 +367,15 @@ def dream(
         step_size: pixel change per step, times the std-normalised gradient.
         tile_size: largest tile side the gradient is computed on (bounds memory).
         seed: seeds the random rolls.
-        progress: ``True`` for a progress bar on stderr, or a callable taking a step count.
-        gallery: a directory or :class:`~interpret.gallery.store.Gallery` to save the dreamed
-            image and a before/after sheet into (with sidecars); ``None`` saves nothing.
+        progress: ``True`` for a bar on stderr, or a factory (:mod:`interpret.core.progress`).
 
     Returns:
         A :class:`DreamResult` (``image`` at the input's resolution, ``original``,
         ``figures`` with the weighted activation before/after and their ratio).
 
     Example:
-        >>> res = dream("mnist-cnn", "photo.jpg", layers={"conv2d_1": 1.0}, octaves=3)  # doctest: +SKIP
-        >>> res.notes  # doctest: +SKIP
+        >>> res = dream("mnist-cnn", layers={"conv2d_1": 1.0}, octaves=2, steps=2)
+        >>> res.notes
         ['mnist-cnn takes 1 channel: dreamed on the grayscale (luma) version of the photo']
     """
     from interpret.core.models import resolve
@@ -408,14 +392,13 @@ def dream(
     probe = handle.probe
     targets = parse_layers(layers) or default_targets(probe)
     check_targets(probe, targets)
-    names = list(dict.fromkeys(t.layer for t in targets))
-    extractor = probe.extractor(names, size=(None, None))
-
     mh, mw, channels = (int(v) if v else 0 for v in probe.input_shape)
     minimum = (mh or 32, mw or 32)
     if tile_size < 2 * max(minimum):
         raise UserError(
-            f"tile_size must be at least {2 * max(minimum)} for {probe.name} (twice its {minimum[0]}x{minimum[1]} input), got {tile_size}"
+            f"{{tile_size}} must be at least {2 * max(minimum)} for {probe.name} (twice its "
+            f"{minimum[0]}x{minimum[1]} input), got {tile_size}",
+            "tile_size",
         )
     notes = []
     if channels == 1 and photo.shape[-1] != 1:
@@ -426,7 +409,9 @@ def dream(
     h, w = original.shape[:2]
     if h < minimum[0] or w < minimum[1]:
         raise UserError(
-            f"image {source} is {w}x{h}; {probe.name} needs at least {minimum[1]}x{minimum[0]} pixels"
+            f"{{image}} {source} is {w}x{h}; {probe.name} needs at least "
+            f"{minimum[1]}x{minimum[0]} pixels",
+            "image",
         )
     sizes = octave_sizes((h, w), octaves, float(octave_scale), minimum)
     parameters = {
@@ -439,18 +424,11 @@ def dream(
         "tile_size": int(tile_size),
         "seed": int(seed),
     }
-    step = DreamStep(extractor, targets, [names.index(t.layer) for t in targets], channels)
-    dreamed, seconds = _run(
-        step,
-        original,
-        sizes,
-        steps=int(steps),
-        step_size=float(step_size),
-        tile=int(tile_size),
-        seed=int(seed),
-        progress=progress,
-        probe_name=probe.name,
-    )
+    step = DreamStep(probe, targets, float(step_size))
+    with advance(progress, len(sizes) * int(steps), f"dreaming {probe.name}") as tick:
+        dreamed, seconds = _run(
+            step, original, sizes, steps=int(steps), tile=int(tile_size), seed=int(seed), tick=tick
+        )
     before = step.activation(original, int(tile_size))
     after = step.activation(dreamed, int(tile_size))
     figures = {
@@ -460,7 +438,7 @@ def dream(
         "seconds": round(seconds, 3),
         "octave_sizes": [list(s) for s in sizes],
     }
-    result = DreamResult(
+    return DreamResult(
         image=dreamed,
         original=original,
         targets=targets,
@@ -468,10 +446,9 @@ def dream(
         figures=figures,
         notes=notes,
         stem=stem,
+        model=probe.name,
+        model_info=handle.describe(),
     )
-    if gallery is not None:
-        result.artifacts = save(result, probe.name, gallery)
-    return result
 
 
 def _run(
@@ -480,33 +457,30 @@ def _run(
     sizes: list[tuple[int, int]],
     *,
     steps: int,
-    step_size: float,
     tile: int,
     seed: int,
-    progress: bool | Callable[[int], Any],
-    probe_name: str,
+    tick: Step,
 ) -> tuple[np.ndarray, float]:
     """The octave loop: resize up, re-inject lost detail, ascend ``steps`` times."""
     from interpret.data.images import resize
 
     rng = np.random.default_rng(seed)
     start = time.perf_counter()
-    with _progress(progress, len(sizes) * steps, f"dreaming {probe_name}") as advance:
-        img = resize(original, sizes[0])
-        shrunk = img  # the original at the previous octave's size
-        for k, size in enumerate(sizes):
-            if k:
-                img = _upscale_with_detail(img, shrunk, original, size)
-                shrunk = resize(original, size) if k < len(sizes) - 1 else None
-            buffer = np.empty_like(img)
-            total = np.zeros(2, np.int64)  # how far the image is rolled right now
-            for _ in range(steps):
-                shift = [int(rng.integers(size[0])), int(rng.integers(size[1]))]
-                img = step(img, shift, tile, step_size, buffer=buffer)
-                total = (total + shift) % size
-                advance(1)
-            del buffer
-            img = np.roll(img, (-int(total[0]), -int(total[1])), axis=(0, 1))
+    img = resize(original, sizes[0])
+    shrunk = img  # the original at the previous octave's size
+    for k, size in enumerate(sizes):
+        if k:
+            img = _upscale_with_detail(img, shrunk, original, size)
+            shrunk = resize(original, size) if k < len(sizes) - 1 else None
+        buffer = np.empty_like(img)
+        total = np.zeros(2, np.int64)  # how far the image is rolled right now
+        for _ in range(steps):
+            shift = [int(rng.integers(size[0])), int(rng.integers(size[1]))]
+            img = step(img, shift, tile, buffer=buffer)
+            total = (total + shift) % size
+            tick(1)
+        del buffer
+        img = np.roll(img, (-int(total[0]), -int(total[1])), axis=(0, 1))
     return img, time.perf_counter() - start
 
 
@@ -524,28 +498,6 @@ def _upscale_with_detail(img: Any, shrunk: Any, original: np.ndarray, size: tupl
     del same_size
     out -= tf.image.resize(shrunk, size).numpy()
     return np.clip(out, 0.0, 1.0, out=out)
-
-
-class _progress:
-    """A progress bar (``True``), a user callback, or nothing."""
-
-    def __init__(self, spec: bool | Callable[[int], Any], total: int, label: str):
-        self.spec, self.total, self.label, self._cm = spec, total, label, None
-
-    def __enter__(self) -> Callable[[int], Any]:
-        if callable(self.spec):
-            return self.spec
-        if self.spec:
-            from interpret.cli.common import progress
-
-            self._cm = progress(self.total, self.label)
-            bar = self._cm.__enter__()
-            return bar.update
-        return lambda n: None
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._cm is not None:
-            self._cm.__exit__(*exc)
 
 
 def before_after_figure(result: DreamResult, title: str) -> Any:
@@ -581,14 +533,11 @@ def ratio_text(ratio: float | None) -> str:
     return "no activation before" if ratio is None else f"x{ratio:.2f}"
 
 
-def save(result: DreamResult, model_name: str, gallery: Any) -> list[Any]:
-    """Write the dreamed image and the before/after sheet (each with a sidecar) to a gallery.
-
-    Example:
-        >>> [a.png.name for a in save(res, "cifar10-cnn", "gallery")]  # doctest: +SKIP
-        ['grace_hopper-conv2d_1-conv2d_2.png', 'grace_hopper-conv2d_1-conv2d_2-before-after.png']
-    """
+def _save(result: DreamResult, gallery: Any) -> list[Any]:
+    """Write the dreamed image and the before/after sheet (each with a sidecar) to a gallery."""
     from interpret.gallery.store import Gallery
+
+    model_name = result.model
 
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     name = f"{result.stem}-" + "-".join(
@@ -600,6 +549,7 @@ def save(result: DreamResult, model_name: str, gallery: Any) -> list[Any]:
         "parameters": result.parameters,
         "figures": result.figures,
         "notes": result.notes,
+        **result.model_info,
     }
     art = g.save_image(result.image, model=model_name, technique="dream", name=name, meta=meta)
     title = f"{model_name} DeepDream: {', '.join(t.label for t in result.targets)}"

@@ -1,61 +1,35 @@
 """Activation maximization: the images a filter, a unit or a class responds to most.
 
 :func:`maximize` turns targets (filters of a layer, or classes) into one batched
-objective, renders them with :func:`interpret.visualize.render.render`, and measures the
-activation each image reached. :func:`dataset_examples` finds the test-set
-images that excite the same targets most, for comparison.
+objective, renders them with :func:`interpret.visualize.render.render`, and measures
+the activation each image reached; with ``examples`` it also finds the data-set
+images that excite the same targets most (:mod:`interpret.visualize.examples`).
 
 Example:
     >>> import interpret
-    >>> res = interpret.maximize("cifar10-cnn", "conv2d_2", "0-11", seed=0)  # doctest: +SKIP
-    >>> res.images.shape, res.activations.shape  # doctest: +SKIP
-    ((12, 32, 32, 3), (12,))
-    >>> res = interpret.maximize("cifar10-cnn", classes=["cat", 5])  # doctest: +SKIP
-    >>> res.probabilities  # doctest: +SKIP
-    array([0.9999, 0.9998], dtype=float32)
+    >>> res = interpret.maximize("mnist-cnn", "conv2d_1", "0-2", steps=8, precision="float32")
+    >>> res.images.shape, res.activations.shape, res.labels
+    ((3, 28, 28, 1), (3,), ['f0', 'f1', 'f2'])
+    >>> res = interpret.maximize("mnist-cnn", classes=[3, "7"], steps=8)
+    >>> res.labels
+    ['3', '7']
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
 from interpret._fast import precision as precision_lib
+from interpret.core import checks
 from interpret.core import objectives as obj
 from interpret.core.errors import UserError
-from interpret.visualize import transforms as T
-
-# defaults shared by the API and the CLI (chosen to work on all three zoo models)
-DEFAULTS: dict[str, Any] = {
-    "steps": 256,
-    "lr": 0.05,
-    "param": "fourier",
-    "decorrelate": True,
-    "jitter": None,  # None: canvas / 16 pixels
-    "scale": 0.05,
-    "rotate": 0.0,
-    "tv": 0.0,
-    "l2": 0.0,
-    "blur": 0.0,
-    "leak": 0.1,
-    "warmup": 0.8,
-    "batch_size": 64,
-    "precision": "auto",
-}
-
-
-@dataclass
-class Examples:
-    """The data-set images that excite each target most (best first)."""
-
-    images: np.ndarray  # (targets, k, H, W, C) float32 [0, 1]
-    scores: np.ndarray  # (targets, k) the target's activation on each
-    indices: np.ndarray  # (targets, k) positions in the split
-    dataset: str
-    split: str
+from interpret.core.progress import ProgressSpec, advance
+from interpret.core.specs import parse_indices
+from interpret.visualize.examples import Examples, examples_from, load_examples_data
+from interpret.visualize.render import RenderSettings, render
 
 
 @dataclass
@@ -76,131 +50,54 @@ class MaximizeResult:
     parameters: dict
     settings: dict
     examples: Examples | None = None
-    extra: dict = field(default_factory=dict)
+    model_info: dict = field(default_factory=dict)  # how the model was resolved
 
+    def save(self, gallery: Any = None) -> list:
+        """Write one PNG + sidecar per target and one labelled grid; return the artifacts.
 
-def _int_list(spec: Any, upper: int, what: str, check: Callable[[int], None]) -> list[int]:
-    from interpret.core.specs import parse_int_list
-
-    if spec is None or (isinstance(spec, str) and spec.strip() == "all"):
-        return list(range(upper))
-    if isinstance(spec, str):
-        items = parse_int_list(spec, 10**9, what)
-    elif isinstance(spec, (int, np.integer)):
-        items = [int(spec)]
-    else:
-        items = [int(v) for v in spec]
-    if not items:
-        raise UserError(f"no {what}s given")
-    for i in items:
-        check(i)
-    return list(dict.fromkeys(items))
+        Example:
+            >>> arts = res.save("/tmp/demo-gallery")  # doctest: +SKIP
+        """
+        return _save(self, gallery)
 
 
 def _size(size: Any) -> tuple[int, int] | None:
     if size is None:
         return None
     pair = (size, size) if isinstance(size, (int, np.integer)) else tuple(size)
-    if len(pair) != 2 or any(int(v) <= 0 for v in pair):
-        raise UserError(f"size must be a positive number of pixels, got {size}")
-    return int(pair[0]), int(pair[1])
+    if len(pair) != 2:
+        raise UserError(f"{{size}} must be a number of pixels or (H, W), got {size!r}", "size")
+    return checks.positive_int(pair[0], "size"), checks.positive_int(pair[1], "size")
 
 
-def load_examples_data(handle: Any, dataset: Any, split: str = "test") -> tuple[np.ndarray, str]:
-    """The images to search for dataset examples: float32 [0, 1] NHWC, and their name.
-
-    ``dataset`` is a data-set name (``"mnist"``, ``"cifar10"``), an array of images
-    (uint8 0-255 or float 0-1), or ``None`` for the data set the model's card names.
-
-    Example:
-        >>> x, name = load_examples_data(resolve("mnist-cnn"), None)  # doctest: +SKIP
-        >>> name, x.shape  # doctest: +SKIP
-        ('mnist', (10000, 28, 28, 1))
-    """
-    from interpret.data import datasets as data
-
-    if dataset is None:
-        dataset = handle.dataset
-        if dataset is None:
+def _targets(probe: Any, layer: Any, filters: Any, classes: Any) -> tuple[str, list[int], Any]:
+    """(kind, target indices, index -> objective) for a layer's filters/units or for classes."""
+    if classes is not None:
+        if layer is not None or filters is not None:
             raise UserError(
-                f"model {handle.name} does not say which data set it was trained on; "
-                f"pass --dataset ({', '.join(data.names())})"
+                "give either {layer} (with {filters}) or {classes}, not both",
+                "classes",
+                "layer",
+                "filters",
             )
-    if isinstance(dataset, str):
-        # the full data set when available, else the sample that ships with the package
-        ds = data.load_test_images(dataset) if split == "test" else data.load(dataset)
-        x, _ = ds.split(split)
-        name = dataset
-    else:
-        x, name = np.asarray(dataset), "array"
-    if x.ndim == 3:
-        x = x[..., None]
-    shape = tuple(handle.probe.input_shape)
-    if x.ndim != 4 or tuple(x.shape[1:]) != shape:
+        return "class", probe.class_indices(classes), obj.class_logit
+    if layer is None:
         raise UserError(
-            f"data set {name} has images of shape {tuple(x.shape[1:])}; {handle.name} takes {shape}"
+            f"give {{layer}} (one of: {', '.join(probe.layer_names)}) or {{classes}}",
+            "layer",
+            "classes",
         )
-    x = x.astype("float32") / 255.0 if x.dtype == np.uint8 else x.astype("float32")
-    return x, name
-
-
-def _scores(
-    probe: Any, kind: str, layer: str | None, targets: list[int], x: np.ndarray, batch: int = 500
-) -> np.ndarray:
-    """(N, targets) activation of each target on each image (same measure as the renders)."""
-    from interpret._tf import tf
-
-    f = probe.extractor([] if kind == "class" else [layer], logits=kind == "class")
-    idx = np.asarray(targets)
-    out = []
-    for i in range(0, len(x), batch):
-        a = f(x[i : i + batch], training=False)
-        a = a[0] if isinstance(a, (list, tuple)) else a
-        if len(a.shape) == 4:
-            a = tf.reduce_mean(a, axis=(1, 2))
-        out.append(np.asarray(a)[:, idx])
-    return np.concatenate(out) if out else np.zeros((0, len(targets)), "float32")
-
-
-def dataset_examples(
-    model: Any,
-    layer: str | None,
-    targets: Sequence[int],
-    *,
-    k: int = 9,
-    dataset: Any = None,
-    kind: str | None = None,
-    split: str = "test",
-) -> Examples:
-    """The ``k`` data-set images that excite each target most (filters, units or classes).
-
-    A filter's activation is its channel mean, a unit's its value, a class's its
-    logit: the same numbers :func:`maximize` reports for its renders.
-
-    Example:
-        >>> ex = dataset_examples("cifar10-cnn", "conv2d_2", [0, 1], k=9)  # doctest: +SKIP
-        >>> ex.images.shape  # doctest: +SKIP
-        (2, 9, 32, 32, 3)
-    """
-    from interpret.core.models import resolve
-
-    handle = resolve(model)
-    probe = handle.probe
-    if kind is None:
-        kind = "class" if layer is None else probe.layer(layer).kind
-        kind = {"spatial": "filter", "units": "unit"}.get(kind, kind)
-    if int(k) <= 0:
-        raise UserError(f"examples must be greater than 0, got {k}")
-    x, name = load_examples_data(handle, dataset, split)
-    return _examples_from(probe, kind, layer, list(targets), x, name, split, int(k))
-
-
-def _examples_from(probe, kind, layer, targets, x, name, split, k) -> Examples:
-    scores = _scores(probe, kind, layer, targets, x)
-    k = min(k, len(x))
-    order = np.argsort(-scores, axis=0, kind="stable")[:k].T  # (targets, k)
-    top = np.take_along_axis(scores.T, order, axis=1)
-    return Examples(images=x[order], scores=top, indices=order, dataset=name, split=split)
+    info = probe.layer(layer)
+    if info.kind == "other":
+        raise UserError(
+            f"layer {layer} has output shape {info.output_shape}: no filter or unit axis to pick from",
+            "layer",
+        )
+    kind = "filter" if info.kind == "spatial" else "unit"
+    targets = parse_indices(filters, info.size, kind, where=layer, param="filters")
+    if kind == "filter":
+        return kind, targets, lambda i: obj.channel(layer, i)
+    return kind, targets, lambda i: obj.neuron(layer, i)
 
 
 def maximize(
@@ -209,25 +106,13 @@ def maximize(
     filters: Any = None,
     *,
     classes: Any = None,
-    steps: int = DEFAULTS["steps"],
-    lr: float = DEFAULTS["lr"],
-    seed: int = 0,
     size: Any = None,
-    param: str = DEFAULTS["param"],
-    decorrelate: bool = DEFAULTS["decorrelate"],
-    jitter: int | None = DEFAULTS["jitter"],
-    scale: float = DEFAULTS["scale"],
-    rotate: float = DEFAULTS["rotate"],
-    tv: float = DEFAULTS["tv"],
-    l2: float = DEFAULTS["l2"],
-    blur: float = DEFAULTS["blur"],
-    leak: float = DEFAULTS["leak"],
-    warmup: float = DEFAULTS["warmup"],
     examples: int = 0,
     dataset: Any = None,
-    batch_size: int = DEFAULTS["batch_size"],
-    precision: str = DEFAULTS["precision"],
-    progress: Callable[[int], None] | None = None,
+    batch_size: int = 64,
+    seed: int = 0,
+    progress: ProgressSpec = None,
+    **settings: Any,
 ) -> MaximizeResult:
     """Render the images that maximise filters/units of ``layer``, or output ``classes``.
 
@@ -236,158 +121,64 @@ def maximize(
         layer: layer name (filters of a conv layer, units of a dense layer).
         filters: index, list, ``"0-11"``, ``"1,5,9"`` or ``"all"``/None (every one).
         classes: instead of a layer: class index/name, list of them, or ``"all"``.
-        steps, lr, seed: Adam steps, learning rate, random seed.
         size: canvas side (or (H, W)) for conv layers; default the model's input.
-        param, decorrelate: ``"fourier"``/``"pixel"`` and RGB colour decorrelation.
-        jitter, scale, rotate: the in-graph transforms (pixels, fraction, degrees;
-            rotation is off by default, see :func:`interpret.visualize.transforms.default`).
-        tv, l2, blur: weights of the total-variation, L2 and blur penalties.
-        leak, warmup: the dead-ReLU fix (see :mod:`interpret.visualize.render`).
         examples: also find this many top data-set images per target (0: none).
         dataset: data set for ``examples`` (default: the one on the model's card).
-        batch_size: images optimised together per compiled loop.
-        precision: ``"auto"``, ``"float32"`` or ``"bfloat16"``: the loop's arithmetic
-            (see :mod:`interpret._fast.precision`); activations are measured in float32.
-        progress: called with the number of steps done after each chunk.
+        batch_size: targets optimised together per compiled loop.
+        seed: seeds the start images and every step's moves.
+        progress: ``True`` for a bar on stderr, or a factory (:mod:`interpret.core.progress`).
+        **settings: the render's knobs, :class:`~interpret.visualize.render.RenderSettings`:
+            ``steps`` (256), ``lr`` (0.05), ``param`` ("fourier"), ``decorrelate``,
+            ``jitter``, ``scale``, ``rotate`` (the moves), ``tv``, ``l2``, ``blur``
+            (penalties), ``leak``, ``warmup`` (the dead-ReLU fix), ``precision``
+            ("auto"); activations are always measured in float32.
 
     Returns:
         A :class:`MaximizeResult` with the images and the activation each reached.
 
     Example:
-        >>> r = maximize("mnist-cnn", "conv2d_1", [0, 5, 9], steps=128)  # doctest: +SKIP
-        >>> r.labels  # doctest: +SKIP
-        ['f0', 'f5', 'f9']
+        >>> r = maximize("mnist-cnn", "dense", [0, 5], steps=4)
+        >>> r.kind, r.labels
+        ('unit', ['u0', 'u5'])
     """
     from interpret.core.models import resolve
-    from interpret.visualize.render import render
 
     handle = resolve(model)
     probe = handle.probe
-    # ---- validate everything before any work --------------------------------
-    if int(steps) <= 0:
-        raise UserError(f"steps must be greater than 0, got {steps}")
-    if not float(lr) > 0:
-        raise UserError(f"learning rate must be greater than 0, got {lr}")
-    if int(batch_size) <= 0:
-        raise UserError(f"batch size must be greater than 0, got {batch_size}")
-    if int(examples) < 0:
-        raise UserError(f"examples must be 0 or more, got {examples}")
-    used = precision_lib.resolve(precision)
-    for value, what in (
-        (tv, "tv"),
-        (l2, "l2"),
-        (blur, "blur"),
-        (leak, "leak"),
-        (scale, "scale"),
-        (rotate, "rotate"),
-        (warmup, "warmup"),
-    ):
-        if float(value) < 0:
-            raise UserError(f"{what} must be 0 or more, got {value}")
-    if jitter is not None and int(jitter) < 0:
-        raise UserError(f"jitter must be 0 or more, got {jitter}")
-    if float(scale) > 0.5:  # zooms by up to 1 +- scale; near 1 the image vanishes
-        raise UserError(f"scale must be at most 0.5 (a zoom of +-50%), got {scale}")
-    if float(rotate) > 45:  # the two-pass resampling is made for small rotations
-        raise UserError(f"rotate must be at most 45 degrees, got {rotate}")
+    s = RenderSettings.from_options(settings)  # every knob checked before any work
+    batch_size = checks.positive_int(batch_size, "batch_size")
+    examples = checks.positive_int(examples, "examples", minimum=0)
     canvas = _size(size)
-    if classes is not None:
-        if layer is not None or filters is not None:
-            raise UserError("give either a layer (and filters) or classes, not both")
-        if canvas is not None and canvas != tuple(probe.input_shape[:2]):
-            raise UserError(
-                f"class targets need the model's own {probe.input_shape[0]}x{probe.input_shape[1]} "
-                "input; drop --size for class targets"
-            )
-        kind = "class"
-        targets = probe.class_indices(classes)
-
-        def make(i):
-            return obj.class_logit(i)
-
-        labels = [probe.class_names[i] for i in targets]
-    else:
-        if layer is None:
-            raise UserError(f"give a layer (one of: {', '.join(probe.layer_names)}) or classes")
-        info = probe.layer(layer)
-        probe.check_filter(layer, 0)  # a layer with no filter/unit axis fails here
-        kind = "filter" if info.kind == "spatial" else "unit"
-        targets = _int_list(filters, info.size, kind, lambda i: probe.check_filter(layer, i))
-        if canvas is not None and kind == "unit" and canvas != tuple(probe.input_shape[:2]):
-            raise UserError(
-                f"layer {layer} needs the model's fixed {probe.input_shape[0]}x{probe.input_shape[1]} "
-                "input; --size works for conv layers only"
-            )
-
-        def make(i):
-            return obj.channel(layer, i) if kind == "filter" else obj.neuron(layer, i)
-
-        labels = [f"{'f' if kind == 'filter' else 'u'}{i}" for i in targets]
-    if canvas == tuple(probe.input_shape[:2]):
+    kind, targets, make = _targets(probe, layer, filters, classes)
+    own = tuple(probe.input_shape[:2])
+    if canvas == own:
         canvas = None
+    if canvas is not None and kind != "filter":
+        raise UserError(
+            f"{kind} targets need the model's own {own[0]}x{own[1]} input; {{size}} works "
+            "for conv layers only",
+            "size",
+        )
     if canvas is not None:
         probe.extractor([layer], size=canvas)  # fails early if the layer needs a fixed size
     ex_data = load_examples_data(handle, dataset) if examples else None
-
-    def with_prior(main: obj.Objective) -> obj.Objective:
-        total = main
-        if tv:
-            total = total - float(tv) * obj.total_variation()
-        if l2:
-            total = total - float(l2) * obj.lp(2)
-        if blur:
-            total = total - float(blur) * obj.blur()
-        return total
-
-    side = max(canvas or probe.input_shape[:2])
-    pipeline = T.default(side, jitter, float(scale), float(rotate))
-    parameters = {
-        "targets": kind,
-        "layer": layer,
-        "steps": int(steps),
-        "lr": float(lr),
-        "seed": int(seed),
-        "size": list(canvas or probe.input_shape[:2]),
-        "param": param,
-        "decorrelate": bool(decorrelate),
-        "jitter": jitter,
-        "scale": float(scale),
-        "rotate": float(rotate),
-        "tv": float(tv),
-        "l2": float(l2),
-        "blur": float(blur),
-        "leak": float(leak),
-        "warmup": float(warmup),
-        "batch_size": int(batch_size),
-        "examples": int(examples),
-        "precision": used,
-    }
-    # ---- render, one batch of targets at a time ---------------------------------
-    images, values, seconds, settings = [], [], 0.0, {}
-    for b, start in enumerate(range(0, len(targets), int(batch_size))):
-        chunk = targets[start : start + int(batch_size)]
-        target = make(chunk)
-        result = render(
-            probe,
-            with_prior(target),
-            batch=len(chunk),
-            size=canvas,
-            param=param,
-            decorrelate=decorrelate,
-            transforms=pipeline,
-            steps=int(steps),
-            lr=float(lr),
-            seed=int(seed) + b,
-            leak=float(leak),
-            warmup=float(warmup),
-            progress=progress,
-            precision=used,
-            score=target,  # the activation reached, without the regularisers
-        )
-        images.append(result.images)
-        values.append(result.values)
-        seconds += result.seconds
-        settings = result.settings
+    chunks = [targets[i : i + batch_size] for i in range(0, len(targets), batch_size)]
+    images, values, seconds, described = [], [], 0.0, {}
+    with advance(progress, s.steps * len(chunks), "rendering") as step:
+        for b, chunk in enumerate(chunks):
+            result = render(
+                probe,
+                make(chunk),
+                batch=len(chunk),
+                settings=s,
+                size=canvas,
+                seed=seed + b,
+                advance=step,
+            )
+            images.append(result.images)
+            values.append(result.values)
+            seconds += result.seconds
+            described = result.settings
     images_arr = np.concatenate(images)
     probabilities = predicted = None
     if kind == "class":
@@ -396,38 +187,48 @@ def maximize(
         predicted = [int(v) for v in probs.argmax(axis=1)]
     found = None
     if ex_data is not None:
-        found = _examples_from(
-            probe, kind, layer, targets, ex_data[0], ex_data[1], "test", int(examples)
-        )
+        found = examples_from(probe, kind, layer, targets, *ex_data, "test", examples)
+    parameters = {
+        "targets": kind,
+        "layer": layer,
+        "seed": int(seed),
+        "size": list(canvas or own),
+        "batch_size": batch_size,
+        "examples": examples,
+        **asdict(s),
+        "precision": precision_lib.resolve(s.precision),
+    }
+    labels = (
+        [probe.class_names[i] for i in targets]
+        if kind == "class"
+        else [f"{kind[0]}{i}" for i in targets]
+    )
     return MaximizeResult(
         model=handle.name,
         kind=kind,
         layer=layer,
         targets=targets,
         labels=labels,
-        objectives=[with_prior(make(i)).name for i in targets],
+        objectives=[s.with_penalties(make(i)).name for i in targets],
         images=images_arr,
         activations=np.concatenate(values),
         probabilities=probabilities,
         predicted=predicted,
         seconds=seconds,
         parameters=parameters,
-        settings={**settings, "seed": int(seed)},
+        settings={**described, "seed": int(seed)},
         examples=found,
+        model_info=handle.describe(),
     )
 
 
-def save(result: MaximizeResult, gallery: Any, described: dict | None = None) -> list:
-    """Write one PNG + sidecar per target and one labelled grid; return the artifacts.
-
-    Example:
-        >>> save(maximize("mnist-cnn", classes="all"), "gallery")  # doctest: +SKIP
-    """
+def _save(result: MaximizeResult, gallery: Any) -> list:
+    """One PNG + sidecar per target and one labelled grid (renders beside their examples)."""
     from interpret.gallery.store import Gallery
     from interpret.gallery.style import image_grid
 
     gallery = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
-    described = described or {}
+    described = result.model_info
 
     arts = []
     base = {

@@ -9,7 +9,9 @@ these small moves is what keeps the optimiser from exploiting single pixels.
 Transforms are plain values composed as a list (lucid's style). Consecutive
 geometric ones (:func:`jitter`, :func:`scale`, :func:`rotate`) are fused into one
 affine resampling per step; :func:`pad` adds a border that the later ones can move
-into, and the render loop crops back to the canvas at the end.
+into, and the render loop crops back to the canvas at the end. A render moves its
+images by the same draws through a faster route (:meth:`Pipeline.mover`,
+:mod:`interpret._fast.resample`).
 
 Example:
     >>> from interpret.visualize import transforms as T
@@ -22,12 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, NamedTuple
-
-from interpret._fast.fixed_matmul import fixed_matmul
-
-# plans precompute every step's sampling coordinates up to this many floats
-COORDS_BUDGET = 1 << 23
+from typing import Any
 
 
 class Transform:
@@ -101,165 +98,6 @@ def _warp(images: Any, m: Any, flat: Any = None) -> Any:
         interpolation="BILINEAR",
         fill_mode="REFLECT",
     )
-
-
-def _reflect(c: Any, n: int) -> Any:
-    """Continuous coordinates folded into [0, n - 1] the way ``fill_mode="REFLECT"`` does."""
-    from interpret._tf import tf
-
-    m = tf.math.floormod(c, 2.0 * n)
-    m = tf.where(m >= n, 2.0 * n - m - 1.0, m)
-    return tf.clip_by_value(m, 0.0, n - 1.0)
-
-
-def _pass_coords(flat: Any, h: int, w: int) -> tuple[Any, Any]:
-    """Affine maps -> the source coordinates of a two-pass (y, then x) resampling.
-
-    ``flat`` is one (8,) map or a (steps, 8) stack, each an affine output -> input
-    map ``x_in = a0 x + a1 y + a2``, ``y_in = a3 x + a4 y + a5`` (:func:`_flat`; the
-    projective terms are 0). Returns ``(ys, xs)``: ``ys[..., x, y]`` is the row that
-    output pixel (x, y) of the first pass reads in column x, ``xs[..., y, x]`` the
-    column that pixel (x, y) of the second pass reads in row y, both reflected into
-    the image. Composed, the passes read ``(x_in, y_in)`` (Catmull and Smith's
-    two-pass decomposition; well conditioned while ``a0`` stays near 1, that is
-    for rotations well under 45 degrees).
-    """
-    from interpret._tf import tf
-
-    a = tf.unstack(tf.convert_to_tensor(flat)[..., None, None], 8, axis=-3)
-    xs, ys = tf.range(float(w)), tf.range(float(h))
-    # first pass, down each column x: y_in at the column the second pass will read
-    first = (
-        (a[3] / a[0]) * xs[:, None]
-        + (a[4] - a[3] * a[1] / a[0]) * ys[None, :]
-        + (a[5] - a[3] * a[2] / a[0])
-    )
-    second = a[0] * xs[None, :] + a[1] * ys[:, None] + a[2]  # along each row y: x_in
-    return _reflect(first, h), _reflect(second, w)
-
-
-def _hat(c: Any, n: int) -> Any:
-    """Linear-interpolation weights: (..., m) coordinates -> (..., m, n), rows summing to 1."""
-    from interpret._tf import tf
-
-    return tf.nn.relu(1.0 - tf.abs(c[..., None] - tf.range(float(n))))
-
-
-class Stage(NamedTuple):
-    """One resampling of a plan: every step's map, and its sampling coordinates.
-
-    ``flat`` is (steps, 8); ``ys`` and ``xs`` are the coordinates of
-    :func:`_pass_coords` for every step, or None (over :data:`COORDS_BUDGET`,
-    then each step computes its own). :meth:`at` picks one step.
-
-    Example:
-        >>> stage = default(32).plan(4, 32, 32, [0, 0])[0]  # doctest: +SKIP
-        >>> stage.at(0).flat.shape  # doctest: +SKIP
-        TensorShape([8])
-    """
-
-    flat: Any
-    ys: Any = None
-    xs: Any = None
-
-    def at(self, k: Any) -> Stage:
-        """This stage at step ``k`` (a scalar tensor).
-
-        Example:
-            >>> stage.at(tf.constant(3))  # doctest: +SKIP
-        """
-        from interpret._tf import tf
-
-        return Stage(*(None if t is None else tf.gather(t, k) for t in self))
-
-    def coords(self, h: int, w: int) -> tuple[Any, Any]:
-        """One step's two-pass coordinates for an h x w image (see :func:`_pass_coords`).
-
-        Example:
-            >>> ys, xs = stage.at(0).coords(32, 32)  # doctest: +SKIP
-        """
-        if self.ys is not None:
-            return self.ys, self.xs
-        return _pass_coords(self.flat, h, w)
-
-
-class AxisPlan(NamedTuple):
-    """Every step's source coordinates along y and x, for a :attr:`Pipeline.separable` prior.
-
-    ``ys`` is (steps, H) and ``xs`` (steps, W): output row y of step k reads row
-    ``ys[k, y]``, output column x reads column ``xs[k, x]`` (reflected into the
-    image). :meth:`at` turns one step into its two interpolation matrices.
-
-    Example:
-        >>> hy, hx = default(32).axis_plan(4, 32, 32, [0, 0]).at(tf.constant(0))  # doctest: +SKIP
-        >>> hy.shape  # doctest: +SKIP
-        TensorShape([32, 32])
-    """
-
-    ys: Any
-    xs: Any
-
-    def at(self, k: Any) -> tuple[Any, Any]:
-        """Step ``k``'s (H, H) and (W, W) linear-interpolation matrices, rows summing to 1.
-
-        Example:
-            >>> hy, hx = plan.at(tf.constant(3))  # doctest: +SKIP
-        """
-        from interpret._tf import tf
-
-        ys, xs = tf.gather(self.ys, k), tf.gather(self.xs, k)
-        return _hat(ys, int(self.ys.shape[-1])), _hat(xs, int(self.xs.shape[-1]))
-
-
-def to_planes(images: Any) -> Any:
-    """NHWC images -> the channel-major layout (C, W, H, B) the resampling works in.
-
-    The axis reversal is its own inverse: applied to planes it gives NHWC back.
-
-    Example:
-        >>> to_planes(tf.zeros((2, 4, 5, 3))).shape  # doctest: +SKIP
-        TensorShape([3, 5, 4, 2])
-    """
-    from interpret._tf import tf
-
-    return tf.transpose(images, (3, 2, 1, 0))
-
-
-def warp_planes(planes: Any, m: Any) -> Any:
-    """Resample every image held in (C, W, H, B) ``planes`` with one map; NHWC out.
-
-    ``m`` is an (8,) affine map or one step of a :class:`Stage`. Linear
-    interpolation with a reflected border, in two passes: down every column, then
-    along every row, each one batched matmul of (H, H) or (W, W) interpolation
-    matrices with all images and channels at once. For moves, zooms and other
-    axis-aligned maps this equals bilinear resampling (``ImageProjectiveTransformV3``);
-    with a rotation the two passes interpolate along slightly different lines, a
-    difference of a small fraction of a pixel at the few degrees a prior uses. On
-    CPU it is several times faster forward and backward than the projective-transform
-    kernel, a gather of bilinear taps or a sparse matmul.
-
-    Example:
-        >>> warp_planes(planes, tf.constant([1.0, 0, 0, 0, 1.0, 0, 0, 0]))  # doctest: +SKIP
-    """
-    from interpret._tf import tf
-
-    _, w, h, _ = planes.shape
-    stage = m if isinstance(m, Stage) else Stage(m)
-    ys, xs = stage.coords(h, w)
-    mid = fixed_matmul(_hat(ys, h), planes)  # down each column x: (C, W, H, B)
-    out = fixed_matmul(_hat(xs, w), tf.transpose(mid, (0, 2, 1, 3)))  # along each row y
-    return tf.transpose(out, (3, 1, 2, 0))
-
-
-def _warp_shared(images: Any, m: Any) -> Any:
-    """Resample every image of an NHWC batch with one map (see :func:`warp_planes`)."""
-    from interpret._tf import tf
-
-    _, h, w, c = images.shape
-    if h is None or w is None or c is None:  # dynamic size: the per-image kernel
-        flat = m.flat if isinstance(m, Stage) else m
-        return _warp(images, None, tf.tile(flat[None], [tf.shape(images)[0], 1]))
-    return warp_planes(to_planes(images), m)
 
 
 class _Jitter(Transform):
@@ -385,43 +223,46 @@ class Pipeline:
         self.transforms = list(transforms)
         self.name = ", ".join(t.name for t in self.transforms) or "none"
 
-    def __call__(self, images: Any, seed: Any, maps: Sequence[Any] | None = None) -> Any:
-        """Transform ``images``; ``maps`` (from :meth:`plan`, one step's rows) skips the draws.
+    def __call__(self, images: Any, seed: Any) -> Any:
+        """Transform ``images``: every image gets its own random moves, drawn from ``seed``.
 
-        Without ``maps`` every image gets its own random move; with them the whole
-        batch shares the step's move.
+        Example:
+            >>> compose([jitter(1), scale(0.1)])(tf.zeros((2, 8, 8, 3)), [0, 1]).shape
+            TensorShape([2, 8, 8, 3])
         """
         from interpret._tf import tf
 
         seed = tf.cast(tf.convert_to_tensor(seed), tf.int32)
         pending = None
-        stage = 0
-
-        def flush(images: Any) -> Any:
-            nonlocal pending, stage
-            if maps is not None:
-                images = _warp_shared(images, maps[stage])
-            else:
-                images = _warp(images, pending)
-            pending, stage = None, stage + 1
-            return images
-
         for k, t in enumerate(self.transforms):
             sub = tf.random.experimental.stateless_fold_in(seed, k)
             if t.affine:
-                if maps is None:
-                    m = t.matrix(_batch(images), sub, *_hw(images))
-                    # output -> input maps compose as earlier @ later
-                    pending = m if pending is None else pending @ m
-                else:
-                    pending = True
+                m = t.matrix(_batch(images), sub, *_hw(images))
+                pending = m if pending is None else pending @ m  # output -> input maps
                 continue
             if pending is not None:
-                images = flush(images)
+                images, pending = _warp(images, pending), None
             images = t.apply(images, sub)
         if pending is not None:
-            images = flush(images)
+            images = _warp(images, pending)
         return images
+
+    def mover(self, param: Any, steps: int, size: tuple[int, int], seed: Any) -> Any:
+        """``moved(step)``: ``param``'s images moved by this pipeline at each step of a render.
+
+        The same moves as :meth:`__call__` would draw, by the fast route of
+        :class:`interpret._fast.resample.Moves` (drawn ahead, shared by the batch,
+        folded into a Fourier synthesis where the moves allow).
+
+        Example:
+            >>> from interpret.visualize import param
+            >>> p = param.make("pixel", batch=1, size=(8, 8), channels=1, seed=0)
+            >>> default(8).mover(p, 2, (8, 8), [0, 0])(tf.constant(1), p.image()).shape
+            TensorShape([1, 8, 8, 1])
+        """
+        from interpret._fast.resample import Moves
+
+        return Moves(self, param, steps, size, seed)
 
     @property
     def separable(self) -> bool:
@@ -436,8 +277,17 @@ class Pipeline:
         """
         return bool(self.transforms) and all(t.separable for t in self.transforms)
 
-    def _maps(self, steps: int, h: int, w: int, seed: Any) -> list[tuple[Any, int, int]]:
-        """Every step's composed maps, one (steps, 8) stack per run of affine transforms."""
+    def draw(self, steps: int, h: int, w: int, seed: Any) -> list[tuple[Any, int, int]]:
+        """Every step's composed maps, one (steps, 8) stack per run of affine transforms.
+
+        Returns ``(maps, h, w)`` per run: the maps and the size of the images they
+        move (a pad before them makes those larger). The renders' fast route
+        (:mod:`interpret._fast.resample`) plans its moves from these draws.
+
+        Example:
+            >>> [m.shape for m, h, w in default(32).draw(4, 32, 32, [0, 0])]
+            [TensorShape([4, 8])]
+        """
         from interpret._tf import tf
 
         seed = tf.cast(tf.convert_to_tensor(seed), tf.int32)
@@ -456,50 +306,6 @@ class Pipeline:
         if pending is not None:
             runs.append((_flat(pending), h, w))
         return runs
-
-    def plan(self, steps: int, h: int, w: int, seed: Any) -> list[Stage]:
-        """Draw the affine maps of ``steps`` steps at once, before the loop.
-
-        Returns one :class:`Stage` per resampling; pass ``[s.at(k) for s in plan]``
-        as ``maps`` at step ``k``. One map per step is shared by the whole batch: the
-        images never interact, so each still sees an independent random move every
-        step, and one shared map lets the resampling run as two batched matmuls over
-        all images at once (see :func:`warp_planes`). Drawing them all in one go, and with them the
-        sampling coordinates while they fit in :data:`COORDS_BUDGET`, keeps some forty
-        small random, matrix and index ops out of every step of the render loop.
-
-        Example:
-            >>> [s.flat.shape for s in default(32, rotate_degrees=5).plan(4, 32, 32, [0, 0])]  # doctest: +SKIP
-            [TensorShape([4, 8])]
-        """
-        return [_stage(flat, h, w) for flat, h, w in self._maps(steps, h, w, seed)]
-
-    def axis_plan(self, steps: int, h: int, w: int, seed: Any) -> AxisPlan:
-        """A :attr:`separable` pipeline's moves for ``steps`` steps, as per-axis coordinates.
-
-        The same draws as :meth:`plan` (same seed, same moves), kept as one row of
-        source coordinates per axis and step.
-
-        Example:
-            >>> default(32).axis_plan(4, 32, 32, [0, 0]).ys.shape  # doctest: +SKIP
-            TensorShape([4, 32])
-        """
-        from interpret._tf import tf
-
-        if not self.separable:
-            raise ValueError(f"{self.name} moves the axes together; use plan()")
-        ((flat, h, w),) = self._maps(steps, h, w, seed)
-        a = tf.unstack(flat[:, :, None], 8, axis=1)  # x_in = a0 x + a2, y_in = a4 y + a5
-        ys = _reflect(a[4] * tf.range(float(h)) + a[5], h)
-        xs = _reflect(a[0] * tf.range(float(w)) + a[2], w)
-        return AxisPlan(ys, xs)
-
-
-def _stage(flat: Any, h: int, w: int) -> Stage:
-    """A plan's stage: the (steps, 8) maps, with their coordinates when they fit the budget."""
-    if int(flat.shape[0]) * 2 * int(h) * int(w) > COORDS_BUDGET:
-        return Stage(flat)
-    return Stage(flat, *_pass_coords(flat, int(h), int(w)))
 
 
 def compose(transforms: Sequence[Transform]) -> Pipeline:

@@ -167,22 +167,25 @@ def test_evaluation_counts_initially_correct_images(linear5):
 
 
 def test_one_compiled_loop_serves_every_eps(linear5):
-    from interpret.attacks.run import as_probe, attack, engine
+    from interpret.attacks.gradient import _Loop
+    from interpret.attacks.run import attack
+    from interpret.core.models import as_probe
 
     model, _, _ = linear5
     probe = as_probe(model)
-    for eps in (0.1, 0.2, 0.3):
-        attack(probe, grey(3), [0, 1, 2], method="pgd", eps=eps, steps=2)
-    fn = engine(probe)._fns[("steps", "linf", False, "ce", False, "float32")]
-    assert fn.experimental_get_tracing_count() == 1
+    for eps, n in ((0.1, 3), (0.2, 2), (0.3, 3)):  # new eps, new batch sizes
+        attack(probe, grey(n), [0, 1, 2][:n], method="pgd", eps=eps, steps=2)
+    loop = probe.memo(("projected-steps", "linf", False, "ce", False, "float32"), None)
+    assert isinstance(loop, _Loop)
+    assert loop.ascent._compiled.experimental_get_tracing_count() == 1
 
 
 BAD = [
-    ({"method": "pgd", "eps": -0.1}, "eps must be >= 0"),
+    ({"method": "pgd", "eps": -0.1}, "eps= must be 0 or more"),
     ({"method": "pgd", "eps": 1.5}, "beyond the input range"),
     ({"method": "pgd", "eps": 5.0, "norm": "l2"}, "beyond the input range"),
     ({"method": "magic", "eps": 0.1}, "unknown attack method"),
-    ({"method": "pgd"}, "needs --eps"),
+    ({"method": "pgd"}, "needs eps="),
     ({"method": "pgd", "eps": 0.1, "target": 7}, "out of range"),
     ({"method": "pgd", "eps": 0.1, "target": -1}, "out of range"),
     ({"method": "pgd", "eps": 0.1, "labels": [0, 1, 0]}, "labels do not match images"),
@@ -190,7 +193,7 @@ BAD = [
     ({"method": "pgd", "eps": 0.1, "images": np.full((2, 4, 4, 1), 2.0)}, "in [0, 1]"),
     ({"method": "pgd", "eps": 0.1, "images": np.zeros((2, 5, 5, 1))}, "takes (N, 4, 4, 1)"),
     ({"method": "pgd", "eps": 0.1, "norm": "l3"}, "unknown norm"),
-    ({"method": "pgd", "eps": 0.1, "steps": 0}, "steps must be"),
+    ({"method": "pgd", "eps": 0.1, "steps": 0}, "steps= must be"),
     ({"method": "fgsm", "eps": 0.1, "steps": 3}, "fgsm does not take steps"),
     ({"method": "deepfool", "target": 1}, "deepfool is untargeted"),
 ]

@@ -149,14 +149,14 @@ def test_fool_writes_grid_and_one_png_per_class(tiny_setup, tmp_path, capsys, mo
 
 
 BAD = [
-    (["attack", "--eps", "-0.1"], "eps must be >= 0"),
+    (["attack", "--eps", "-0.1"], "--eps must be 0 or more"),
     (["attack", "--eps", "1.5"], "beyond the input range"),
     (["attack", "--eps", "0.1", "--method", "jsma"], "unknown attack method 'jsma'"),
     (["attack", "--eps", "0.1", "--target", "12"], "class 12 is out of range"),
     (["attack", "--eps", "0.1", "--n", "500"], "more than the 24 test images"),
     (["attack", "--eps", "abc"], "cannot read --eps"),
     (["fool", "--class", "11"], "out of range"),
-    (["fool", "--threshold", "2"], "strictly between 0 and 1"),
+    (["fool", "--threshold", "2"], "--threshold must lie in (0, 1)"),
     (
         ["attack", "--method", "cw", "--precision", "bfloat16", "--n", "5"],
         "cw runs in float32 only",
@@ -195,5 +195,5 @@ def test_bad_eps_exits_2_in_a_real_process(tiny_setup, tmp_path):
         env={"INTERPRET_DATA_DIR": str(data)},
     )
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == ["error: eps must be >= 0, got -1"]
+    assert result.stderr.strip().splitlines() == ["error: --eps must be 0 or more, got -1.0"]
     assert not (tmp_path / "gallery").exists()

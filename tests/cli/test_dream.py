@@ -78,7 +78,7 @@ def test_dream_writes_image_sheet_and_sidecars(model_file, photo, tmp_path, caps
     [
         (["--image", "missing.jpg"], "missing.jpg does not exist"),
         (["--image", "bad.jpg"], "bad.jpg is not an image"),
-        (["--layers", "out"], "layer out has no spatial output"),
+        (["--layers", "out"], "layer out in --layers has no spatial output"),
         (["--octaves", "0"], "octaves must be"),
         (["--octaves", "-1"], "octaves must be"),
         (["--steps", "0"], "steps must be"),

@@ -75,7 +75,10 @@ def test_dream_weighted_sum_of_means():
     d = obj.dream({"A": 1.0, "B": 0.5})
     assert d.layers == {"A", "B"}
     np.testing.assert_allclose(d(ctx(acts)).numpy(), [2, 2, 2])
-    assert obj.dream({"A": 1}, channel=1).name == "dream(A=1; channel=1)"
+    assert obj.dream({"A": 1}, channel=1).name == "dream(A:1=1)"
+    per_layer = obj.dream([("A", 1, 2.0), ("B", None, 1.0)])
+    assert per_layer.name == "dream(A:1=2, B=1)"
+    np.testing.assert_allclose(per_layer(ctx(acts)).numpy(), [4, 4, 4])
     with pytest.raises(ValueError):
         obj.dream({})
 
@@ -107,3 +110,10 @@ def test_pick_per_image_with_unknown_shapes_when_traced():
     np.testing.assert_array_equal(traced(tf.constant([[1.0, 2.0], [3.0, 4.0]])).numpy(), [2, 3])
     with pytest.raises(tf.errors.InvalidArgumentError, match="one index per image"):
         traced(tf.zeros((3, 2)))
+
+
+def test_pick_with_runtime_indices_is_the_one_hot_select():
+    values = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    picked = obj.class_logit(tf.constant([2, 0]))(ctx({}, logits=values))
+    np.testing.assert_array_equal(picked.numpy(), [3.0, 4.0])
+    assert obj.class_logit(tf.constant([2, 0])).name == "class_logit(target)"

@@ -29,18 +29,6 @@ def test_unknown_layer_lists_the_layers(tiny_cnn):
         Probe(tiny_cnn).layer("conv9")
 
 
-@pytest.mark.parametrize(
-    "layer,index,message",
-    [
-        ("c1", 4, r"filter 4 is out of range for c1: it has 4 filters \(0-3\)"),
-        ("out", -1, r"unit -1 is out of range"),
-    ],
-)
-def test_filter_out_of_range(tiny_cnn, layer, index, message):
-    with pytest.raises(UserError, match=message):
-        Probe(tiny_cnn).check_filter(layer, index)
-
-
 def test_extractor_matches_the_model(tiny_cnn):
     from interpret._tf import keras
 
@@ -99,19 +87,13 @@ def test_detect_input_range_default(tiny_cnn):
     assert detect_input_range(tiny_cnn) == (0.0, 1.0)
 
 
-def test_class_index(tiny_cnn):
-    probe = Probe(tiny_cnn, class_names=["a", "b", "c", "d", "e"])
-    assert probe.class_index("c") == 2 and probe.class_index(4) == 4
-    with pytest.raises(UserError, match="unknown class 'zebra'.*classes: a, b, c, d, e"):
-        probe.class_index("zebra")
-    with pytest.raises(UserError, match=r"class 7 is out of range .* \(0-4\)"):
-        probe.class_index(7)
-
-
 def test_class_indices(tiny_cnn):
     probe = Probe(tiny_cnn, class_names=["a", "b", "c", "d", "e"])
     assert probe.class_indices("all") == probe.class_indices(None) == [0, 1, 2, 3, 4]
     assert probe.class_indices("c,0-1,c") == [2, 0, 1]
     assert probe.class_indices([4, "a"]) == [4, 0]
-    with pytest.raises(UserError, match="unknown class 'z'"):
+    with pytest.raises(UserError, match="unknown class 'z' in classes=; classes: a, b, c, d, e"):
         probe.class_indices("a,z")
+    with pytest.raises(UserError, match=r"class 7 is out of range for tiny: .* \(0-4\)") as err:
+        probe.class_indices(7, param="target")
+    assert err.value.param == "target"

@@ -89,7 +89,7 @@ def test_layers_with_kernels_listed(rgb):
         (mlp, "out", None, "layers with kernels to draw: hidden"),
         (rgb_cnn, "nope", None, "unknown layer 'nope'"),
         (rgb_cnn, "conv_a", [4], "filter 4 is out of range for conv_a: it has 4 filters (0-3)"),
-        (rgb_cnn, "conv_a", [], "no filters chosen"),
+        (rgb_cnn, "conv_a", [], "no filters given in filters="),
     ],
 )
 def test_bad_layer_or_filter(maker, layer, filters, message):

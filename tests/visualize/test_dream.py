@@ -11,7 +11,7 @@ from interpret.visualize.dream import (
     DreamStep,
     Target,
     dream,
-    dream_loss,
+    objective,
     octave_sizes,
     parse_layers,
     tile_bounds,
@@ -20,11 +20,27 @@ from interpret.visualize.dream import (
 PHOTO = np.random.default_rng(0).random((37, 53, 3), dtype=np.float32)
 
 
-def _step(model, targets):
+def _step(model, targets, step_size=0.01):
+    return DreamStep(Probe(model), targets, step_size)
+
+
+def _plain_gradient(model, targets, img):
+    """The keras-io oracle: the gradient of the weighted mean activations, by hand."""
+    from interpret._tf import tf
+
     probe = Probe(model)
     names = list(dict.fromkeys(t.layer for t in targets))
-    ex = probe.extractor(names, size=(None, None))
-    return DreamStep(ex, targets, [names.index(t.layer) for t in targets], channels=3)
+    f = probe.extractor(names, size=(None, None))
+    img = tf.constant(img)
+    with tf.GradientTape() as tape:
+        tape.watch(img)
+        acts = f(img[None])
+        loss = 0.0
+        for t in targets:
+            a = acts[names.index(t.layer)]
+            a = a if t.channel is None else a[..., t.channel]
+            loss += t.weight * tf.reduce_mean(a)
+    return tape.gradient(loss, img).numpy()
 
 
 def test_activation_rises_and_size_is_kept(tiny_cnn):
@@ -70,38 +86,30 @@ def test_tile_bounds_cover_evenly(n, tile):
 
 def test_tiled_gradient_is_the_per_tile_gradients_assembled(tiny_cnn):
     """Odd size, 2x2 tiles: the assembled gradient equals each tile's own gradient in its place."""
-    from interpret._tf import tf
 
-    step = _step(tiny_cnn, [Target("c1", None, 1.0), Target("c2", 2, 1.5)])
+    targets = [Target("c1", None, 1.0), Target("c2", 2, 1.5)]
+    step = _step(tiny_cnn, targets)
     grad, std = step.gradient(PHOTO, 32)
     assert grad.shape == PHOTO.shape
     assert std == pytest.approx(float(grad.std()), rel=1e-3)
     ys, xs = tile_bounds(37, 32), tile_bounds(53, 32)
     for y0, y1 in zip(ys[:-1], ys[1:]):
         for x0, x1 in zip(xs[:-1], xs[1:]):
-            tile = tf.constant(PHOTO[y0:y1, x0:x1])
-            with tf.GradientTape() as tape:
-                tape.watch(tile)
-                loss = step._tile_loss(tile)
-            np.testing.assert_allclose(grad[y0:y1, x0:x1], tape.gradient(loss, tile), atol=1e-6)
+            want = _plain_gradient(tiny_cnn, targets, PHOTO[y0:y1, x0:x1])
+            np.testing.assert_allclose(grad[y0:y1, x0:x1], want, atol=1e-6)
 
 
 def test_one_tile_equals_the_plain_gradient(tiny_cnn):
-    from interpret._tf import tf
-
-    step = _step(tiny_cnn, [Target("c2", None, 1.0)])
-    img = tf.constant(PHOTO)
-    with tf.GradientTape() as tape:
-        tape.watch(img)
-        loss = dream_loss(step.extractor(img[None]), step.targets, step.index)
-    plain = tape.gradient(loss, img).numpy()
-    np.testing.assert_allclose(step.gradient(PHOTO, 512)[0], plain, atol=1e-6)
+    targets = [Target("c2", None, 1.0)]
+    plain = _plain_gradient(tiny_cnn, targets, PHOTO)
+    np.testing.assert_allclose(_step(tiny_cnn, targets).gradient(PHOTO, 512)[0], plain, atol=1e-6)
+    assert objective(targets).name == "dream(c2=1)"
 
 
 def test_step_is_traced_once_for_every_size(tiny_cnn):
     step = _step(tiny_cnn, [Target("c2", None, 1.0)])
     for shape in [(37, 53), (20, 21), (64, 40)]:
-        out = step(np.full((*shape, 3), 0.5, np.float32), [3, 1], 32, 0.01)
+        out = step(np.full((*shape, 3), 0.5, np.float32), [3, 1], 32)
         assert out.shape == (*shape, 3)
     assert step.tile_gradient.experimental_get_tracing_count() == 1
 
@@ -139,25 +147,31 @@ def test_octave_sizes_small_to_large_with_a_floor():
     [
         ("missing.jpg", {}, r"image .*missing\.jpg does not exist"),
         ("notes.jpg", {}, r"notes\.jpg is not an image"),
-        (PHOTO, {"layers": "out"}, r"layer out has no spatial output .* c1, p1, c2"),
-        (PHOTO, {"layers": "flat"}, r"layer flat has no spatial output"),
+        (PHOTO, {"layers": "out"}, r"layer out in layers= has no spatial output .* c1, p1, c2"),
+        (PHOTO, {"layers": "flat"}, r"layer flat in layers= has no spatial output"),
         (PHOTO, {"layers": "c9"}, r"unknown layer 'c9'"),
-        (PHOTO, {"layers": "c2:6"}, r"filter 6 is out of range for c2"),
+        (PHOTO, {"layers": "c2:6"}, r"channel 6 is out of range for c2: it has 6 channels"),
         (PHOTO, {"layers": "c2:x"}, r"cannot read channel 'x'"),
         (PHOTO, {"layers": "c2=abc"}, r"cannot read the weight 'abc'"),
-        (PHOTO, {"octaves": 0}, r"octaves must be a whole number of at least 1, got 0"),
-        (PHOTO, {"octaves": -2}, r"octaves must be"),
-        (PHOTO, {"steps": 0}, r"steps must be a whole number of at least 1, got 0"),
-        (PHOTO, {"steps": -1}, r"steps must be"),
-        (PHOTO, {"step_size": 0.0}, r"step_size must be greater than 0"),
-        (PHOTO, {"octave_scale": 0.5}, r"octave_scale must be a number of at least 1"),
-        (PHOTO, {"tile_size": 8}, r"tile_size must be at least 32"),
-        (PHOTO[:10, :10], {}, r"image array is 10x10; tiny needs at least 16x16"),
+        (PHOTO, {"octaves": 0}, r"octaves= must be a whole number of at least 1, got 0"),
+        (PHOTO, {"octaves": -2}, r"octaves= must be"),
+        (PHOTO, {"steps": 0}, r"steps= must be a whole number of at least 1, got 0"),
+        (PHOTO, {"steps": -1}, r"steps= must be"),
+        (PHOTO, {"step_size": 0.0}, r"step_size= must be greater than 0"),
+        (PHOTO, {"octave_scale": 0.5}, r"octave_scale= must be at least 1"),
+        (PHOTO, {"tile_size": 8}, r"tile_size= must be at least 32"),
+        (PHOTO[:10, :10], {}, r"image= array is 10x10; tiny needs at least 16x16"),
     ],
 )
 def test_bad_input(tiny_cnn, tmp_path, monkeypatch, image, kwargs, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "notes.jpg").write_text("not a photo")
     with pytest.raises(UserError, match=message):
-        dream(tiny_cnn, image, gallery=tmp_path / "g", **kwargs)
-    assert not (tmp_path / "g").exists()
+        dream(tiny_cnn, image, **kwargs)
+
+
+def test_save_writes_the_dream_and_the_sheet(tiny_cnn, tmp_path):
+    res = dream(tiny_cnn, PHOTO, octaves=1, steps=1, tile_size=32)
+    arts = res.save(tmp_path)
+    assert [a.png.name for a in arts] == ["array-c1-c2.png", "array-c1-c2-before-after.png"]
+    assert all(a.png.exists() and a.sidecar.exists() for a in arts)

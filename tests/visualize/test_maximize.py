@@ -5,7 +5,8 @@ from interpret.core import objectives as obj
 from interpret.core.errors import UserError
 from interpret.core.models import resolve
 from interpret.core.probe import Probe
-from interpret.visualize.maximize import dataset_examples, maximize
+from interpret.visualize.examples import dataset_examples
+from interpret.visualize.maximize import maximize
 from interpret.visualize.render import evaluate
 from tests.maxi_models import nested_bn_softmax, rescaling_0_255, small_cnn
 
@@ -100,18 +101,23 @@ def test_dataset_examples_by_name_work_offline(monkeypatch, tmp_path):
     "args, kwargs, message",
     [
         (("nope",), {}, "unknown layer 'nope'.*layers: c1"),
-        (("c2", [6]), {}, r"out of range for c2: it has 6 filters \(0-5\)"),
+        (("c2", [6]), {}, r"filter 6 is out of range for c2: it has 6 filters \(0-5\)"),
         (("c2", "0-9"), {}, "out of range"),
-        ((), {"classes": "zebra"}, "unknown class 'zebra'"),
-        (("c2", [0]), {"steps": 0}, "steps must be greater than 0"),
-        (("c2", [0]), {"lr": -1}, "learning rate"),
-        (("c2", [0]), {"classes": 1}, "not both"),
-        ((), {}, "give a layer"),
-        (("d1", [0]), {"size": 20}, "conv layers only"),
-        (("c2", [0]), {"size": 0}, "size must be a positive"),
-        (("c2", [0]), {"rotate": 90}, "rotate must be at most 45 degrees"),
-        (("c2", [0]), {"scale": 1.0}, "scale must be at most 0.5"),
-        (("c2", [0]), {"examples": 2}, "does not say which data set"),
+        ((), {"classes": "zebra"}, "unknown class 'zebra' in classes="),
+        (("c2", [0]), {"steps": 0}, "steps= must be a whole number of at least 1"),
+        (("c2", [0]), {"lr": -1}, "lr= must be greater than 0"),
+        (("c2", [0]), {"classes": 1}, "give either layer= .with filters=. or classes=, not both"),
+        ((), {}, "give layer= .one of: c1, pool, c2, flat, d1, out. or classes="),
+        (("d1", [0]), {"size": 20}, "size= works for conv layers only"),
+        (("c2", [0]), {"size": 0}, "size= must be a whole number of at least 1"),
+        (("c2", [0]), {"rotate": 90}, r"rotate= must lie in \[0, 45\]"),
+        (("c2", [0]), {"scale": 1.0}, r"scale= must lie in \[0, 0.5\]"),
+        (("c2", [0]), {"stpes": 3}, "unknown render setting stpes="),
+        (
+            ("c2", [0]),
+            {"examples": 2},
+            "does not say which data set it was trained on; pass dataset=",
+        ),
         (("c2", [0]), {"examples": 2, "dataset": np.zeros((3, 5, 5, 3), "uint8")}, "shape"),
     ],
 )

@@ -78,12 +78,14 @@ def test_colour_decorrelation_mixes_one_coefficient_into_every_channel():
 
 
 def test_resampling_folds_into_the_synthesis():
+    from interpret._fast import resample
     from interpret._tf import tf
     from interpret.visualize import transforms as T
 
     h, w = 9, 12
     p = param.make("fourier", 2, (h, w), 3, seed=1, sd=0.5)
-    hy, hx = T.compose([T.jitter(2), T.scale(0.2)]).axis_plan(3, h, w, [1, 2]).at(tf.constant(1))
+    pipe = T.compose([T.jitter(2), T.scale(0.2)])
+    hy, hx = resample.axis_plan(pipe, 3, h, w, [1, 2]).at(tf.constant(1))
     want = tf.einsum("yY,bYXc,xX->byxc", hy, p.logits(), hx)
     np.testing.assert_allclose(p.logits(hy, hx).numpy(), want.numpy(), atol=1e-5)
 

@@ -5,7 +5,7 @@ from interpret.core import objectives as obj
 from interpret.core.errors import UserError
 from interpret.core.probe import Probe
 from interpret.visualize import transforms as T
-from interpret.visualize.render import evaluate, render
+from interpret.visualize.render import RenderSettings, evaluate, render
 from tests.maxi_models import small_cnn
 
 
@@ -18,8 +18,9 @@ def test_ascent_raises_the_objective_and_is_seeded(dead_probe):
     o = obj.channel("c2", [0, 1, 2])
     grey = evaluate(dead_probe, o, np.full((3, 12, 12, 3), 0.5, "float32"))
     calls = []
-    a = render(dead_probe, o, batch=3, steps=24, lr=0.1, seed=5, chunk=10, progress=calls.append)
-    b = render(dead_probe, o, batch=3, steps=24, lr=0.1, seed=5, chunk=10)
+    s = RenderSettings(steps=24, lr=0.1)
+    a = render(dead_probe, o, batch=3, settings=s, seed=5, chunk=10, advance=calls.append)
+    b = render(dead_probe, o, batch=3, settings=s, seed=5, chunk=10)
     assert calls == [10, 10, 4]
     assert a.images.shape == (3, 12, 12, 3) and a.images.min() >= 0 and a.images.max() <= 1
     assert np.all(a.values > grey)
@@ -39,7 +40,8 @@ def test_ascent_raises_the_objective_and_is_seeded(dead_probe):
 def test_every_prior_path_raises_the_objective(dead_probe, param, transforms):
     o = obj.channel("c2", [0, 1])
     grey = evaluate(dead_probe, o, np.full((2, 12, 12, 3), 0.5, "float32"))
-    r = render(dead_probe, o, batch=2, steps=16, lr=0.1, param=param, transforms=transforms)
+    s = RenderSettings(steps=16, lr=0.1, param=param)
+    r = render(dead_probe, o, batch=2, settings=s, transforms=transforms)
     assert r.images.shape == (2, 12, 12, 3)
     assert np.all(r.values > grey)
 
@@ -49,53 +51,56 @@ def test_dead_relu_filter_comes_alive_only_with_the_leak(dead_probe):
     grey = evaluate(dead_probe, o, np.full((1, 12, 12, 3), 0.5, "float32"))
     assert grey[0] == 0.0  # really dead at the start
     quiet = T.compose([])
-    plain = render(dead_probe, o, batch=1, steps=20, lr=0.1, leak=0.0, transforms=quiet)
-    fixed = render(dead_probe, o, batch=1, steps=20, lr=0.1, leak=0.1, transforms=quiet)
+    s = RenderSettings(steps=20, lr=0.1)
+    plain = render(dead_probe, o, batch=1, settings=s.replace(leak=0.0), transforms=quiet)
+    fixed = render(dead_probe, o, batch=1, settings=s.replace(leak=0.1), transforms=quiet)
     assert plain.values[0] == 0.0
     assert fixed.values[0] > 0.0
 
 
 def test_bigger_canvas_through_the_conv_prefix(dead_probe):
-    r = render(dead_probe, obj.channel("c2", [0, 1]), batch=2, size=(20, 20), steps=4)
+    s = RenderSettings(steps=4)
+    r = render(dead_probe, obj.channel("c2", [0, 1]), batch=2, size=(20, 20), settings=s)
     assert r.images.shape == (2, 20, 20, 3)
-    with pytest.raises(UserError, match="input"):
-        render(dead_probe, obj.class_logit(0), batch=1, size=(20, 20), steps=4)
+    with pytest.raises(UserError, match="input; drop size= for class targets"):
+        render(dead_probe, obj.class_logit(0), batch=1, size=(20, 20), settings=s)
 
 
-@pytest.mark.parametrize("steps, lr, message", [(0, 0.1, "steps"), (5, 0.0, "learning rate")])
-def test_bad_settings(dead_probe, steps, lr, message):
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"steps": 0}, "steps= must be a whole number of at least 1, got 0"),
+        ({"lr": 0.0}, "lr= must be greater than 0"),
+        ({"scale": 0.6}, r"scale= must lie in \[0, 0.5\]"),
+        ({"rotate": 50}, r"rotate= must lie in \[0, 45\]"),
+        (
+            {"param": "dct"},
+            "unknown parameterization 'dct' for param=; choose one of: fourier, pixel",
+        ),
+        ({"tv": -1}, "tv= must be 0 or more"),
+        ({"precision": "half"}, "unknown precision 'half'"),
+    ],
+)
+def test_bad_settings_name_the_setting(change, message):
     with pytest.raises(UserError, match=message):
-        render(dead_probe, obj.channel("c1", 0), batch=1, steps=steps, lr=lr)
+        RenderSettings(**change)
 
 
-def test_leaky_relu_value_and_gradient():
-    from interpret._tf import tf
-    from interpret.visualize.render import _leaky_relu
-
-    x = tf.constant([-2.0, -0.5, 0.5, 3.0])
-    slope = tf.constant(0.1)
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = _leaky_relu(x, slope)
-        loss = tf.reduce_sum(y * tf.constant([1.0, 2.0, 3.0, 4.0]))
-    np.testing.assert_allclose(y.numpy(), [-0.2, -0.05, 0.5, 3.0], rtol=1e-6)
-    np.testing.assert_allclose(tape.gradient(loss, x).numpy(), [0.1, 0.2, 3.0, 4.0], rtol=1e-6)
-    # at 0 the value is 0 and the slope is the gradient; with slope 0 it is the ReLU's
-    for s, want_grad in ((0.1, [0.1, 0.1, 1.0]), (0.0, [0.0, 0.0, 1.0])):
-        x = tf.constant([-1.0, 0.0, 2.0])
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            y = _leaky_relu(x, tf.constant(s))
-        np.testing.assert_allclose(y.numpy(), [-s, 0.0, 2.0], rtol=1e-6)
-        np.testing.assert_allclose(tape.gradient(y, x).numpy(), want_grad, rtol=1e-6)
+def test_unknown_setting_lists_the_settings():
+    with pytest.raises(UserError, match="unknown render setting stesp=; settings: steps, lr"):
+        RenderSettings.from_options({"stesp": 3})
 
 
-def test_values_measure_the_score_not_the_regularised_objective(dead_probe):
+def test_penalties_are_subtracted_and_named():
+    s = RenderSettings(tv=0.1, l2=0.2, blur=0.3)
+    name = s.with_penalties(obj.channel("c", 1)).name
+    assert name == "channel(c, 1) - 0.1 * total_variation() - 0.2 * lp(p=2) - 0.3 * blur(sigma=0.5)"
+    assert RenderSettings().with_penalties(obj.channel("c", 1)).name == "channel(c, 1)"
+
+
+def test_values_measure_the_target_not_the_penalised_objective(dead_probe):
     target = obj.channel("c2", [0, 1])
-    regularised = target - 10.0 * obj.lp(2)
-    r = render(dead_probe, regularised, batch=2, steps=6, score=target)
+    r = render(dead_probe, target, batch=2, settings=RenderSettings(steps=6, l2=10.0))
     np.testing.assert_allclose(r.values, evaluate(dead_probe, target, r.images), rtol=1e-6)
-    plain = render(dead_probe, regularised, batch=2, steps=6)
-    np.testing.assert_allclose(
-        plain.values, evaluate(dead_probe, regularised, plain.images), rtol=1e-6
-    )
+    penalised = evaluate(dead_probe, target - 10.0 * obj.lp(2), r.images)
+    assert np.all(penalised < r.values)

@@ -1,0 +1,171 @@
+"""What an attack returns: per-image results, and an eps sweep counted the honest way.
+
+Example:
+    >>> row = EvalRow(eps=0.1, n_attacked=10, robust=7, robust_accuracy=0.7, mean_l2=1.0,
+    ...               mean_linf=0.1, seconds=0.5)
+    >>> row.robust_accuracy
+    0.7
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from interpret.attacks.options import MINIMAL
+
+
+@dataclass
+class AttackResult:
+    """What :func:`attack` returns; arrays are per image, in the order given.
+
+    ``success`` means the adversarial image is misclassified (untargeted) or
+    classified as the target (targeted), re-checked on the returned images, and
+    for minimal attacks with an ``eps`` also that the L2 distance is <= eps.
+    """
+
+    method: str
+    adversarial: np.ndarray  # float32 [0, 1], same shape as the input
+    success: np.ndarray  # bool
+    l2: np.ndarray  # ||x_adv - x||_2 per image
+    linf: np.ndarray  # ||x_adv - x||_inf per image
+    pred: np.ndarray  # predicted class of the adversarial image
+    confidence: np.ndarray  # softmax probability of ``pred``
+    labels: np.ndarray
+    clean_pred: np.ndarray  # predicted class of the original image
+    clean_confidence: np.ndarray
+    target: np.ndarray | None
+    parameters: dict
+    seconds: float
+
+    @property
+    def success_rate(self) -> float:
+        """Fraction of images fooled.
+
+        Example:
+            >>> res.success_rate  # doctest: +SKIP
+            1.0
+        """
+        return float(np.mean(self.success)) if len(self.success) else float("nan")
+
+
+@dataclass
+class EvalRow:
+    """One eps of an evaluation sweep."""
+
+    eps: float | None
+    n_attacked: int  # initially-correct images attacked
+    robust: int  # of those, still correct (untargeted) / not at the target (targeted)
+    robust_accuracy: float  # robust / n_attacked
+    mean_l2: float  # over successful perturbations (nan if none)
+    mean_linf: float
+    seconds: float
+    result: AttackResult | None = field(default=None, repr=False)
+
+
+@dataclass
+class Evaluation:
+    """An eps sweep: clean accuracy and one :class:`EvalRow` per eps."""
+
+    model: str
+    method: str
+    n: int
+    clean_correct: int
+    rows: list[EvalRow]
+    parameters: dict
+    images: np.ndarray = field(repr=False)  # the initially-correct images that were attacked
+    labels: np.ndarray = field(repr=False)
+    class_names: tuple = ()
+    model_info: dict = field(default_factory=dict)  # how the model was resolved (sidecars)
+    data_info: dict = field(default_factory=dict)  # which images were attacked (sidecars)
+
+    def save(self, gallery: Any = None) -> list:
+        """The robust-accuracy plot and the triplet sheet, into ``gallery`` with sidecars.
+
+        Example:
+            >>> arts = ev.save("/tmp/demo-gallery")  # doctest: +SKIP
+        """
+        from interpret.attacks.report import save_evaluation
+
+        return save_evaluation(self, gallery)
+
+    @property
+    def clean_accuracy(self) -> float:
+        """Accuracy on the n clean images.
+
+        Example:
+            >>> ev.clean_accuracy  # doctest: +SKIP
+            0.991
+        """
+        return self.clean_correct / self.n if self.n else float("nan")
+
+    def table(self) -> str:
+        """The sweep as an aligned text table, saying what the accuracy is counted on.
+
+        Example:
+            >>> print(ev.table())  # doctest: +SKIP
+        """
+        norm = self.parameters.get("norm", "l2")
+        head = (
+            f"{self.method} on {self.model}: clean accuracy {self.clean_accuracy:.4f} "
+            f"({self.clean_correct}/{self.n}); robust accuracy is counted on the "
+            f"{self.clean_correct} initially-correct images"
+        )
+        rows = [
+            (
+                "eps" + (f" ({norm})" if self.method not in MINIMAL else " (l2)"),
+                "robust acc",
+                "fooled",
+                "mean L2",
+                "mean Linf",
+                "seconds",
+            )
+        ]
+        for r in self.rows:
+            rows.append(
+                (
+                    "none" if r.eps is None else f"{r.eps:g}",
+                    f"{r.robust_accuracy:.4f}",
+                    f"{r.n_attacked - r.robust}/{r.n_attacked}",
+                    _fmt(r.mean_l2),
+                    _fmt(r.mean_linf),
+                    f"{r.seconds:.2f}",
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        lines = ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in rows]
+        foot = "mean L2/Linf are over successful perturbations only (mean over fooled images)"
+        return "\n".join([head, *lines, foot])
+
+    def figures(self) -> dict:
+        """The measured numbers as a JSON-able dict (for sidecars).
+
+        Example:
+            >>> ev.figures()["clean_accuracy"]  # doctest: +SKIP
+            0.991
+        """
+        return {
+            "n": self.n,
+            "clean_correct": self.clean_correct,
+            "clean_accuracy": self.clean_accuracy,
+            "counted_on": "initially-correct images",
+            "rows": [
+                {
+                    "eps": r.eps,
+                    "n_attacked": r.n_attacked,
+                    "robust": r.robust,
+                    "robust_accuracy": r.robust_accuracy,
+                    "mean_l2": None if math.isnan(r.mean_l2) else r.mean_l2,
+                    "mean_linf": None if math.isnan(r.mean_linf) else r.mean_linf,
+                    "seconds": r.seconds,
+                }
+                for r in self.rows
+            ],
+        }
+
+
+def _fmt(v: float) -> str:
+    return "-" if v is None or math.isnan(v) else f"{v:.4f}"
