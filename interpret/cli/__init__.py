@@ -2,7 +2,12 @@
 
 Importing this module must not import TensorFlow (``interpret --help`` stays fast);
 each command imports what it needs when it runs. Command modules live beside this
-file and are listed in ``COMMAND_MODULES``; each exposes ``COMMANDS``.
+file and are listed in ``COMMAND_MODULES``; each exposes ``COMMANDS``. A command is a
+thin wrapper of one API call: options named like the API's parameters, defaults read
+from the API (:mod:`interpret.cli.common`), a :class:`~interpret.core.errors.UserError`
+shown with the flag the person typed.
+
+May import: anything. Nothing outside ``cli/`` imports it.
 
 Example:
     $ interpret --help

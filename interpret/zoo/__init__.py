@@ -7,6 +7,11 @@ Example:
     >>> model = zoo.load("cifar10-cnn")  # doctest: +SKIP
     >>> zoo.card("mnist-cnn")["test_accuracy"] > 0.99  # doctest: +SKIP
     True
+
+``architectures`` builds them, ``recipes`` says how each is trained, ``train`` trains
+one (and writes its card and curves).
+
+May import: ``interpret._tf``, ``interpret.core``, ``interpret.data``, ``interpret.gallery``.
 """
 
 from __future__ import annotations
