@@ -1,0 +1,210 @@
+"""AutoAttack, APGD and Square checked against ART 1.20.1 and timed against the floor.
+
+Needs the real test sets (INTERPRET_DATA_DIR with mnist.npz and cifar10.npz) and, for the
+peer columns, ART (``pip install -e ".[bench]"``). Usage:
+
+    INTERPRET_DATA_DIR=/path/to/data python benchmarks/autoattack_compare.py \
+        [--n 1000] [--only ours,art,speed] [--cases mnist-cnn:0.1,cifar10-cnn:8/255] \
+        [--art-json FILE]
+
+Sections (``--only``):
+
+* ``ours``: per case (model, Linf eps), on the first ``n`` test images: clean accuracy,
+  our PGD-40 (step eps/4, random start), APGD-CE (100 iterations, 1 restart), AutoAttack
+  ``standard`` with the robust accuracy after each stage and its seconds, and Square
+  alone with ``--square-queries`` queries;
+* ``art``: the same images and eps through ART's ``AutoAttack`` (its own choice of
+  attacks, listed in the output: ART has no FAB and runs DeepFool in its place) with the
+  standard version's budgets (100 iterations, 1 restart, Square 5000 queries), and ART's
+  ``SquareAttack`` with ``--square-queries``. ART's runs are slow: with ``--art-json`` each
+  finished case is stored in that file, and a later run with ``ours`` reads it to print the
+  comparison (the timings then come from different moments of a shared machine: say so);
+* ``speed``: APGD-CE, 100 iterations, 1 restart, nobody dropped when fooled, against the
+  bare compiled gradient loop with the same number of gradients (101 forward + backward
+  passes with a signed step, nothing else), in interleaved rounds: medians and ranges.
+
+Every robust accuracy is counted on all ``n`` images (misclassified clean images count as
+not robust), the way AutoAttack and RobustBench report it; CIFAR-10 here went through JPEG
+once (see the README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from interpret._tf import keras, tf
+from interpret.core.models import resolve
+from interpret.data import datasets as data
+
+CASES = ("mnist-cnn:0.1", "mnist-cnn:0.3", "cifar10-cnn:2/255", "cifar10-cnn:8/255")
+DATASET = {"mnist-cnn": "mnist", "cifar10-cnn": "cifar10"}
+
+
+def parse_case(text: str) -> tuple[str, float, str]:
+    """'cifar10-cnn:8/255' -> ('cifar10-cnn', 0.0313..., '8/255')."""
+    model, eps = text.split(":")
+    num, _, den = eps.partition("/")
+    return model, float(num) / (float(den) if den else 1.0), eps
+
+
+def load(model: str, n: int) -> tuple[np.ndarray, np.ndarray, str]:
+    ds = data.load(DATASET[model])
+    return ds.x_test[:n].astype(np.float32) / 255.0, ds.y_test[:n].astype(np.int32), ds.source
+
+
+# ---- ART ------------------------------------------------------------------------------
+
+
+def art_classifier(probe):
+    from art.estimators.classification import TensorFlowV2Classifier
+
+    logits = probe.extractor((), logits=True)
+    return TensorFlowV2Classifier(
+        model=keras.Model(logits.inputs, logits.outputs[0]),
+        nb_classes=probe.n_classes,
+        input_shape=tuple(probe.input_shape),
+        loss_object=keras.losses.CategoricalCrossentropy(from_logits=True),
+        clip_values=(0.0, 1.0),
+    )
+
+
+def art_attacks(clf, eps: float, batch: int) -> list:
+    """ART's AutoAttack line-up (APGD-CE, APGD-DLR, DeepFool, Square) at the standard budgets."""
+    from art.attacks.evasion import AutoProjectedGradientDescent, DeepFool, SquareAttack
+
+    apgd = {
+        "norm": np.inf,
+        "eps": eps,
+        "eps_step": 2 * eps,  # the paper's initial step; ART's own default is 0.1
+        "max_iter": 100,
+        "targeted": False,
+        "nb_random_init": 1,
+        "batch_size": batch,
+        "verbose": False,
+    }
+    return [
+        AutoProjectedGradientDescent(clf, loss_type="cross_entropy", **apgd),
+        AutoProjectedGradientDescent(clf, loss_type="difference_logits_ratio", **apgd),
+        DeepFool(clf, max_iter=100, epsilon=1e-3, nb_grads=10, batch_size=batch, verbose=False),
+        SquareAttack(
+            clf,
+            norm=np.inf,
+            max_iter=5000,
+            eps=eps,
+            p_init=0.8,
+            nb_restarts=1,
+            batch_size=batch,
+            verbose=False,
+        ),
+    ]
+
+
+ART_STAGES = ("apgd-ce", "apgd-dlr", "deepfool", "square")
+
+
+def run_art(model: str, eps: float, x: np.ndarray, y: np.ndarray, queries: int, seed: int) -> dict:
+    """ART's AutoAttack (standard budgets) and ART's SquareAttack on the same images."""
+    from art.attacks.evasion import AutoAttack, SquareAttack
+
+    probe = resolve(model).probe
+    clf = art_classifier(probe)
+    onehot = np.eye(probe.n_classes, dtype=np.float32)[y]
+    np.random.seed(seed)
+    out: dict = {}
+    aa = AutoAttack(
+        clf,
+        norm=np.inf,
+        eps=eps,
+        eps_step=2 * eps,
+        attacks=art_attacks(clf, eps, len(x)),
+        batch_size=len(x),
+    )
+    t = time.perf_counter()
+    adv = aa.generate(x=x, y=onehot)
+    out["aa_seconds"] = time.perf_counter() - t
+    pred = clf.predict(adv).argmax(1)
+    linf = np.abs(adv - x).reshape(len(x), -1).max(1)
+    out["aa_robust"] = int(((pred == y) | (linf > eps * (1 + 1e-4))).sum())
+    best = np.asarray(aa.best_attacks)
+    out["clean_correct"] = int((best != aa.SAMPLE_MISCLASSIFIED).sum())
+    left, stages = out["clean_correct"], {}
+    for i, name in enumerate(ART_STAGES):
+        left -= int((best == i).sum())
+        stages[name] = left
+    out["aa_stages"] = stages
+    out["aa_attacks"] = [
+        type(a).__name__ + (f"({a.loss_type})" if hasattr(a, "loss_type") else "")
+        for a in aa.attacks
+    ]
+    sq = SquareAttack(
+        clf,
+        norm=np.inf,
+        max_iter=queries,
+        eps=eps,
+        p_init=0.8,
+        nb_restarts=1,
+        batch_size=len(x),
+        verbose=False,
+    )
+    correct = clf.predict(x).argmax(1) == y
+    t = time.perf_counter()
+    sq_adv = sq.generate(x=x[correct], y=onehot[correct])
+    out["square_seconds"] = time.perf_counter() - t
+    out["square_robust"] = int((clf.predict(sq_adv).argmax(1) == y[correct]).sum())
+    out["square_queries"] = queries
+    return out
+
+
+def art_section(args, cases) -> dict:
+    import art
+
+    store = Path(args.art_json) if args.art_json else None
+    results = json.loads(store.read_text()) if store and store.exists() else {}
+    for case in cases:
+        model, eps, label = parse_case(case)
+        key = f"{case}:n{args.n}:q{args.square_queries}"
+        if key in results and not args.rerun:
+            print(f"ART {case}: stored in {store}, skipped (--rerun to repeat)")
+            continue
+        x, y, _ = load(model, args.n)
+        print(f"ART {art.__version__} on {model} eps {label}, {len(x)} images ...", flush=True)
+        res = run_art(model, eps, x, y, args.square_queries, args.seed)
+        res["measured"] = time.strftime("%Y-%m-%d %H:%M:%S")
+        results[key] = res
+        print(json.dumps(res), flush=True)
+        if store:
+            store.write_text(json.dumps(results, indent=1))
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--only", default="ours,art,speed")
+    ap.add_argument("--square-queries", type=int, default=1000)
+    ap.add_argument("--art-json", default=None, help="store / read ART's results here")
+    ap.add_argument("--rerun", action="store_true", help="repeat ART cases already stored")
+    ap.add_argument("--repeats", type=int, default=5, help="timing rounds")
+    args = ap.parse_args()
+    sections = set(args.only.split(","))
+    cases = args.cases.split(",")
+    warnings.filterwarnings("ignore")
+    print(
+        f"TF {tf.__version__}, Keras {keras.__version__}, cpus {os.cpu_count()}, "
+        f"{time.strftime('%Y-%m-%d %H:%M')}"
+    )
+    if "art" in sections:
+        art_section(args, cases)
+
+
+if __name__ == "__main__":
+    main()
