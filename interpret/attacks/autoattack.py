@@ -258,7 +258,7 @@ def run_method(
             eps=eps,
             norm=norm,
             version=params["version"],
-            attacks=params["attacks"],
+            attacks=params["attacks"] if params["version"] == "custom" else None,
             seed=seed,
             ids=ids,
             devices=runner,

@@ -185,12 +185,19 @@ class _Steps:
                 total = tf.reduce_sum(diff)
         flat = [-1, int(np.prod(x.shape[1:]))]
         if self.targeted:
-            return diff, tf.reshape(tape.gradient(total, x), flat)
+            zero = tf.UnconnectedGradients.ZERO
+            return diff, tf.reshape(tape.gradient(total, x, unconnected_gradients=zero), flat)
         rows = tf.ones_like(zy)[:, None]
         jac = tf.stack(
             [
                 tf.reshape(
-                    tape.gradient(z, x, output_gradients=rows * tf.one_hot(k, self.n_classes)), flat
+                    tape.gradient(
+                        z,
+                        x,
+                        output_gradients=rows * tf.one_hot(k, self.n_classes),
+                        unconnected_gradients=tf.UnconnectedGradients.ZERO,
+                    ),
+                    flat,
                 )
                 for k in range(self.n_classes)
             ],

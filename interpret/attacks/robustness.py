@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from interpret.attacks.options import MINIMAL, check_eps, method_name, method_params
+from interpret.attacks.options import ALIASES, METHODS, MINIMAL, check_eps, method_params
 from interpret.attacks.results import Evaluation
 from interpret.attacks.run import evaluate_attack
 from interpret.core import checks
@@ -38,6 +38,7 @@ from interpret.core.progress import ProgressSpec
 from interpret.gallery.store import Artifact, Gallery
 
 PGD_STEPS = 40
+BOUNDED = tuple(m for m in METHODS if m not in MINIMAL)  # attacks with an eps budget
 
 
 @dataclass
@@ -251,25 +252,16 @@ def robustness(
     Example: see the module docstring.
     """
     probe = as_probe(model)
-    names = [method_name(a) for a in (attacks.split(",") if isinstance(attacks, str) else attacks)]
-    if not names:
-        raise UserError("give at least one attack in {attacks}", "attacks")
-    for a in names:
-        if a in MINIMAL:
-            raise UserError(
-                f"{a} searches for the smallest L2 perturbation and has no eps budget; "
-                "measure it with the attack command, or choose eps-bounded {attacks}",
-                "attacks",
-            )
+    names = attack_names(attacks)
     norm = checks.choice(norm, ("linf", "l2"), "norm", "norm")
     eps_list = _eps_list(eps, names, norm, probe)
     if any(e <= 0 for e in eps_list):
         raise UserError("every {eps} must be greater than 0 (eps 0 is the clean accuracy)", "eps")
-    options = {a: _options(a, norm, version, devices) for a in dict.fromkeys(names)}
+    options = {a: _options(a, norm, version, devices) for a in names}
     x, y = checks.images(probe, x, y)
     batch_size = checks.positive_int(batch_size, "batch_size")
     evaluations, seconds = {}, {}
-    for a in dict.fromkeys(names):
+    for a in names:
         started = time.perf_counter()
         evaluations[a] = _evaluate(probe, a, x, y, eps_list, options[a], seed, batch_size, progress)
         seconds[a] = time.perf_counter() - started
@@ -294,6 +286,30 @@ def robustness(
         seconds=seconds,
         model_info={"model": probe.name},
     )
+
+
+def attack_names(attacks: Sequence[str] | str) -> list[str]:
+    """The attacks to run, checked: eps-bounded ones only, aliases resolved.
+
+    Example:
+        >>> attack_names("pgd, aa")
+        ['pgd', 'autoattack']
+    """
+    given = attacks.split(",") if isinstance(attacks, str) else list(attacks)
+    names = []
+    for a in given:
+        text = str(a).strip().lower()
+        if text in MINIMAL:
+            raise UserError(
+                f"{text} searches for the smallest L2 perturbation and has no eps budget; "
+                "measure it with the attack command, or choose eps-bounded {attacks}",
+                "attacks",
+            )
+        if text:
+            names.append(checks.choice(ALIASES.get(text, text), BOUNDED, "attacks", "attack"))
+    if not names:
+        raise UserError("give at least one attack in {attacks}: " + ", ".join(BOUNDED), "attacks")
+    return list(dict.fromkeys(names))
 
 
 def _options(attack: str, norm: str, version: str, devices: Any) -> dict:
@@ -363,8 +379,8 @@ def robustness_report(
 
     handle = resolve(model)
     probe = handle.probe
-    names = [method_name(a) for a in (attacks.split(",") if isinstance(attacks, str) else attacks)]
-    for a in dict.fromkeys(names):
+    names = attack_names(attacks)
+    for a in names:
         _options(a, norm, version, devices)
     _eps_list(eps, names, checks.choice(norm, ("linf", "l2"), "norm", "norm"), probe)
     n = checks.positive_int(n, "n")

@@ -115,8 +115,9 @@ class Gradient:
             ctx = self.reader(images)
             values = self.objective(targets)(ctx)
             total = tf.reduce_sum(values)
-        if self.wrt is None:
-            return values, tape.gradient(total, images)
+        if self.wrt is None:  # a model that ignores its input (e.g. quantises it) gives zeros
+            zero = tf.UnconnectedGradients.ZERO
+            return values, tape.gradient(total, images, unconnected_gradients=zero)
         acts = ctx.acts[self.wrt]
         return values, acts, tape.gradient(total, acts)
 
