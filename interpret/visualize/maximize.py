@@ -109,6 +109,7 @@ def maximize(
     size: Any = None,
     examples: int = 0,
     dataset: Any = None,
+    data: Any = None,
     batch_size: int = 64,
     seed: int = 0,
     progress: ProgressSpec = None,
@@ -124,6 +125,9 @@ def maximize(
         size: canvas side (or (H, W)) for conv layers; default the model's input.
         examples: also find this many top data-set images per target (0: none).
         dataset: data set for ``examples`` (default: the one on the model's card).
+        data: instead of ``dataset``, your own images for ``examples``: an .npz file
+            (keys x, y or x_test, y_test) or a folder with one subfolder per class
+            (:func:`interpret.data.user.load_user_data`); resized to the model's input.
         batch_size: targets optimised together per compiled loop.
         seed: seeds the start images and every step's moves.
         progress: ``True`` for a bar on stderr, or a factory (:mod:`interpret.core.progress`).
@@ -161,7 +165,11 @@ def maximize(
         )
     if canvas is not None:
         probe.extractor([layer], size=canvas)  # fails early if the layer needs a fixed size
-    ex_data = load_examples_data(handle, dataset) if examples else None
+    if data is not None and not examples:
+        raise UserError(
+            "{data} is searched for dataset examples; add {examples} (e.g. 9)", "data", "examples"
+        )
+    ex_data = load_examples_data(handle, dataset, data=data) if examples else None
     chunks = [targets[i : i + batch_size] for i in range(0, len(targets), batch_size)]
     images, values, seconds, described = [], [], 0.0, {}
     with advance(progress, s.steps * len(chunks), "rendering") as step:
@@ -187,7 +195,9 @@ def maximize(
         predicted = [int(v) for v in probs.argmax(axis=1)]
     found = None
     if ex_data is not None:
-        found = examples_from(probe, kind, layer, targets, *ex_data, "test", examples)
+        found = examples_from(
+            probe, kind, layer, targets, ex_data, "test", examples, own=data is not None
+        )
     parameters = {
         "targets": kind,
         "layer": layer,
@@ -195,6 +205,7 @@ def maximize(
         "size": list(canvas or own),
         "batch_size": batch_size,
         "examples": examples,
+        **({"data": found.source["data"]} if found is not None and found.source else {}),
         **asdict(s),
         "precision": precision_lib.resolve(s.precision),
     }
@@ -237,6 +248,7 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
         "parameters": result.parameters,
         "settings": result.settings,
         "layer": result.layer,
+        **(result.examples.source if result.examples is not None else {}),
     }
     for i, target in enumerate(result.targets):
         figures = {"activation": float(result.activations[i])}
@@ -278,7 +290,7 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
                 images.append(result.examples.images[i, j])
                 titles.append(f"{result.examples.scores[i, j]:.2f}")
         cols = k + 1
-        title += f"; right: top {k} {result.examples.dataset} {result.examples.split} images"
+        title += f"; right: top {k} {result.examples.caption} images"
     fig, _ = image_grid(images, titles=titles, cols=cols, cell=1.1, suptitle=title)
     span = _span(result.targets)
     grid_name = f"grid-{'class' if result.kind == 'class' else result.layer}-{span}"
