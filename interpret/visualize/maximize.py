@@ -100,6 +100,32 @@ def _targets(probe: Any, layer: Any, filters: Any, classes: Any) -> tuple[str, l
     return kind, targets, lambda i: obj.neuron(layer, i)
 
 
+def _chunks(targets: list[int], size: int) -> list[list[int]]:
+    return [targets[i : i + size] for i in range(0, len(targets), size)]
+
+
+def _render_batches(
+    probe: Any,
+    batches: list[tuple[obj.Objective, int]],
+    s: RenderSettings,
+    canvas: tuple[int, int] | None,
+    seed: int,
+    progress: ProgressSpec,
+) -> tuple[np.ndarray, np.ndarray, float, dict]:
+    """Render each (objective, batch size) with seeds seed, seed + 1, ...; images, values, seconds, settings."""
+    images, values, seconds, described = [], [], 0.0, {}
+    with advance(progress, s.steps * len(batches), "rendering") as step:
+        for b, (objective, n) in enumerate(batches):
+            result = render(
+                probe, objective, batch=n, settings=s, size=canvas, seed=seed + b, advance=step
+            )
+            images.append(result.images)
+            values.append(result.values)
+            seconds += result.seconds
+            described = result.settings
+    return np.concatenate(images), np.concatenate(values), seconds, described
+
+
 def maximize(
     model: Any,
     layer: str | None = None,
@@ -170,27 +196,12 @@ def maximize(
             "{data} is searched for dataset examples; add {examples} (e.g. 9)", "data", "examples"
         )
     ex_data = load_examples_data(handle, dataset, data=data) if examples else None
-    chunks = [targets[i : i + batch_size] for i in range(0, len(targets), batch_size)]
-    images, values, seconds, described = [], [], 0.0, {}
-    with advance(progress, s.steps * len(chunks), "rendering") as step:
-        for b, chunk in enumerate(chunks):
-            result = render(
-                probe,
-                make(chunk),
-                batch=len(chunk),
-                settings=s,
-                size=canvas,
-                seed=seed + b,
-                advance=step,
-            )
-            images.append(result.images)
-            values.append(result.values)
-            seconds += result.seconds
-            described = result.settings
-    images_arr = np.concatenate(images)
+    images, values, seconds, described = _render_batches(
+        probe, [(make(c), len(c)) for c in _chunks(targets, batch_size)], s, canvas, seed, progress
+    )
     probabilities = predicted = None
     if kind == "class":
-        probs = probe.predict(images_arr)
+        probs = probe.predict(images)
         probabilities = probs[np.arange(len(targets)), targets].astype("float32")
         predicted = [int(v) for v in probs.argmax(axis=1)]
     found = None
@@ -221,8 +232,8 @@ def maximize(
         targets=targets,
         labels=labels,
         objectives=[s.with_penalties(make(i)).name for i in targets],
-        images=images_arr,
-        activations=np.concatenate(values),
+        images=images,
+        activations=values,
         probabilities=probabilities,
         predicted=predicted,
         seconds=seconds,
