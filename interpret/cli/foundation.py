@@ -84,7 +84,7 @@ def train(
     (tensorboard --logdir GALLERY/MODEL/train/logs).
     """
     from interpret.gallery.store import Gallery
-    from interpret.zoo.train import test_images, train_model
+    from interpret.zoo.train import first_test_images, train_model
 
     watching = bool(watch) or attack_eps is not None
     if watching and log_dir is None:
@@ -92,7 +92,7 @@ def train(
     callbacks = watchers(
         watch,
         attack_eps=attack_eps,
-        attack_data=test_images(model_name) if attack_eps is not None else None,
+        attack_data=first_test_images(model_name) if attack_eps is not None else None,
         every=every,
         steps=steps,
         gallery=gallery_dir,

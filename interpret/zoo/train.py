@@ -148,13 +148,13 @@ def train(
     return model, card
 
 
-def test_images(name: str, n: int = 200) -> tuple[np.ndarray, np.ndarray]:
+def first_test_images(name: str, n: int = 200) -> tuple[np.ndarray, np.ndarray]:
     """The first ``n`` test images of zoo model ``name``'s data set (uint8) and their labels.
 
     The full test set when it can be had, else the bundled sample (works offline).
 
     Example:
-        >>> x, y = test_images("mnist-cnn", 20)
+        >>> x, y = first_test_images("mnist-cnn", 20)
         >>> x.shape, y.shape
         ((20, 28, 28, 1), (20,))
     """
