@@ -16,8 +16,9 @@ Prints:
    gets the same noise and RISE the same masks (the peers' random draws are replaced
    by ours); Occlusion runs with non-overlapping patches (Xplique sums over the patches
    hiding a pixel, we average: the same where each pixel is hidden once);
-2. Integrated Gradients' completeness at 256 steps (black baseline, trapezoid) on
-   every zoo model: |sum(map) - (f(x) - f(0))| / |f(x) - f(0)| over the images.
+2. Integrated Gradients' completeness (black baseline; 256 steps by both rules, and
+   1024 by the default one) on every zoo model: |sum(map) - (f(x) - f(0))| / |f(x) - f(0)|
+   over the first ``--ig-n`` test images.
 
 tf-keras-vis' ``Gradcam`` gets no gradient (``None``) through a Keras 3 ``Sequential``
 such as the zoo's, so every tf-keras-vis method is given a functional twin sharing the
@@ -44,13 +45,19 @@ def pearson(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def functional_twin(model):
-    """A functional model over the Sequential's own layers (same weights)."""
+    """A functional copy of a Sequential: new layers of the same names, the same weights.
+
+    (New layers, not the Sequential's own: a peer reading ``layer.output`` must find
+    the twin's graph, not the Sequential's.)
+    """
     from interpret._tf import keras
 
     inp = keras.Input(model.inputs[0].shape[1:])
     x = inp
     for layer in model.layers:
-        x = layer(x)
+        twin = layer.__class__.from_config(layer.get_config())
+        x = twin(x)
+        twin.set_weights(layer.get_weights())
     return keras.Model(inp, x)
 
 
@@ -171,19 +178,20 @@ def xplique_rows(model, x, top, layer, samples=50, steps=64, n_masks=2000):
     return out
 
 
-def completeness(name: str, n: int) -> str:
+def completeness(name: str, n: int, rule: str, steps: int = 256) -> str:
     from interpret.data import datasets
     from interpret.zoo import card
 
     ds = card(name)["dataset"]
     x, _ = datasets.load_test_images(ds).split("test")
-    e = ours(name, x[:n], "ig", steps=256)
+    e = ours(name, x[:n], "ig", steps=steps, rule=rule)
     c = e.figures["completeness"]
     err = np.asarray(c["relative_error"])
     delta = np.abs(np.asarray(c["score_difference"]))
     return (
-        f"  {name:<12} {n} images: relative error max {err.max():.4%}, median {np.median(err):.4%}, "
-        f"within 1%: {(err < 0.01).sum()}/{n}; |f(x) - f(0)| min {delta.min():.3g}"
+        f"  {name:<12} {rule:<9} {steps} steps, {n} images: relative error max {err.max():.4%}, "
+        f"median {np.median(err):.4%}, within 1%: {(err < 0.01).sum()}/{n}; "
+        f"|f(x) - f(0)| min {delta.min():.3g}"
     )
 
 
@@ -191,6 +199,8 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, default=32, help="test images per model")
     p.add_argument("--models", default="cifar10-cnn,mnist-cnn")
+    p.add_argument("--ig-n", type=int, default=100, help="test images for IG's completeness")
+    p.add_argument("--skip-peers", action="store_true")
     args = p.parse_args()
     if not os.environ.get("INTERPRET_DATA_DIR"):
         print("note: INTERPRET_DATA_DIR is not set; using the bundled 500-image samples")
@@ -198,7 +208,7 @@ def main() -> None:
     from interpret.core.models import resolve
     from interpret.data import datasets
 
-    for name in args.models.split(","):
+    for name in [] if args.skip_peers else args.models.split(","):
         handle = resolve(name)
         x, _ = datasets.load_test_images(handle.dataset).split("test")
         x = x[: args.n].astype("float32") / 255.0
@@ -216,9 +226,10 @@ def main() -> None:
             except Exception as e:  # a peer that fails is reported, not fatal
                 print(f"  skipped: {type(e).__name__}: {e}")
                 traceback.print_exc()
-    print("Integrated Gradients completeness, 256 steps, black baseline, trapezoid:")
+    print("Integrated Gradients completeness, black baseline:")
     for name in zoo.names():
-        print(completeness(name, args.n), flush=True)
+        for rule, steps in (("riemann", 256), ("trapezoid", 256), ("riemann", 1024)):
+            print(completeness(name, args.ig_n, rule, steps), flush=True)
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ def budget(probe: Any, memory: float, gradient: bool) -> int:
     Example:
         >>> from interpret.core.models import resolve
         >>> probe = resolve("cifar10-cnn").probe
-        >>> budget(probe, 256, True) < budget(probe, 256, False)
+        >>> budget(probe, 16, True) < budget(probe, 16, False)
         True
     """
     cost = GRADIENT_COST if gradient else FORWARD_COST

@@ -51,7 +51,8 @@ class Explanation:
     model_info: dict = field(default_factory=dict)
     labels: list = field(default_factory=list)  # a name per image
     class_names: tuple = ()
-    notes: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # what was done to the images (conversions)
+    data_info: dict = field(default_factory=dict)  # where the images came from (sidecars)
 
     def sheet(self, max_images: int = 8) -> Any:
         """The figure: input, heatmap, overlay per image (:mod:`.sheets`).
@@ -88,6 +89,7 @@ class Explanation:
             "figures": {**per_image, **self.figures, "seconds": round(self.seconds, 3)},
             "colour_scale": SCALE_NOTE,
             "notes": list(self.notes),
+            **self.data_info,
             **self.model_info,
         }
 
@@ -120,6 +122,15 @@ class Explanations:
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def describe_images(self, notes: list, info: dict) -> None:
+        """Record, for every sidecar, what was done to the images and where they came from.
+
+        Example:
+            >>> es.describe_images(["resized 40x30 to 28x28"], {"images": ["a.png"]})  # doctest: +SKIP
+        """
+        for e in self.items:
+            e.notes, e.data_info = list(notes), dict(info)
 
     def __getitem__(self, key: int | str) -> Explanation:
         if isinstance(key, str):
@@ -154,6 +165,7 @@ class Explanations:
             "parameters": {e.method: e.parameters for e in self.items},
             "figures": {e.method: e.meta()["figures"] for e in self.items},
             "notes": list(first.notes),
+            **first.data_info,
             **first.model_info,
         }
         name = f"compare-{images_slug(first.labels, len(first.maps))}"

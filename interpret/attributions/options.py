@@ -28,7 +28,7 @@ from interpret.core import checks
 from interpret.core.errors import UserError
 
 BASELINES = ("black", "white", "blurred", "noise")
-RULES = ("trapezoid", "riemann")
+RULES = ("riemann", "trapezoid")
 
 
 def _opt(default: Any, help: str, check: Callable[[Any, str], Any], **extra: Any) -> Any:
@@ -67,8 +67,9 @@ class ExplainOptions:
         choices=BASELINES,
     )
     rule: str = _opt(
-        "trapezoid",
-        "Integrated Gradients: trapezoid, or riemann (midpoints).",
+        "riemann",
+        "Integrated Gradients: riemann (midpoints; closer to completeness at equal steps on "
+        "the zoo) or trapezoid (the ends included, as Xplique).",
         _choice(RULES, "rule"),
         choices=RULES,
     )
@@ -131,7 +132,7 @@ def for_method(method_options: tuple[str, ...], given: dict) -> dict:
 
     Example:
         >>> for_method(("steps", "rule"), {"steps": 8})
-        {'steps': 8, 'rule': 'trapezoid'}
+        {'steps': 8, 'rule': 'riemann'}
     """
     return {name: given.get(name, DEFAULTS[name]) for name in method_options}
 

@@ -3,6 +3,7 @@
 Example:
     $ interpret explain --model cifar10-cnn --index 0-7 --method gradcam,integrated-gradients,smoothgrad
     $ interpret explain --model mnist-cnn --image digit.png --method ig --target 3 --steps 256
+    $ interpret explain --model my_model.keras --data my_images/ --index 0-3 --method all
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from interpret.attributions.methods import ALIASES, METHODS
 from interpret.attributions.options import ExplainOptions
 from interpret.cli.common import (
     api_option,
+    data_option,
     echo_artifact,
     gallery_option,
     model_option,
@@ -43,6 +45,7 @@ SHORT = ", ".join(f"{a}" for a in ALIASES if a in ("ig", "gradcam++", "gxi"))
     default=None,
     help="Data set of --index [default: the model's].",
 )
+@data_option("Explain these images (--index picks some; default: the first 8).")
 @api_option(
     explain_api,
     "method",
@@ -67,6 +70,7 @@ def explain(
     more_images: tuple,
     index: str | None,
     dataset: str | None,
+    data: str | None,
     method: str,
     target: str | None,
     layer: str | None,
@@ -81,6 +85,7 @@ def explain(
     several methods the images x methods sheet, each with a JSON sidecar. Slow methods
     (SmoothGrad, Integrated Gradients, Score-CAM, Occlusion, RISE) show a progress bar.
     """
+    from interpret.attributions.explanation import Explanations
     from interpret.attributions.inputs import pick_images
     from interpret.core.errors import UserError
     from interpret.core.models import resolve
@@ -88,18 +93,24 @@ def explain(
     ctx = click.get_current_context()
     given = {k: v for k, v in options.items() if ctx.get_parameter_source(k).name != "DEFAULT"}
     handle = resolve(model)
-    x, y, names, notes = pick_images(handle, images + more_images, index=index, dataset=dataset)
-    if y is None and target is not None and target.strip().lower() in ("label", "labels", "true"):
-        raise UserError("--target label needs true labels: pick data-set images with --index")
+    picked = pick_images(handle, images + more_images, index=index, dataset=dataset, data=data)
+    if (
+        picked.y is None
+        and target is not None
+        and target.strip().lower() in ("label", "labels", "true")
+    ):
+        raise UserError(
+            "--target label needs true labels: data-set images (--index) or --data with labels"
+        )
     result = explain_api(
-        handle, x, method, target=target, y=y, layer=layer, names=names, seed=seed,
-        memory=memory, progress=True, **given,
+        handle, picked.x, method, target=target, y=picked.y, layer=layer, names=picked.names,
+        seed=seed, memory=memory, progress=True, **given,
     )  # fmt: skip
-    items = [result] if hasattr(result, "maps") else list(result)
-    for note in notes:
+    every = result if isinstance(result, Explanations) else Explanations([result])
+    every.describe_images(picked.notes, picked.info)
+    for note in picked.notes:
         click.echo(f"note: {note}", err=True)
-    for e in items:
-        e.notes = list(notes)
+    for e in every:
         _summary(e)
     for art in result.save(gallery_dir):
         echo_artifact(art.png)

@@ -83,7 +83,7 @@ def test_integrated_gradients_match_the_plain_path_sum(setup):
     avg = sum(
         w * tape_gradient(model, base + a * (x - base), top)[0] for a, w in zip(alphas, weights)
     )
-    out = attribute(probe, x, "ig", steps=steps, baseline="blurred", memory=0.05)
+    out = attribute(probe, x, "ig", steps=steps, baseline="blurred", rule="trapezoid", memory=0.05)
     np.testing.assert_allclose(out.maps, ((x - base) * avg).sum(-1), rtol=1e-3, atol=1e-6)
 
 

@@ -106,3 +106,26 @@ def test_unreadable_images_exit_2(tmp_path, capsys):
     code, out, err = call(["explain", "--model", "mnist-cnn", "--image", str(bad), "--target",
                            "label", "--gallery", str(tmp_path / "g")], capsys)  # fmt: skip
     assert code == 2
+
+
+@pytest.mark.parametrize("form", ["npz", "folder"])
+def test_explain_own_data_on_own_model(form, tmp_path, tiny_cnn, user_data, capsys):
+    model = tmp_path / "mine.keras"
+    tiny_cnn.save(model)
+    data = str(user_data[0] if form == "npz" else user_data[1])
+    gallery = tmp_path / "g"
+    code, out, err = call(
+        ["explain", "--model", str(model), "--data", data, "--index", "0-3", "--method",
+         "saliency,gradcam", "--target", "label", "--gallery", str(gallery)],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    meta = json.loads(next((gallery / "mine" / "explain").glob("gradcam-*.json")).read_text())
+    assert meta["data"] == data and meta["indices"] == [0, 1, 2, 3]
+    assert meta["figures"]["targets"] == ["0", "1", "2", "0"] and meta["layer"] == "c2"
+    code, out, err = call(
+        ["explain", "--model", str(model), "--data", data, "--index", "40", "--gallery",
+         str(gallery / "bad")],
+        capsys,
+    )  # fmt: skip
+    assert code == 2 and "index 40 is out of range" in err and not (gallery / "bad").exists()
