@@ -6,7 +6,8 @@ Example:
     >>> import interpret
     >>> interpret.__version__
     '0.1.0'
-    >>> model = interpret.zoo.load("cifar10-cnn")  # doctest: +SKIP
+    >>> interpret.zoo.load("cifar10-cnn").name
+    'cifar10_cnn'
 """
 
 from __future__ import annotations

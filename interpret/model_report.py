@@ -10,7 +10,7 @@ no conv layer) are skipped with the reason. Every section's wall time is recorde
 
 Example:
     >>> from interpret.model_report import report
-    >>> out = report("mnist-cnn", gallery="gallery", quick=True)  # doctest: +SKIP
+    >>> out = report("mnist-cnn", gallery="/tmp/demo-gallery", quick=True)  # every section: too slow for a doctest  # doctest: +SKIP
     >>> [s.name for s in out.sections][:3]  # doctest: +SKIP
     ['summary', 'training', 'samples']
 """
@@ -92,7 +92,11 @@ class Report:
         """Time and artifact count per section, as an aligned text table.
 
         Example:
-            >>> print(out.table())  # doctest: +SKIP
+            >>> out = report("mnist-mlp", sections=["summary"], gallery="/tmp/demo-gallery")
+            >>> print(out.table())  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
+            section       seconds  files  notes
+            summary           ...      1
+            total             ...      1
         """
         lines = [f"{'section':<12}{'seconds':>9}{'files':>7}  notes"]
         for s in self.sections:
@@ -364,8 +368,9 @@ def report(
     dataset examples and the attack then use them instead of the model's data set.
 
     Example:
-        >>> out = report("mnist-cnn", sections=["summary", "kernels"], gallery="/tmp/g")  # doctest: +SKIP
-        >>> print(out.table())  # doctest: +SKIP
+        >>> out = report("mnist-cnn", sections=["summary", "kernels"], gallery="/tmp/demo-gallery")
+        >>> [(s.name, len(s.artifacts)) for s in out.sections]
+        [('summary', 1), ('kernels', 1)]
     """
     from interpret.core.models import resolve
     from interpret.gallery.html import build_index

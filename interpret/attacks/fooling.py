@@ -25,10 +25,12 @@ softmax probability >= ``threshold`` (default 0.9999):
 
 Example:
     >>> import interpret
-    >>> res = interpret.fool("mnist-cnn", classes="all")  # doctest: +SKIP
-    >>> bool(res.reached.all()), float(res.confidence.min()) >= 0.9999  # doctest: +SKIP
+    >>> res = interpret.fool("mnist-cnn", classes="all")
+    >>> bool(res.reached.all()), float(res.confidence.min()) >= 0.9999
     (True, True)
-    >>> res = interpret.fool("mnist-cnn", method="evolve", generations=2000)  # doctest: +SKIP
+    >>> res = interpret.fool("mnist-mlp", "0-2", method="evolve", generations=200, population=64)
+    >>> res.class_names, bool(res.reached.all())
+    (['0', '1', '2'], True)
 """
 
 from __future__ import annotations

@@ -129,8 +129,11 @@ def collect(root: str | os.PathLike) -> list[Item]:
     back to the directory names when a sidecar lacks them.
 
     Example:
-        >>> [i.name for i in collect("/tmp/demo-gallery")]  # doctest: +SKIP
-        ['black']
+        >>> import numpy as np
+        >>> from interpret.gallery.store import Gallery
+        >>> _ = Gallery("/tmp/collect-demo").save_image(np.zeros((8, 8)), model="m", technique="t", name="black")
+        >>> "black" in [i.name for i in collect("/tmp/collect-demo")]
+        True
     """
     root = Path(root)
     items = []

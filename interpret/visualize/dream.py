@@ -22,10 +22,12 @@ the photo's grayscale (luma) version.
 
 Example:
     >>> import interpret
-    >>> res = interpret.dream("cifar10-cnn", "photo.jpg", layers="conv2d_1=1.0,conv2d_2=1.5")  # doctest: +SKIP
-    >>> res.image.shape == res.original.shape  # doctest: +SKIP
+    >>> from interpret.data.images import load_image, sample_photo
+    >>> photo, notes = load_image(sample_photo(), (150, 128, 3))  # a small copy: a fast dream
+    >>> res = interpret.dream("cifar10-cnn", photo, layers="conv2d_1=1.0,conv2d_2=1.5")
+    >>> res.image.shape == res.original.shape == (150, 128, 3)
     True
-    >>> res.figures["activation_ratio"] > 3  # doctest: +SKIP
+    >>> res.figures["activation_ratio"] > 3
     True
 """
 
@@ -67,7 +69,7 @@ class Target:
 
     @property
     def label(self) -> str:
-        """``conv2d_2:17=1.5`` style text, as ``--layers`` takes it.
+        """``conv2d_2:17=1.5`` style text, as ``layers=`` takes it.
 
         Example:
             >>> Target("conv2d_2", 17, 1.5).label
@@ -140,7 +142,8 @@ def default_targets(probe: Any) -> list[Target]:
     """The last two convolution layers, weighted 1.0 and 1.5 (deeper = more weight).
 
     Example:
-        >>> [t.label for t in default_targets(resolve("cifar10-cnn").probe)]  # doctest: +SKIP
+        >>> from interpret.core.models import resolve
+        >>> [t.label for t in default_targets(resolve("cifar10-cnn").probe)]
         ['conv2d_1=1', 'conv2d_2=1.5']
     """
     convs = [i.name for i in probe.layers if i.kind == "spatial" and "Conv" in i.type]
@@ -159,8 +162,11 @@ def check_targets(probe: Any, targets: Sequence[Target]) -> None:
     """Raise a UserError unless every target is a spatial layer (and a valid channel of it).
 
     Example:
-        >>> check_targets(probe, [Target("dense")])  # doctest: +SKIP
-        UserError: layer dense has no spatial output ...
+        >>> from interpret.core.models import resolve
+        >>> check_targets(resolve("cifar10-cnn").probe, [Target("dense")])
+        Traceback (most recent call last):
+        ...
+        interpret.core.errors.UserError: layer dense in layers= has no spatial output ...
     """
     for t in targets:
         info = probe.layer(t.layer)
@@ -301,9 +307,11 @@ class DreamResult:
         """The dreamed image and a before/after sheet, into ``gallery`` with sidecars.
 
         Example:
-            >>> arts = dream("mnist-cnn", octaves=1, steps=1).save("/tmp/demo-gallery")
+            >>> import numpy as np
+            >>> photo = np.random.default_rng(0).random((64, 64))
+            >>> arts = dream("mnist-cnn", photo, octaves=1, steps=1).save("/tmp/demo-gallery")
             >>> [a.png.name for a in arts]
-            ['grace_hopper-conv2d-conv2d_1.png', 'grace_hopper-conv2d-conv2d_1-before-after.png']
+            ['array-conv2d-conv2d_1.png', 'array-conv2d-conv2d_1-before-after.png']
         """
         return _save(self, gallery)
 
@@ -415,9 +423,11 @@ def dream(
         ``figures`` with the weighted activation before/after and their ratio).
 
     Example:
-        >>> res = dream("mnist-cnn", layers={"conv2d_1": 1.0}, octaves=2, steps=2)
-        >>> res.notes
-        ['mnist-cnn takes 1 channel: dreamed on the grayscale (luma) version of the photo']
+        >>> from interpret.data.images import load_image, sample_photo
+        >>> photo, _ = load_image(sample_photo(), (150, 128, 3))
+        >>> res = dream("mnist-cnn", photo, layers={"conv2d_1": 1.0}, octaves=2, steps=2)
+        >>> res.image.shape, res.notes
+        ((150, 128, 1), ['mnist-cnn takes 1 channel: dreamed on the grayscale (luma) version of the photo'])
     """
     from interpret.core.models import resolve
 
@@ -520,7 +530,11 @@ def before_after_figure(result: DreamResult, title: str) -> Any:
     """A two-panel sheet: the photo as the model saw it, and the dream.
 
     Example:
-        >>> fig = before_after_figure(res, "cifar10-cnn")  # doctest: +SKIP
+        >>> import numpy as np
+        >>> res = dream("mnist-cnn", np.random.default_rng(0).random((64, 64)), octaves=1, steps=2)
+        >>> fig = before_after_figure(res, "mnist-cnn")
+        >>> [ax.get_title().split(" (")[0] for ax in fig.axes]
+        ['original', 'dream']
     """
     from interpret.gallery.style import image_grid
 

@@ -58,7 +58,9 @@ class MaximizeResult:
         """Write one PNG + sidecar per target and one labelled grid; return the artifacts.
 
         Example:
-            >>> arts = res.save("/tmp/demo-gallery")  # doctest: +SKIP
+            >>> res = maximize("mnist-cnn", "dense", [0, 5], steps=4)
+            >>> [a.png.name for a in res.save("/tmp/demo-gallery")]
+            ['dense-u0.png', 'dense-u5.png', 'grid-dense-0-5.png']
         """
         return _save(self, gallery)
 
