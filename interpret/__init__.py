@@ -46,6 +46,8 @@ _API = {
     "attack_report": "interpret.attacks.report",
     "fool_report": "interpret.attacks.report",
     "report": "interpret.model_report",
+    "explain": "interpret.attributions.api",
+    "Explanation": "interpret.attributions.explanation",
 }
 _ALIASES = {"load_data": "load"}
 
