@@ -51,3 +51,32 @@ def test_train_on_tiny_data_writes_model_card_and_curves(tmp_path, data_dir):
     # the saved model resolves by path like any user model
     listed = run_cli("layers", str(out / "mnist-mlp.keras"))
     assert listed.returncode == 0 and "dense_2" in listed.stdout
+
+
+def test_train_watch_writes_epochs_to_gallery_and_tensorboard(tmp_path, data_dir):
+    g = tmp_path / "g"
+    args = ["train", "mnist-mlp", "--epochs", "2", "--watch", "dense:0-1", "--watch-steps", "2"]
+    result = run_cli(
+        *args,
+        "--watch-attack",
+        "0.1",
+        "--gallery",
+        str(g),
+        env={"INTERPRET_DATA_DIR": str(data_dir)},
+    )
+    assert result.returncode == 0, result.stderr
+    watch = g / "mnist-mlp" / "watch"
+    assert sorted(p.name for p in watch.glob("dense*.png")) == [
+        "dense-0-1-epoch001.png",
+        "dense-0-1-epoch002.png",
+        "dense-0-1-epochs.png",
+    ]
+    assert (watch / "dense-0-1-epochs.gif").is_file() and (
+        watch / "pgd-eps0.1-epochs.png"
+    ).is_file()
+    logs = g / "mnist-mlp" / "train" / "logs"
+    assert f"tensorboard --logdir {logs}" in result.stdout
+    for run in ("interpret", "train", "validation"):  # ours beside Keras' own
+        assert list((logs / run).glob("events.out.tfevents.*")), run
+    bad = run_cli("train", "mnist-mlp", "--watch", "nope:0", "--gallery", str(tmp_path / "b"))
+    assert bad.returncode == 2 and "unknown layer 'nope'" in bad.stderr
