@@ -6,9 +6,13 @@
 
 Example:
     >>> import interpret
-    >>> out = interpret.attack_report("mnist-cnn", method="pgd", eps=[0.1, 0.3], n=100)  # doctest: +SKIP
-    >>> print(out["table"])  # doctest: +SKIP
-    >>> out = interpret.fool_report("mnist-cnn", classes="all")  # doctest: +SKIP
+    >>> out = interpret.attack_report(
+    ...     "mnist-cnn", method="pgd", eps=[0.1, 0.3], n=32, steps=10, gallery="/tmp/demo-gallery"
+    ... )
+    >>> print(out["table"])  # doctest: +ELLIPSIS
+    pgd on mnist-cnn: clean accuracy 1.0000 (32/32); robust accuracy is counted on the 32 ...
+    >>> [a.png.name for a in out["artifacts"]]
+    ['pgd-linf-robust-accuracy.png', 'pgd-linf-examples-eps0.1.png']
 """
 
 from __future__ import annotations
@@ -66,7 +70,13 @@ def robustness_figure(ev: Evaluation) -> Any:
     """Robust accuracy (on initially-correct images) against eps.
 
     Example:
-        >>> fig = robustness_figure(ev)  # doctest: +SKIP
+        >>> import interpret
+        >>> from interpret.data.datasets import load_test_images
+        >>> x, y = load_test_images("mnist").split("test")
+        >>> ev = interpret.evaluate_attack("mnist-cnn", x[:16], y[:16], method="fgsm", eps=[0.1, 0.3])
+        >>> fig = robustness_figure(ev)
+        >>> fig.axes[0].get_ylabel()
+        'robust accuracy'
     """
     from interpret.gallery.style import new_figure
 
@@ -105,7 +115,13 @@ def triplet_sheet(
     Shows the first ``rows`` images fooled at ``ev.rows[row_index]``.
 
     Example:
-        >>> fig, shown = triplet_sheet(ev, 1, [str(i) for i in range(10)])  # doctest: +SKIP
+        >>> import interpret
+        >>> from interpret.data.datasets import load_test_images
+        >>> x, y = load_test_images("mnist").split("test")
+        >>> ev = interpret.evaluate_attack("mnist-cnn", x[:16], y[:16], method="fgsm", eps=[0.1, 0.3])
+        >>> fig, shown = triplet_sheet(ev, 1, ev.class_names, rows=4)
+        >>> shown, len(fig.axes)
+        ([0, 2, 3, 4], 12)
     """
     from interpret.gallery.style import _pyplot, show_image
 
@@ -145,8 +161,14 @@ def sheet_row(ev: Evaluation, rows: int = SHEET_ROWS) -> int:
     """The smallest eps at which at least ``rows`` images were fooled (else the largest eps).
 
     Example:
-        >>> sheet_row(ev)  # doctest: +SKIP
-        1
+        >>> import interpret
+        >>> from interpret.data.datasets import load_test_images
+        >>> x, y = load_test_images("mnist").split("test")
+        >>> ev = interpret.evaluate_attack("mnist-cnn", x[:16], y[:16], method="fgsm", eps=[0.1, 0.3])
+        >>> [r.n_attacked - r.robust for r in ev.rows]  # images fooled at each eps
+        [4, 15]
+        >>> sheet_row(ev), sheet_row(ev, rows=4)
+        (1, 0)
     """
     for i, r in enumerate(ev.rows):
         if r.n_attacked - r.robust >= rows:
@@ -158,7 +180,12 @@ def save_evaluation(ev: Evaluation, gallery: Any = None) -> list[Artifact]:
     """The robust-accuracy plot and the triplet sheet of an evaluation, with sidecars.
 
     Example:
-        >>> arts = ev.save("/tmp/demo-gallery")  # doctest: +SKIP
+        >>> import interpret
+        >>> from interpret.data.datasets import load_test_images
+        >>> x, y = load_test_images("mnist").split("test")
+        >>> ev = interpret.evaluate_attack("mnist-cnn", x[:16], y[:16], method="fgsm", eps=[0.1, 0.3])
+        >>> [a.png.name for a in save_evaluation(ev, "/tmp/demo-gallery")]
+        ['fgsm-linf-robust-accuracy.png', 'fgsm-linf-examples-eps0.3.png']
     """
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     method = ev.method
@@ -202,6 +229,7 @@ def attack_report(
     eps: Sequence[float] | None = (0.05, 0.1, 0.2, 0.3),
     n: int = 1000,
     dataset: str | None = None,
+    data: Any = None,
     target: Any = None,
     seed: int = 0,
     batch_size: int = 1000,
@@ -211,8 +239,10 @@ def attack_report(
 ) -> dict:
     """Evaluate an attack on the first ``n`` test images and write plot + sheet to the gallery.
 
-    Everything is checked before any work starts. Returns ``{"evaluation", "table",
-    "artifacts"}``.
+    ``data`` attacks your own labelled images instead (an .npz with x and y, a folder
+    of class subfolders, or ``(x, y)`` arrays: :func:`interpret.data.user.load_user_data`),
+    the first ``n`` of them. Everything is checked before any work starts. Returns
+    ``{"evaluation", "table", "artifacts"}``.
 
     Example:
         >>> out = attack_report("mnist-cnn", method="fgsm", eps=[0.1], n=20, gallery="/tmp/demo-gallery")
@@ -220,7 +250,6 @@ def attack_report(
         (20, 2)
     """
     from interpret.core.models import resolve
-    from interpret.data import datasets
 
     method = method_name(method)
     method_params(method, options)  # unknown or bad options fail before anything is loaded
@@ -231,20 +260,11 @@ def attack_report(
         check_eps(e, method, options.get("norm") or "linf", probe.input_shape)
     n = checks.positive_int(n, "n")
     target_labels(probe, target, 1)
-    name = dataset or handle.dataset
-    if not name:
-        raise UserError(
-            f"model {handle.name} has no card naming its data set; pass {{dataset}} mnist or cifar10",
-            "dataset",
-        )
-    ds = datasets.load_test_images(name)
-    x_all, y_all = ds.split("test")
-    if n > len(x_all):
-        raise UserError(f"{{n}} {n} is more than the {len(x_all)} test images of {name}", "n")
+    x, y, data_info = attack_images(handle, n, dataset, data)
     ev = evaluate_attack(
         probe,
-        x_all[:n],
-        y_all[:n],
+        x,
+        y,
         method=method,
         eps=eps_list if eps is not None else None,
         target=target,
@@ -254,23 +274,48 @@ def attack_report(
         **options,
     )
     ev.model_info = handle.describe()
-    ev.data_info = {
-        "n": n,
-        "dataset": name,
-        "images": f"first {n} test images",
-        "data_source": ds.source,
-    }
+    ev.data_info = data_info
     return {"evaluation": ev, "table": ev.table(), "artifacts": ev.save(gallery)}
+
+
+def attack_images(handle: Any, n: int, dataset: str | None, data: Any) -> tuple:
+    """(x, y, data_info): the first ``n`` images of ``data``, else of the test set.
+
+    Shared by the attack and robustness reports; every problem is one UserError.
+    """
+    from interpret.data import datasets
+
+    if data is not None:
+        from interpret.data.user import load_user_data
+
+        own = load_user_data(data, handle, n=n, labels=True)
+        info = {"n": len(own), "images": f"first {len(own)} of {own.source}", **own.describe()}
+        return own.x, own.y, info
+    name = dataset or handle.dataset
+    if not name:
+        raise UserError(
+            f"model {handle.name} has no card naming its data set; pass {{dataset}} mnist or "
+            "cifar10, or your own labelled images as {data}",
+            "dataset",
+            "data",
+        )
+    ds = datasets.load_test_images(name)
+    x_all, y_all = ds.split("test")
+    if n > len(x_all):
+        raise UserError(f"{{n}} {n} is more than the {len(x_all)} test images of {name}", "n")
+    info = {"n": n, "dataset": name, "images": f"first {n} test images", "data_source": ds.source}
+    return x_all[:n], y_all[:n], info
 
 
 def save_fooling(res: FoolResult, gallery: Any = None) -> list[Artifact]:
     """The labelled grid of fooling images and one PNG per class, with sidecars.
 
     Example:
-        >>> arts = res.save("/tmp/demo-gallery")  # doctest: +SKIP
+        >>> import interpret
+        >>> res = interpret.fool("mnist-cnn", "3,7", steps=100)
+        >>> [a.png.name for a in save_fooling(res, "/tmp/demo-gallery")]
+        ['gradient-grid.png', 'gradient-class-3-3.png', 'gradient-class-7-7.png']
     """
-    from interpret.gallery.style import image_grid
-
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     seed = res.parameters["seed"]
     figures = {
@@ -282,20 +327,7 @@ def save_fooling(res: FoolResult, gallery: Any = None) -> list[Artifact]:
         "seconds": res.seconds,
     }
     meta = {"seed": seed, "parameters": res.parameters, "figures": figures, **res.model_info}
-    titles = [
-        f"{name}: {confidence_text(c)}" + ("" if ok else " (short)")
-        for name, c, ok in zip(res.class_names, res.confidence, res.reached)
-    ]
-    cols = min(5, len(res.classes))
-    fig, _ = image_grid(
-        list(res.images),
-        titles=titles,
-        cols=cols,
-        cell=2.0,
-        suptitle=f"{res.model}: fooling images ({res.method}), softmax >= {res.threshold:g}: "
-        f"{int(res.reached.sum())}/{len(res.classes)}",
-    )
-    fig.tight_layout(h_pad=1.5)  # room for the titles between rows
+    fig = fooling_figure(res)
     arts = [
         g.save_figure(fig, model=res.model, technique="fool", name=f"{res.method}-grid", meta=meta)
     ]
@@ -323,6 +355,30 @@ def save_fooling(res: FoolResult, gallery: Any = None) -> list[Artifact]:
             )
         )
     return arts
+
+
+def fooling_figure(res: FoolResult) -> Any:
+    """The labelled grid of fooling images, each with the model's confidence in its class.
+
+    Example:
+        >>> fig = fooling_figure(res)  # doctest: +SKIP
+    """
+    from interpret.gallery.style import image_grid
+
+    titles = [
+        f"{name}: {confidence_text(c)}" + ("" if ok else " (short)")
+        for name, c, ok in zip(res.class_names, res.confidence, res.reached)
+    ]
+    fig, _ = image_grid(
+        list(res.images),
+        titles=titles,
+        cols=min(5, len(res.classes)),
+        cell=2.0,
+        suptitle=f"{res.model}: fooling images ({res.method}), softmax >= {res.threshold:g}: "
+        f"{int(res.reached.sum())}/{len(res.classes)}",
+    )
+    fig.tight_layout(h_pad=1.5)  # room for the titles between rows
+    return fig
 
 
 def fool_report(

@@ -358,6 +358,7 @@ def robustness_report(
     version: str = "standard",
     n: int = 1000,
     dataset: str | None = None,
+    data: Any = None,
     seed: int = 0,
     batch_size: int = 1000,
     devices: Any = "auto",
@@ -366,7 +367,10 @@ def robustness_report(
 ) -> dict:
     """:func:`robustness` on the first ``n`` test images of the model's data set, saved.
 
-    Everything is checked before any work. Returns ``{"robustness", "table", "artifacts"}``.
+    ``data`` evaluates your own labelled images instead (an .npz with x and y or x_test
+    and y_test, a folder of class subfolders, or ``(x, y)`` arrays:
+    :func:`interpret.data.user.load_user_data`), the first ``n`` of them. Everything is
+    checked before any work. Returns ``{"robustness", "table", "artifacts"}``.
 
     Example:
         >>> out = robustness_report("mnist-cnn", eps=[0.3], attacks="fgsm", n=20,
@@ -374,8 +378,8 @@ def robustness_report(
         >>> out["robustness"].n, len(out["artifacts"])
         (20, 2)
     """
+    from interpret.attacks.report import attack_images
     from interpret.core.models import resolve
-    from interpret.data import datasets
 
     handle = resolve(model)
     probe = handle.probe
@@ -384,20 +388,11 @@ def robustness_report(
         _options(a, norm, version, devices)
     _eps_list(eps, names, checks.choice(norm, ("linf", "l2"), "norm", "norm"), probe)
     n = checks.positive_int(n, "n")
-    name = dataset or handle.dataset
-    if not name:
-        raise UserError(
-            f"model {handle.name} has no card naming its data set; pass {{dataset}} mnist or cifar10",
-            "dataset",
-        )
-    ds = datasets.load_test_images(name)
-    x_all, y_all = ds.split("test")
-    if n > len(x_all):
-        raise UserError(f"{{n}} {n} is more than the {len(x_all)} test images of {name}", "n")
+    x, y, data_info = attack_images(handle, n, dataset, data)
     rob = robustness(
         probe,
-        x_all[:n],
-        y_all[:n],
+        x,
+        y,
         eps=eps,
         attacks=names,
         norm=norm,
@@ -408,10 +403,5 @@ def robustness_report(
         progress=progress,
     )
     rob.model_info = handle.describe()
-    rob.data_info = {
-        "n": n,
-        "dataset": name,
-        "images": f"first {n} test images of {name}",
-        "data_source": ds.source,
-    }
+    rob.data_info = data_info
     return {"robustness": rob, "table": rob.table(), "artifacts": rob.save(gallery)}

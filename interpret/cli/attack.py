@@ -4,6 +4,7 @@ Example:
     $ interpret attack --model mnist-cnn --method pgd --eps 0.05,0.1,0.2,0.3 --n 1000
     $ interpret attack --model cifar10-cnn --method autoattack --eps 8/255 --n 1000
     $ interpret attack --model mnist-cnn --method square --eps 0.3 --queries 1000
+    $ interpret attack --model my_model.keras --data my_images/ --method fgsm --eps 0.03
     $ interpret fool --model mnist-cnn --class all --method evolve
 """
 
@@ -18,6 +19,7 @@ from interpret.attacks.options import DEFAULTS, DEVICES, METHODS, NORMS, VERSION
 from interpret.attacks.report import attack_report
 from interpret.cli.common import (
     api_option,
+    data_option,
     echo_artifact,
     gallery_option,
     model_option,
@@ -43,7 +45,7 @@ def _defaults(option: str) -> str:
     + ",".join(f"{e:g}" for e in EPS)
     + "]",
 )
-@api_option(attack_report, "n", help="First N test images.")
+@api_option(attack_report, "n", help="First N test images (or of --data).")
 @click.option(
     "--norm",
     type=click.Choice(NORMS),
@@ -86,6 +88,7 @@ def _defaults(option: str) -> str:
 )
 @click.option("--target", default=None, help="Target class (index or name): a targeted attack.")
 @click.option("--dataset", default=None, help="mnist or cifar10 [default: the model card's].")
+@data_option("Attack these labelled images instead of the test set.")
 @api_option(attack_report, "batch_size", help="Images per compiled call.")
 @click.option(
     "--precision",
@@ -103,7 +106,8 @@ def attack(
     gallery_dir: str | None,
     **kwargs,
 ) -> None:
-    """Robust accuracy against an attack for several eps, on MODEL's first N test images.
+    """Robust accuracy against an attack for several eps, on MODEL's first N test images
+    (or the first N of your own labelled images: --data FILE.npz or a folder of class folders).
 
     Prints a table (robust accuracy counted on the images the model got right to begin
     with, mean L2/Linf of the successful perturbations, seconds) and writes a

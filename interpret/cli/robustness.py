@@ -3,6 +3,7 @@
 Example:
     $ interpret robustness --model mnist-cnn --eps 0.1,0.3
     $ interpret robustness --model cifar10-cnn --eps 2/255,8/255 --attacks pgd,apgd-ce,autoattack
+    $ interpret robustness --model my_model.keras --data my_images/ --eps 8/255
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from interpret.attacks.options import DEVICES, NORMS, VERSIONS
 from interpret.attacks.robustness import robustness_report as api
 from interpret.cli.common import (
     api_option,
+    data_option,
     echo_artifact,
     gallery_option,
     model_option,
@@ -40,8 +42,9 @@ from interpret.cli.common import (
     type=click.Choice([v for v in VERSIONS if v != "custom"]),
     help="AutoAttack's version (custom: run its stages as separate --attacks).",
 )
-@api_option(api, "n", help="First N test images.")
+@api_option(api, "n", help="First N test images (or of --data).")
 @click.option("--dataset", default=None, help="mnist or cifar10 [default: the model card's].")
+@data_option("Evaluate on these labelled images instead of the test set.")
 @api_option(api, "batch_size", help="Images per compiled call.")
 @api_option(
     api,
@@ -52,7 +55,8 @@ from interpret.cli.common import (
 @seed_option
 @gallery_option
 def robustness(model: str, eps: str, gallery_dir: str | None, **options) -> None:
-    """Clean accuracy and robust accuracy per attack and eps on MODEL's first N test images.
+    """Clean accuracy and robust accuracy per attack and eps on MODEL's first N test images
+    (or the first N of your own labelled images: --data FILE.npz or a folder of class folders).
 
     Robust accuracy is counted over all N images (AutoAttack's and RobustBench's way),
     with AutoAttack's accuracy after each of its stages; warnings flag gradient masking.

@@ -90,3 +90,65 @@ def test_a_model_without_gradients_is_flagged_and_the_run_completes(tmp_path, ca
     assert code == 0, err
     assert "warning: the DLR loss's input gradient is zero on 12" in out
     assert "warning: Square Attack (black-box) fooled" in out
+
+
+def _own_data(root, x, y):
+    """The two --data forms: an .npz (keys x_test, y_test) and a folder of class folders."""
+    from PIL import Image
+
+    np.savez(root / "own.npz", x_test=x, y_test=y)
+    for i, (img, label) in enumerate(zip(x, y)):
+        folder = root / "own" / str(label)
+        folder.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(img).save(folder / f"{i}.png")
+    return root / "own.npz", root / "own"
+
+
+def test_robustness_and_attack_on_the_users_own_data(tiny_setup, tmp_path, capsys, monkeypatch):
+    model, data = tiny_setup
+    x = np.load(data / "mnist.npz")["x_test"][4:12]
+    y = np.load(data / "mnist.npz")["y_test"][4:12]
+    npz, folder = _own_data(tmp_path, x, y)
+    gallery = tmp_path / "g"
+    for command, source in (("robustness", npz), ("attack", folder)):
+        args = [command, "--model", str(model), "--data", str(source), "--eps", "0.05"]
+        extra = (
+            ["--attacks", "fgsm,apgd-ce"] if command == "robustness" else ["--method", "apgd-ce"]
+        )
+        code, out, err = call([*args, *extra, "--gallery", str(gallery)], capsys, monkeypatch, data)
+        assert code == 0, err
+    meta = json.loads((gallery / "tiny" / "robustness" / "accuracy-linf.json").read_text())
+    assert meta["parameters"]["images"] == "first 8 of own.npz: x_test, y_test (8 images)"
+    assert meta["figures"]["clean_accuracy"] == 1.0  # the labels are the model's own answers
+
+
+def test_bad_data_exits_2_with_one_line_and_writes_nothing(
+    tiny_setup, tmp_path, capsys, monkeypatch
+):
+    model, data = tiny_setup
+    x = np.zeros((4, 28, 28), np.uint8)
+    np.savez(tmp_path / "keys.npz", images=x, labels=[0, 1, 2, 3])
+    np.savez(tmp_path / "lengths.npz", x=x, y=[0, 1, 2])
+    np.savez(tmp_path / "labels.npz", x=x, y=[0, 1, 2, 12])
+    np.savez(tmp_path / "shape.npz", x=np.zeros((4, 28, 28, 5), np.uint8), y=[0, 1, 2, 3])
+    (tmp_path / "empty" / "cat").mkdir(parents=True)
+    cases = [
+        ("keys.npz", "has key(s) images, labels; it needs x (and y) or x_test"),
+        ("lengths.npz", "4 images but labels of shape (3,)"),
+        ("labels.npz", "has label 12; the model has 10 (0-9)"),
+        ("shape.npz", "images have shape (4, 28, 28, 5)"),
+        ("empty", "hold no images"),
+    ]
+    gallery = tmp_path / "g"
+    for name, message in cases:
+        args = ["robustness", "--model", str(model), "--eps", "0.1", "--attacks", "apgd-ce"]
+        code, out, err = call(
+            [*args, "--data", str(tmp_path / name), "--gallery", str(gallery)],
+            capsys,
+            monkeypatch,
+            data,
+        )
+        lines = err.strip().splitlines()
+        assert code == 2 and len(lines) == 1 and lines[0].startswith("error: --data"), err
+        assert message in lines[0], err
+    assert not gallery.exists()
