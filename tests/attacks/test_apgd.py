@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from tests.attacks.test_run import linear_model
+from tests.attacks.linear import linear_model
 
 
 def test_checkpoints_follow_the_papers_schedule():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from interpret.core.errors import UserError
-from tests.attacks.test_run import linear_model
+from tests.attacks.linear import linear_model
 
 
 @pytest.fixture(scope="module")

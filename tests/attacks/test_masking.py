@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.attacks.test_run import linear_model
+from tests.attacks.linear import linear_model
 
 
 def quantised_model():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from interpret.core.errors import UserError
-from tests.attacks.test_run import linear_model
+from tests.attacks.linear import linear_model
 
 SMALL = {"steps": 10, "restarts": 1, "targets": 9, "queries": 100, "p_init": 0.8}
 
