@@ -244,6 +244,11 @@ def run_once(
     like-for-like setting); the same images come out fooled.
 
     Example:
+        >>> from interpret.core.models import resolve
+        >>> from interpret.data import datasets
+        >>> probe = resolve("mnist-cnn").probe
+        >>> x, y = datasets.load_test_images("mnist").split("test")
+        >>> x, y = x[:16].astype("float32") / 255, y[:16].astype("int32")
         >>> z = np.zeros(16, "int32")
         >>> adv, fooled = run_once(probe, x, y, z, x, eps=0.3, norm="linf",
         ...                        loss=Loss("ce", False), steps=10, runner=make_runner("one"))
@@ -344,6 +349,11 @@ def apgd_targeted(
     Each target runs on the images still robust; any misclassification counts.
 
     Example:
+        >>> from interpret.core.models import resolve
+        >>> from interpret.data import datasets
+        >>> probe = resolve("mnist-cnn").probe
+        >>> x, y = datasets.load_test_images("mnist").split("test")
+        >>> x, y = x[:4].astype("float32") / 255, y[:4].astype("int32")
         >>> adv, fooled = apgd_targeted(probe, x[:4], y[:4], eps=0.3, steps=10, targets=2)
         >>> fooled.shape
         (4,)

@@ -81,6 +81,11 @@ def run_stage(
     """One robustness attack by name; returns (adversarial or original image, fooled, details).
 
     Example:
+        >>> from interpret.core.models import resolve
+        >>> from interpret.data import datasets
+        >>> probe = resolve("mnist-cnn").probe
+        >>> x, y = datasets.load_test_images("mnist").split("test")
+        >>> x, y = x[:8].astype("float32") / 255, y[:8].astype("int32")
         >>> adv, fooled, det = run_stage("square", probe, x, y, eps=0.3, norm="linf",
         ...                              settings={"queries": 50}, runner=make_runner("one"))
         >>> sorted(det)
@@ -132,7 +137,8 @@ def check_classes(probe: Any, method: str, param: str) -> None:
     """The DLR losses need 3 classes (targeted: 4), targeted runs another class to aim at.
 
     Example:
-        >>> check_classes(probe, "apgd-t", "method")
+        >>> from interpret.core.models import resolve
+        >>> check_classes(resolve("mnist-cnn").probe, "apgd-t", "method")  # 10 classes: fine
     """
     need = {"apgd-dlr": 3, "apgd-t": 4, "fab-t": 2}.get(method, 2)
     if probe.n_classes < need:

@@ -106,7 +106,7 @@ def project_l2(t: Any, w: Any, b: Any) -> Any:
 
     Example:
         >>> d = project_l2(tf.constant([[0.5, 0.5]]), tf.constant([[1.0, 0.0]]), tf.constant([0.8]))
-        >>> d.numpy().round(3).tolist()
+        >>> d.numpy().astype("float64").round(3).tolist()
         [[0.3, 0.0]]
     """
     from interpret._tf import tf
@@ -264,6 +264,11 @@ def run_once(
     closest adversarial lies within that distance (AutoAttack needs no closer one).
 
     Example:
+        >>> from interpret.core.models import resolve
+        >>> from interpret.data import datasets
+        >>> probe = resolve("mnist-cnn").probe
+        >>> x, y = datasets.load_test_images("mnist").split("test")
+        >>> x, y = x[:8].astype("float32") / 255, y[:8].astype("int32")
         >>> adv, dist = run_once(probe, x, y, None, x, norm="l2", steps=10, runner=make_runner("one"))
         >>> dist.shape
         (8,)
@@ -407,6 +412,11 @@ def fab_targeted(
     Returns (adversarial, fooled, distance) as :func:`fab` does.
 
     Example:
+        >>> from interpret.core.models import resolve
+        >>> from interpret.data import datasets
+        >>> probe = resolve("mnist-cnn").probe
+        >>> x, y = datasets.load_test_images("mnist").split("test")
+        >>> x, y = x[:4].astype("float32") / 255, y[:4].astype("int32")
         >>> adv, fooled, dist = fab_targeted(probe, x[:4], y[:4], eps=0.3, steps=10, targets=2)
         >>> fooled.shape
         (4,)
