@@ -4,6 +4,7 @@ Example:
     $ interpret maximize --layer conv2d_2 --filter 0-11
     $ interpret maximize --model mnist-cnn --class all
     $ interpret maximize --layer conv2d_1 --filter 1,5,9 --size 128 --examples 9
+    $ interpret maximize --layer conv2d_2 --filter 0-15 --diverse 4
 """
 
 from __future__ import annotations
@@ -44,6 +45,16 @@ from interpret.visualize.render import RenderSettings
 @api_option(api, "size", type=int, help="Canvas side in pixels for conv layers.")
 @api_option(api, "examples", help="Also show the N test images that excite each target most.")
 @api_option(api, "dataset", help="Data set for --examples (default: the model card's).")
+@api_option(api, "diverse", help="K >= 2 different images per target (diversity penalty).")
+@api_option(
+    api,
+    "diversity_layer",
+    help="Layer whose Gram matrices --diverse compares [default: the target's layer, or the "
+    "last conv layer before it].",
+)
+@api_option(
+    api, "diversity_weight", help="Share of its activation an image may trade to be different."
+)
 @settings_options(RenderSettings)
 @api_option(api, "batch_size", help="Targets rendered together.")
 @seed_option
@@ -52,7 +63,8 @@ def maximize(model: str, gallery_dir: str | None, **options) -> None:
     """Activation maximization: the images a filter, unit or class responds to most.
 
     Give --layer (with --filter) or --class. Writes one PNG + sidecar per target and
-    one labelled grid per run (with --examples, each render beside its top test images).
+    one labelled grid per run (with --examples, each render beside its top test images;
+    with --diverse K, a row of K different images per target).
     """
     from interpret.gallery.store import Gallery
 
@@ -60,8 +72,13 @@ def maximize(model: str, gallery_dir: str | None, **options) -> None:
     for art in result.save(Gallery(gallery_dir)):
         echo_artifact(art.png)
     acts = result.activations
+    if result.similarity is not None:
+        click.echo(
+            f"{result.diverse} images per target; mean pairwise Gram similarity at "
+            f"{result.parameters['diversity_layer']}: {float(result.similarity['gram'].mean()):.3f}"
+        )
     click.echo(
-        f"{len(result.targets)} {result.kind} target(s) in {result.seconds:.1f}s; "
+        f"{len(result.targets) // result.diverse} {result.kind} target(s) in {result.seconds:.1f}s; "
         f"activation mean {float(acts.mean()):.3f} (min {float(acts.min()):.3f}, "
         f"max {float(acts.max()):.3f})"
         + (

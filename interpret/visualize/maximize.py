@@ -13,6 +13,13 @@ Example:
     >>> res = interpret.maximize("mnist-cnn", classes=[3, "7"], steps=8)
     >>> res.labels
     ['3', '7']
+
+With ``diverse=K`` every target gets K images pushed apart at a layer
+(:mod:`interpret.visualize.diversity`):
+
+    >>> res = interpret.maximize("mnist-cnn", "conv2d_1", "0-1", diverse=2, steps=8)
+    >>> res.targets, res.similarity["gram"].shape
+    ([0, 0, 1, 1], (2,))
 """
 
 from __future__ import annotations
@@ -28,13 +35,18 @@ from interpret.core import objectives as obj
 from interpret.core.errors import UserError
 from interpret.core.progress import ProgressSpec, advance
 from interpret.core.specs import parse_indices
+from interpret.visualize import diversity as div
 from interpret.visualize.examples import Examples, examples_from, load_examples_data
 from interpret.visualize.render import RenderSettings, render
 
 
 @dataclass
 class MaximizeResult:
-    """What :func:`maximize` returns; ``images[i]`` is the render for ``targets[i]``."""
+    """What :func:`maximize` returns; ``images[i]`` is the render for ``targets[i]``.
+
+    With ``diverse`` K > 1 each target appears K times in a row (its K images), and
+    ``similarity`` holds each target's mean pairwise similarity at the diversity layer.
+    """
 
     model: str
     kind: str  # "filter", "unit" or "class"
@@ -49,8 +61,10 @@ class MaximizeResult:
     seconds: float
     parameters: dict
     settings: dict
-    examples: Examples | None = None
+    examples: Examples | None = None  # per distinct target
     model_info: dict = field(default_factory=dict)  # how the model was resolved
+    diverse: int = 1
+    similarity: dict | None = None  # diverse: {"gram": (T,), "cosine": (T,)} per target
 
     def save(self, gallery: Any = None) -> list:
         """Write one PNG + sidecar per target and one labelled grid; return the artifacts.
@@ -100,6 +114,61 @@ def _targets(probe: Any, layer: Any, filters: Any, classes: Any) -> tuple[str, l
     return kind, targets, lambda i: obj.neuron(layer, i)
 
 
+def _diversity(
+    probe: Any, kind: str, layer: Any, canvas: Any, diverse: Any, where: Any, weight: Any
+) -> tuple[int, str | None, float]:
+    """(images per target, diversity layer, weight), checked; (1, None, 0) when off."""
+    if diverse is None:
+        return 1, None, 0.0
+    group = div.check_group(diverse)
+    chosen = where or div.default_layer(probe, layer if kind != "class" else None)
+    div.check_layer(probe, chosen)
+    if canvas is not None:
+        probe.extractor([chosen], size=canvas)  # fails early if it needs a fixed size
+    return group, chosen, checks.positive(weight, "diversity_weight")
+
+
+def plan_targets(
+    probe: Any, layer: Any, filters: Any, classes: Any, size: Any
+) -> tuple[str, list[int], Any, tuple[int, int] | None]:
+    """Checked targets: (kind, indices, index -> objective, open canvas or None).
+
+    Example:
+        >>> from interpret.core.models import resolve
+        >>> kind, targets, make, canvas = plan_targets(
+        ...     resolve("mnist-cnn").probe, "conv2d", "0-1", None, 40)
+        >>> kind, targets, make(targets).name, canvas
+        ('filter', [0, 1], 'channel(conv2d, 0-1)', (40, 40))
+    """
+    canvas = _size(size)
+    kind, targets, make = _targets(probe, layer, filters, classes)
+    own = tuple(probe.input_shape[:2])
+    if canvas == own:
+        canvas = None
+    if canvas is not None and kind != "filter":
+        raise UserError(
+            f"{kind} targets need the model's own {own[0]}x{own[1]} input; {{size}} works "
+            "for conv layers only",
+            "size",
+        )
+    if canvas is not None:
+        probe.extractor([layer], size=canvas)  # fails early if the layer needs a fixed size
+    return kind, targets, make, canvas
+
+
+def labels_for(probe: Any, kind: str, targets: list[int]) -> list[str]:
+    """Short captions: class names, or ``f5`` / ``u5`` for filters and units.
+
+    Example:
+        >>> from interpret.core.models import resolve
+        >>> labels_for(resolve("cifar10-cnn").probe, "class", [3]), labels_for(None, "unit", [5])
+        (['cat'], ['u5'])
+    """
+    if kind == "class":
+        return [probe.class_names[i] for i in targets]
+    return [f"{kind[0]}{i}" for i in targets]
+
+
 def maximize(
     model: Any,
     layer: str | None = None,
@@ -112,6 +181,9 @@ def maximize(
     batch_size: int = 64,
     seed: int = 0,
     progress: ProgressSpec = None,
+    diverse: int | None = None,
+    diversity_layer: str | None = None,
+    diversity_weight: float = div.DEFAULT_WEIGHT,
     **settings: Any,
 ) -> MaximizeResult:
     """Render the images that maximise filters/units of ``layer``, or output ``classes``.
@@ -127,6 +199,9 @@ def maximize(
         batch_size: targets optimised together per compiled loop.
         seed: seeds the start images and every step's moves.
         progress: ``True`` for a bar on stderr, or a factory (:mod:`interpret.core.progress`).
+        diverse: K >= 2 different images per target, pushed apart at ``diversity_layer``
+            (default: the target's layer, or the last conv layer before it) with
+            ``diversity_weight`` (:mod:`interpret.visualize.diversity`).
         **settings: the render's knobs, :class:`~interpret.visualize.render.RenderSettings`:
             ``steps`` (256), ``lr`` (0.05), ``param`` ("fourier"), ``decorrelate``,
             ``jitter``, ``scale``, ``rotate`` (the moves), ``tv``, ``l2``, ``blur``
@@ -148,42 +223,47 @@ def maximize(
     s = RenderSettings.from_options(settings)  # every knob checked before any work
     batch_size = checks.positive_int(batch_size, "batch_size")
     examples = checks.positive_int(examples, "examples", minimum=0)
-    canvas = _size(size)
-    kind, targets, make = _targets(probe, layer, filters, classes)
-    own = tuple(probe.input_shape[:2])
-    if canvas == own:
-        canvas = None
-    if canvas is not None and kind != "filter":
-        raise UserError(
-            f"{kind} targets need the model's own {own[0]}x{own[1]} input; {{size}} works "
-            "for conv layers only",
-            "size",
-        )
-    if canvas is not None:
-        probe.extractor([layer], size=canvas)  # fails early if the layer needs a fixed size
+    kind, targets, make, canvas = plan_targets(probe, layer, filters, classes, size)
+    group, div_layer, weight = _diversity(
+        probe, kind, layer, canvas, diverse, diversity_layer, diversity_weight
+    )
     ex_data = load_examples_data(handle, dataset) if examples else None
-    chunks = [targets[i : i + batch_size] for i in range(0, len(targets), batch_size)]
+    per = max(1, batch_size // group)
+    chunks = [targets[i : i + per] for i in range(0, len(targets), per)]
+    shown = [t for t in targets for _ in range(group)]  # each target's K images in a row
+
+    def target_for(chunk: list[int]) -> Any:
+        rows = [t for t in chunk for _ in range(group)]
+        if group == 1:
+            return make(rows)
+        return div.objective(make(rows), div_layer, group, weight)
+
     images, values, seconds, described = [], [], 0.0, {}
     with advance(progress, s.steps * len(chunks), "rendering") as step:
         for b, chunk in enumerate(chunks):
             result = render(
                 probe,
-                make(chunk),
-                batch=len(chunk),
+                target_for(chunk),
+                batch=len(chunk) * group,
                 settings=s,
                 size=canvas,
                 seed=seed + b,
                 advance=step,
             )
             images.append(result.images)
-            values.append(result.values)
+            # the target's own activation (a diverse objective also holds the penalty)
+            values.append(
+                result.values
+                if group == 1
+                else _activation(probe, make, chunk, group, result.images, canvas)
+            )
             seconds += result.seconds
             described = result.settings
     images_arr = np.concatenate(images)
     probabilities = predicted = None
     if kind == "class":
         probs = probe.predict(images_arr)
-        probabilities = probs[np.arange(len(targets)), targets].astype("float32")
+        probabilities = probs[np.arange(len(shown)), shown].astype("float32")
         predicted = [int(v) for v in probs.argmax(axis=1)]
     found = None
     if ex_data is not None:
@@ -192,24 +272,28 @@ def maximize(
         "targets": kind,
         "layer": layer,
         "seed": int(seed),
-        "size": list(canvas or own),
+        "size": list(canvas or probe.input_shape[:2]),
         "batch_size": batch_size,
         "examples": examples,
+        **(
+            {"diverse": group, "diversity_layer": div_layer, "diversity_weight": weight}
+            if group > 1
+            else {}
+        ),
         **asdict(s),
         "precision": precision_lib.resolve(s.precision),
     }
-    labels = (
-        [probe.class_names[i] for i in targets]
-        if kind == "class"
-        else [f"{kind[0]}{i}" for i in targets]
-    )
+    labels = labels_for(probe, kind, shown)
+    similar = None
+    if group > 1:
+        similar = div.similarity(probe, images_arr, div_layer, group, canvas)
     return MaximizeResult(
         model=handle.name,
         kind=kind,
         layer=layer,
-        targets=targets,
+        targets=shown,
         labels=labels,
-        objectives=[s.with_penalties(make(i)).name for i in targets],
+        objectives=[s.with_penalties(make(i)).name for i in shown],
         images=images_arr,
         activations=np.concatenate(values),
         probabilities=probabilities,
@@ -219,7 +303,18 @@ def maximize(
         settings={**described, "seed": int(seed)},
         examples=found,
         model_info=handle.describe(),
+        diverse=group,
+        similarity=similar,
     )
+
+
+def _activation(
+    probe: Any, make: Any, chunk: list[int], group: int, images: np.ndarray, canvas: Any
+) -> np.ndarray:
+    """Each image's activation of its own target (float32, no penalty)."""
+    from interpret.visualize.render import evaluate
+
+    return evaluate(probe, make([t for t in chunk for _ in range(group)]), images, canvas)
 
 
 def _save(result: MaximizeResult, gallery: Any) -> list:
@@ -243,13 +338,18 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
         if result.probabilities is not None:
             figures["probability"] = float(result.probabilities[i])
             figures["predicted"] = int(result.predicted[i])
+        row, copy = divmod(i, result.diverse)
         if result.examples is not None:
-            figures["best_example_activation"] = float(result.examples.scores[i, 0])
-            figures["example_indices"] = [int(v) for v in result.examples.indices[i]]
+            figures["best_example_activation"] = float(result.examples.scores[row, 0])
+            figures["example_indices"] = [int(v) for v in result.examples.indices[row]]
+        if result.similarity is not None:
+            figures.update({f"similarity_{k}": float(v[row]) for k, v in result.similarity.items()})
         if result.kind == "class":
             name = f"class-{target}-{result.labels[i]}"
         else:
             name = f"{result.layer}-{result.labels[i]}"
+        if result.diverse > 1:
+            name += f"-d{copy}"
         meta = {
             **base,
             "target": int(target),
@@ -265,23 +365,18 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
     captions = [f"{lab}\n{a:.2f}" for lab, a in zip(result.labels, result.activations)]
     what = "classes" if result.kind == "class" else f"{result.layer} {result.kind}s"
     title = f"{result.model}: {what} (activation reached)"
-    if result.examples is None:
-        images, titles = list(result.images), captions
-        cols = None
-    else:
+    images, titles, cols = _grid_cells(result, captions)
+    if result.diverse > 1:
+        title += f"; {result.diverse} diverse images per row"
+    if result.examples is not None:
         k = result.examples.images.shape[1]
-        images, titles = [], []
-        for i in range(len(result.targets)):
-            images.append(result.images[i])
-            titles.append(captions[i])
-            for j in range(k):
-                images.append(result.examples.images[i, j])
-                titles.append(f"{result.examples.scores[i, j]:.2f}")
-        cols = k + 1
         title += f"; right: top {k} {result.examples.dataset} {result.examples.split} images"
     fig, _ = image_grid(images, titles=titles, cols=cols, cell=1.1, suptitle=title)
-    span = _span(result.targets)
+    distinct = result.targets[:: result.diverse]
+    span = _span(distinct)
     grid_name = f"grid-{'class' if result.kind == 'class' else result.layer}-{span}"
+    if result.diverse > 1:
+        grid_name += f"-diverse{result.diverse}"
     if result.examples is not None:
         grid_name += "-examples"
     figures = {
@@ -291,6 +386,10 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
     }
     if result.probabilities is not None:
         figures["probability_min"] = float(result.probabilities.min())
+    if result.similarity is not None:
+        figures.update(
+            {f"similarity_{k}": [float(x) for x in v] for k, v in result.similarity.items()}
+        )
     arts.append(
         gallery.save_figure(
             fig,
@@ -307,6 +406,22 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
         )
     )
     return arts
+
+
+def _grid_cells(result: MaximizeResult, captions: list[str]) -> tuple[list, list, int | None]:
+    """The grid's images, titles and columns: per target its renders, then its examples."""
+    k = 0 if result.examples is None else result.examples.images.shape[1]
+    if k == 0 and result.diverse == 1:
+        return list(result.images), captions, None
+    images, titles = [], []
+    for row in range(len(result.targets) // result.diverse):
+        for i in range(row * result.diverse, (row + 1) * result.diverse):
+            images.append(result.images[i])
+            titles.append(captions[i])
+        for j in range(k):
+            images.append(result.examples.images[row, j])
+            titles.append(f"{result.examples.scores[row, j]:.2f}")
+    return images, titles, result.diverse + k
 
 
 def _span(targets: list[int]) -> str:
