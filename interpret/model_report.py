@@ -3,8 +3,9 @@
 Sections, in order: the model's summary, its training curves, data samples,
 first-layer kernels, feature maps of a test image, activation maximization of every
 filter of every conv layer (with dataset examples) and of every class, fooling images
-for every class, an attack robustness curve, a DeepDream of the shipped photo; then
-the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
+for every class, an attack robustness curve, a DeepDream of the shipped photo, diverse
+renders of the last layer's first filters, feature inversion of a test image at every
+conv layer, MACO renders with their alpha maps; then the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
 no conv layer) are skipped with the reason. Every section's wall time is recorded.
 
 Example:
@@ -37,6 +38,9 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "attack_eps": (0.01, 0.02, 0.05, 0.1),
         "mnist_attack_eps": (0.05, 0.1, 0.2, 0.3),
         "dream": {"octaves": 4, "steps": 20},
+        "diversity": {"units": 8, "diverse": 4, "steps": 256},
+        "inversion": {"steps": 512},
+        "maco": {"units": 16, "steps": 256},
     },
     "quick": {
         "maximize_steps": 16,
@@ -47,6 +51,9 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "attack_eps": (0.02, 0.1),
         "mnist_attack_eps": (0.1, 0.3),
         "dream": {"octaves": 2, "steps": 3},
+        "diversity": {"units": 2, "diverse": 2, "steps": 8},
+        "inversion": {"steps": 8},
+        "maco": {"units": 2, "steps": 8},
     },
 }
 SECTIONS = (
@@ -60,6 +67,9 @@ SECTIONS = (
     "fooling",
     "attack",
     "dream",
+    "diversity",
+    "inversion",
+    "maco",
     "index",
 )
 
@@ -256,6 +266,49 @@ def _dream(ctx: _Context) -> list[Artifact] | str:
     return result.save(ctx.gallery)
 
 
+def _first(ctx: _Context, layer: str, opts: dict) -> list[int]:
+    """The first ``opts["units"]`` filters or units of ``layer`` (popped from ``opts``)."""
+    return list(range(min(opts.pop("units"), ctx.probe.layer(layer).size)))
+
+
+def _diversity(ctx: _Context) -> list[Artifact] | str:
+    from interpret.visualize.maximize import maximize
+
+    layers = ctx.conv_layers() or ctx.dense_layers()
+    if not layers:
+        return "the model has no hidden conv or dense layer"
+    opts = dict(ctx.settings["diversity"])
+    units = _first(ctx, layers[-1], opts)
+    result = maximize(ctx.handle, layers[-1], units, seed=ctx.seed, progress=ctx.progress, **opts)
+    return result.save(ctx.gallery)
+
+
+def _inversion(ctx: _Context) -> list[Artifact] | str:
+    from interpret.visualize.inversion import invert
+
+    if not ctx.conv_layers():
+        return "feature inversion here runs on conv layers; this model has none"
+    if not ctx.dataset():
+        return "the model has no known data set to take a test image from"
+    opts = ctx.settings["inversion"]
+    result = invert(ctx.handle, index=0, seed=ctx.seed, progress=ctx.progress, **opts)
+    return result.save(ctx.gallery)
+
+
+def _maco(ctx: _Context) -> list[Artifact]:
+    from interpret.visualize.maco import maco
+
+    opts = dict(ctx.settings["maco"])
+    layers = ctx.conv_layers()
+    if layers:
+        units = _first(ctx, layers[-1], opts)
+        result = maco(ctx.handle, layers[-1], units, seed=ctx.seed, progress=ctx.progress, **opts)
+    else:  # a dense network: its classes
+        opts.pop("units")
+        result = maco(ctx.handle, classes="all", seed=ctx.seed, progress=ctx.progress, **opts)
+    return result.save(ctx.gallery)
+
+
 def _index(ctx: _Context) -> list[Artifact]:
     return []  # built after the sections, see report()
 
@@ -271,6 +324,9 @@ RUNNERS: dict[str, Callable[[_Context], Any]] = {
     "fooling": _fooling,
     "attack": _attack,
     "dream": _dream,
+    "diversity": _diversity,
+    "inversion": _inversion,
+    "maco": _maco,
     "index": _index,
 }
 

@@ -58,3 +58,16 @@ def test_cli_bad_section_exits_2_and_writes_nothing(tmp_path):
         f"error: unknown report section(s) bogus; sections: {', '.join(SECTIONS)}"
     ]
     assert not (tmp_path / "g").exists()
+
+
+def test_canon_sections(tmp_path):
+    out = report(
+        "mnist-cnn", gallery=tmp_path, quick=True, sections=["diversity", "inversion", "maco"]
+    )
+    counts = {s.name: len(s.artifacts) for s in out.sections}
+    assert counts["diversity"] == 5  # 2 filters x 2 diverse images and the grid
+    assert counts["inversion"] == 6  # 2 layers x inversion and caricature, rows, depth
+    assert counts["maco"] == 5  # 2 renders, 2 blended with their alpha, the grid
+    dense = report("mnist-mlp", gallery=tmp_path, quick=True, sections=["inversion", "maco"])
+    assert dense.sections[0].skipped.startswith("feature inversion here runs on conv layers")
+    assert len(dense.sections[1].artifacts) == 21  # every class: render, alpha, and the grid

@@ -17,9 +17,8 @@ from interpret.cli.common import (
     seed_option,
     settings_options,
 )
-from interpret.visualize.maco import SPECTRA
+from interpret.visualize.maco import SPECTRA, MacoSettings
 from interpret.visualize.maco import maco as api
-from interpret.visualize.render import RenderSettings
 
 
 @click.command()
@@ -42,7 +41,7 @@ from interpret.visualize.render import RenderSettings
     "model's data set).",
 )
 @api_option(api, "contrast", help="Standard deviation of the image before the sigmoid.")
-@settings_options(RenderSettings, skip=("param",))
+@settings_options(MacoSettings, skip=("param",))
 @api_option(api, "batch_size", help="Targets rendered together.")
 @seed_option
 @gallery_option

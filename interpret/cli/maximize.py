@@ -49,8 +49,8 @@ from interpret.visualize.render import RenderSettings
 @api_option(
     api,
     "diversity_layer",
-    help="Layer whose Gram matrices --diverse compares [default: the target's layer, or the "
-    "last conv layer before it].",
+    help="Layer whose Gram matrices --diverse compares [default: the conv layer before the "
+    "target's].",
 )
 @api_option(
     api, "diversity_weight", help="Share of its activation an image may trade to be different."

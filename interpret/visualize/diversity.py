@@ -67,29 +67,34 @@ def check_group(diverse: Any) -> int:
 
 
 def default_layer(probe: Any, layer: str | None) -> str:
-    """Where diversity is measured by default: the target's own layer when it is spatial,
-    else the last spatial layer before it (the last one of the model for classes).
+    """Where diversity is measured by default: the conv layer before the target's (for a
+    dense target or a class, the last conv layer); without conv layers the layer before
+    the target; the target's own layer when it is the first.
+
+    One layer down, the Gram matrices hold colours and textures over a larger map, so
+    the K images differ where a person sees it (on cifar10-cnn's conv2d_2, whose map is
+    4x4, the same similarity drop at its own layer leaves the images looking alike).
 
     Example:
         >>> from interpret.core.models import resolve
         >>> probe = resolve("cifar10-cnn").probe
-        >>> default_layer(probe, "conv2d_1"), default_layer(probe, None)
-        ('conv2d_1', 'conv2d_2')
+        >>> default_layer(probe, "conv2d_2"), default_layer(probe, "conv2d"), default_layer(probe, None)
+        ('conv2d_1', 'conv2d', 'conv2d_2')
     """
     names = probe.layer_names
-    upto = names.index(layer) + 1 if layer is not None else len(names)
-    spatial = [n for n in names[:upto] if probe.layer(n).kind == "spatial"]
-    if spatial:
-        return spatial[-1]
-    if layer is not None:
-        return layer
-    units = [n for n in names if probe.layer(n).kind == "units"]
-    if len(units) < 2:
+    # layers before the target (for classes: before the output layer)
+    before = names[: names.index(layer)] if layer is not None else names[:-1]
+    infos = [probe.layer(n) for n in before]
+    convs = [i.name for i in infos if i.kind == "spatial" and "Conv" in i.type]
+    usable = [i.name for i in infos if i.kind != "other" and "Flatten" not in i.type]
+    if convs or usable:
+        return (convs or usable)[-1]
+    if layer is None:
         raise UserError(
             "no hidden layer to measure diversity at; name one with {diversity_layer}",
             "diversity_layer",
         )
-    return units[-2]
+    return layer
 
 
 def check_layer(probe: Any, layer: str) -> str:

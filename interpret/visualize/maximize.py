@@ -200,8 +200,8 @@ def maximize(
         seed: seeds the start images and every step's moves.
         progress: ``True`` for a bar on stderr, or a factory (:mod:`interpret.core.progress`).
         diverse: K >= 2 different images per target, pushed apart at ``diversity_layer``
-            (default: the target's layer, or the last conv layer before it) with
-            ``diversity_weight`` (:mod:`interpret.visualize.diversity`).
+            (default: the conv layer before the target's) with ``diversity_weight``
+            (:mod:`interpret.visualize.diversity`).
         **settings: the render's knobs, :class:`~interpret.visualize.render.RenderSettings`:
             ``steps`` (256), ``lr`` (0.05), ``param`` ("fourier"), ``decorrelate``,
             ``jitter``, ``scale``, ``rotate`` (the moves), ``tv``, ``l2``, ``blur``

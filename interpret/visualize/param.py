@@ -361,9 +361,12 @@ class Maco:
     While a render climbs, :meth:`image` records the absolute gradient that reaches
     each pixel; :meth:`alpha` is its sum over the steps, normalised per image: the
     transparency map of where the objective looks (Xplique's ``maco`` returns the
-    same sum). Differences from Xplique 2.0.2: batched (one image per target),
-    the phase is not re-standardised every step, the moves are the render's
-    prior instead of 32 random crops a step, and the contrast is a setting.
+    same sum). Differences from Xplique 2.0.2: batched (one image per target); the
+    phase is not re-standardised every step; the moves are the render's (none by
+    default in :func:`interpret.visualize.maco.maco`) instead of 32 random crops and
+    noise a step, which suit Xplique's 512-pixel canvases, not a 32-pixel input; the
+    logits' spread (``contrast``) is a setting, about 1 in Xplique (whose images are
+    standardised before the colour mix), 3 here (``benchmarks/canon_maco.py``).
 
     Example:
         >>> p = Maco(2, (8, 8), 3, seed=0)
@@ -373,7 +376,7 @@ class Maco:
 
     kind = "maco"
     PHASE_SCALE = 4.0
-    CONTRAST = 2.0  # benchmarks/canon_maco.py
+    CONTRAST = 3.0  # benchmarks/canon_maco.py
 
     def __init__(
         self,
