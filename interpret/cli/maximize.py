@@ -13,6 +13,7 @@ import click
 
 from interpret.cli.common import (
     api_option,
+    data_option,
     echo_artifact,
     gallery_option,
     model_option,
@@ -45,6 +46,9 @@ from interpret.visualize.render import RenderSettings
 @api_option(api, "size", type=int, help="Canvas side in pixels for conv layers.")
 @api_option(api, "examples", help="Also show the N test images that excite each target most.")
 @api_option(api, "dataset", help="Data set for --examples (default: the model card's).")
+@data_option("Search these for --examples instead of a data set.")
+@api_option(api, "animate", is_flag=True, help="Also write an animated GIF of each render.")
+@api_option(api, "frame_every", type=int, help="Steps per GIF frame [default: steps/32].")
 @api_option(api, "diverse", help="K >= 2 different images per target (diversity penalty).")
 @api_option(
     api,
@@ -69,8 +73,12 @@ def maximize(model: str, gallery_dir: str | None, **options) -> None:
     from interpret.gallery.store import Gallery
 
     result = api(model, progress=True, **options)
+    for note in result.examples.source.get("data_notes", []) if result.examples else []:
+        click.echo(f"note: {note}", err=True)
     for art in result.save(Gallery(gallery_dir)):
         echo_artifact(art.png)
+        if "animation" in art.meta:
+            echo_artifact(art.png.with_name(art.meta["animation"]))
     acts = result.activations
     if result.similarity is not None:
         click.echo(

@@ -35,15 +35,17 @@ from interpret.core import objectives as obj
 from interpret.core.errors import UserError
 from interpret.core.progress import ProgressSpec, advance
 from interpret.core.specs import parse_indices
+from interpret.gallery.inline import ShowsInline
 from interpret.visualize import diversity as div
 from interpret.visualize.examples import Examples, examples_from, load_examples_data
-from interpret.visualize.render import RenderSettings, render
+from interpret.visualize.render import Frames, RenderSettings, evaluate, render
 
 
 @dataclass
-class MaximizeResult:
+class MaximizeResult(ShowsInline):
     """What :func:`maximize` returns; ``images[i]`` is the render for ``targets[i]``.
 
+    In Jupyter it shows as its labelled grid, or plays as an animation with ``animate``.
     With ``diverse`` K > 1 each target appears K times in a row (its K images), and
     ``similarity`` holds each target's mean pairwise similarity at the diversity layer.
     """
@@ -61,8 +63,10 @@ class MaximizeResult:
     seconds: float
     parameters: dict
     settings: dict
-    examples: Examples | None = None  # per distinct target
+    examples: Examples | None = None
     model_info: dict = field(default_factory=dict)  # how the model was resolved
+    frames: np.ndarray | None = None  # (T, N, H, W, C) with ``animate``: the images over steps
+    frame_steps: list[int] | None = None  # the step of each frame (the last is the result)
     diverse: int = 1
     similarity: dict | None = None  # diverse: {"gram": (T,), "cosine": (T,)} per target
 
@@ -70,9 +74,21 @@ class MaximizeResult:
         """Write one PNG + sidecar per target and one labelled grid; return the artifacts.
 
         Example:
-            >>> arts = res.save("/tmp/demo-gallery")  # doctest: +SKIP
+            >>> res = maximize("mnist-cnn", "dense", [0, 5], steps=4)
+            >>> [a.png.name for a in res.save("/tmp/demo-gallery")]
+            ['dense-u0.png', 'dense-u5.png', 'grid-dense-0-5.png']
         """
         return _save(self, gallery)
+
+    def inline_view(self) -> Any:
+        """The labelled grid (what Jupyter shows)."""
+        return grid_figure(self)
+
+    def inline_frames(self) -> list[np.ndarray] | None:
+        """With ``animate``: every target side by side, one frame per logged step."""
+        from interpret.gallery.animation import tile
+
+        return None if self.frames is None else [tile(step) for step in self.frames]
 
 
 def _size(size: Any) -> tuple[int, int] | None:
@@ -169,6 +185,43 @@ def labels_for(probe: Any, kind: str, targets: list[int]) -> list[str]:
     return [f"{kind[0]}{i}" for i in targets]
 
 
+def _chunks(targets: list[int], size: int) -> list[list[int]]:
+    return [targets[i : i + size] for i in range(0, len(targets), size)]
+
+
+def _render_batches(
+    probe: Any,
+    batches: list[tuple[obj.Objective, int]],
+    s: RenderSettings,
+    canvas: tuple[int, int] | None,
+    seed: int,
+    progress: ProgressSpec,
+    frames: list[Frames] | None = None,
+) -> tuple[np.ndarray, np.ndarray, float, dict]:
+    """Render each (objective, batch size) with seeds seed, seed + 1, ...; images, values, seconds, settings.
+
+    ``frames``: one :class:`Frames` per batch, filled by the renders (an animation).
+    """
+    images, values, seconds, described = [], [], 0.0, {}
+    with advance(progress, s.steps * len(batches), "rendering") as step:
+        for b, (objective, n) in enumerate(batches):
+            result = render(
+                probe,
+                objective,
+                batch=n,
+                settings=s,
+                size=canvas,
+                seed=seed + b,
+                advance=step,
+                frames=frames[b] if frames else None,
+            )
+            images.append(result.images)
+            values.append(result.values)
+            seconds += result.seconds
+            described = result.settings
+    return np.concatenate(images), np.concatenate(values), seconds, described
+
+
 def maximize(
     model: Any,
     layer: str | None = None,
@@ -178,6 +231,9 @@ def maximize(
     size: Any = None,
     examples: int = 0,
     dataset: Any = None,
+    data: Any = None,
+    animate: bool = False,
+    frame_every: int | None = None,
     batch_size: int = 64,
     seed: int = 0,
     progress: ProgressSpec = None,
@@ -196,6 +252,12 @@ def maximize(
         size: canvas side (or (H, W)) for conv layers; default the model's input.
         examples: also find this many top data-set images per target (0: none).
         dataset: data set for ``examples`` (default: the one on the model's card).
+        data: instead of ``dataset``, your own images for ``examples``: an .npz file
+            (keys x, y or x_test, y_test) or a folder with one subfolder per class
+            (:func:`interpret.data.user.load_user_data`); resized to the model's input.
+        animate: also keep the images along the way (``frames``; ``save`` then writes an
+            animated GIF beside each PNG, one frame per logged step).
+        frame_every: log a frame every this many steps (default: steps / 32, at least 1).
         batch_size: targets optimised together per compiled loop.
         seed: seeds the start images and every step's moves.
         progress: ``True`` for a bar on stderr, or a factory (:mod:`interpret.core.progress`).
@@ -227,47 +289,35 @@ def maximize(
     group, div_layer, weight = _diversity(
         probe, kind, layer, canvas, diverse, diversity_layer, diversity_weight
     )
-    ex_data = load_examples_data(handle, dataset) if examples else None
-    per = max(1, batch_size // group)
-    chunks = [targets[i : i + per] for i in range(0, len(targets), per)]
+    if data is not None and not examples:
+        raise UserError(
+            "{data} is searched for dataset examples; add {examples} (e.g. 9)", "data", "examples"
+        )
+    every = _frame_every(animate, frame_every, s.steps)
+    ex_data = load_examples_data(handle, dataset, data=data) if examples else None
     shown = [t for t in targets for _ in range(group)]  # each target's K images in a row
-
-    def target_for(chunk: list[int]) -> Any:
-        rows = [t for t in chunk for _ in range(group)]
-        if group == 1:
-            return make(rows)
-        return div.objective(make(rows), div_layer, group, weight)
-
-    images, values, seconds, described = [], [], 0.0, {}
-    with advance(progress, s.steps * len(chunks), "rendering") as step:
-        for b, chunk in enumerate(chunks):
-            result = render(
-                probe,
-                target_for(chunk),
-                batch=len(chunk) * group,
-                settings=s,
-                size=canvas,
-                seed=seed + b,
-                advance=step,
-            )
-            images.append(result.images)
-            # the target's own activation (a diverse objective also holds the penalty)
-            values.append(
-                result.values
-                if group == 1
-                else _activation(probe, make, chunk, group, result.images, canvas)
-            )
-            seconds += result.seconds
-            described = result.settings
-    images_arr = np.concatenate(images)
+    batches = [
+        _objective(make, c, group, div_layer, weight)
+        for c in _chunks(targets, max(1, batch_size // group))
+    ]
+    frames = [Frames(every) for _ in batches] if every else None
+    images, values, seconds, described = _render_batches(
+        probe, batches, s, canvas, seed, progress, frames
+    )
+    similar = None
+    if group > 1:  # each image's own activation (the objective also held the penalty)
+        values = evaluate(probe, make(shown), images, canvas)
+        similar = div.similarity(probe, images, div_layer, group, canvas)
     probabilities = predicted = None
     if kind == "class":
-        probs = probe.predict(images_arr)
+        probs = probe.predict(images)
         probabilities = probs[np.arange(len(shown)), shown].astype("float32")
         predicted = [int(v) for v in probs.argmax(axis=1)]
     found = None
     if ex_data is not None:
-        found = examples_from(probe, kind, layer, targets, *ex_data, "test", examples)
+        found = examples_from(
+            probe, kind, layer, targets, ex_data, "test", examples, own=data is not None
+        )
     parameters = {
         "targets": kind,
         "layer": layer,
@@ -275,6 +325,7 @@ def maximize(
         "size": list(canvas or probe.input_shape[:2]),
         "batch_size": batch_size,
         "examples": examples,
+        **({"data": found.source["data"]} if found is not None and found.source else {}),
         **(
             {"diverse": group, "diversity_layer": div_layer, "diversity_weight": weight}
             if group > 1
@@ -284,9 +335,6 @@ def maximize(
         "precision": precision_lib.resolve(s.precision),
     }
     labels = labels_for(probe, kind, shown)
-    similar = None
-    if group > 1:
-        similar = div.similarity(probe, images_arr, div_layer, group, canvas)
     return MaximizeResult(
         model=handle.name,
         kind=kind,
@@ -294,8 +342,8 @@ def maximize(
         targets=shown,
         labels=labels,
         objectives=[s.with_penalties(make(i)).name for i in shown],
-        images=images_arr,
-        activations=np.concatenate(values),
+        images=images,
+        activations=values,
         probabilities=probabilities,
         predicted=predicted,
         seconds=seconds,
@@ -303,24 +351,38 @@ def maximize(
         settings={**described, "seed": int(seed)},
         examples=found,
         model_info=handle.describe(),
+        frames=_stack_frames(frames) if frames else None,
+        frame_steps=frames[0].steps if frames else None,
         diverse=group,
         similarity=similar,
     )
 
 
-def _activation(
-    probe: Any, make: Any, chunk: list[int], group: int, images: np.ndarray, canvas: Any
-) -> np.ndarray:
-    """Each image's activation of its own target (float32, no penalty)."""
-    from interpret.visualize.render import evaluate
+def _objective(
+    make: Any, chunk: list[int], group: int, div_layer: str | None, weight: float
+) -> tuple[obj.Objective, int]:
+    """A chunk's objective and batch size: each target ``group`` times, pushed apart."""
+    rows = [t for t in chunk for _ in range(group)]
+    if group == 1:
+        return make(rows), len(rows)
+    return div.objective(make(rows), div_layer, group, weight), len(rows)
 
-    return evaluate(probe, make([t for t in chunk for _ in range(group)]), images, canvas)
+
+def _frame_every(animate: bool, frame_every: int | None, steps: int) -> int:
+    """Steps between frames, 0 for no animation (``frame_every`` alone implies ``animate``)."""
+    if frame_every is not None:
+        return checks.positive_int(frame_every, "frame_every")
+    return max(1, int(steps) // 32) if animate else 0
+
+
+def _stack_frames(frames: list[Frames]) -> np.ndarray:
+    """(T, N, H, W, C): every batch's frames side by side, in target order."""
+    return np.stack([np.concatenate(step) for step in zip(*(f.images for f in frames))])
 
 
 def _save(result: MaximizeResult, gallery: Any) -> list:
     """One PNG + sidecar per target and one labelled grid (renders beside their examples)."""
     from interpret.gallery.store import Gallery
-    from interpret.gallery.style import image_grid
 
     gallery = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     described = result.model_info
@@ -332,6 +394,7 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
         "parameters": result.parameters,
         "settings": result.settings,
         "layer": result.layer,
+        **(result.examples.source if result.examples is not None else {}),
     }
     for i, target in enumerate(result.targets):
         figures = {"activation": float(result.activations[i])}
@@ -357,23 +420,16 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
             "objective": result.objectives[i],
             "figures": figures,
         }
-        arts.append(
-            gallery.save_image(
-                result.images[i], model=result.model, technique="maximize", name=name, meta=meta
+        where = {"model": result.model, "technique": "maximize", "name": name, "meta": meta}
+        if result.frames is None:
+            arts.append(gallery.save_image(result.images[i], **where))
+        else:
+            frames, steps = result.frames[:, i], result.frame_steps
+            arts.append(
+                gallery.save_animation(frames, steps=steps, poster=result.images[i], **where)
             )
-        )
-    captions = [f"{lab}\n{a:.2f}" for lab, a in zip(result.labels, result.activations)]
-    what = "classes" if result.kind == "class" else f"{result.layer} {result.kind}s"
-    title = f"{result.model}: {what} (activation reached)"
-    images, titles, cols = _grid_cells(result, captions)
-    if result.diverse > 1:
-        title += f"; {result.diverse} diverse images per row"
-    if result.examples is not None:
-        k = result.examples.images.shape[1]
-        title += f"; right: top {k} {result.examples.dataset} {result.examples.split} images"
-    fig, _ = image_grid(images, titles=titles, cols=cols, cell=1.1, suptitle=title)
-    distinct = result.targets[:: result.diverse]
-    span = _span(distinct)
+    fig = grid_figure(result)
+    span = _span(result.targets[:: result.diverse])
     grid_name = f"grid-{'class' if result.kind == 'class' else result.layer}-{span}"
     if result.diverse > 1:
         grid_name += f"-diverse{result.diverse}"
@@ -406,6 +462,29 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
         )
     )
     return arts
+
+
+def grid_figure(result: MaximizeResult) -> Any:
+    """The labelled grid of a run: each render with its activation (beside its examples).
+
+    Example:
+        >>> fig = grid_figure(maximize("mnist-cnn", classes="0-3", steps=2))
+        >>> len(fig.axes)
+        4
+    """
+    from interpret.gallery.style import image_grid
+
+    captions = [f"{lab}\n{a:.2f}" for lab, a in zip(result.labels, result.activations)]
+    what = "classes" if result.kind == "class" else f"{result.layer} {result.kind}s"
+    title = f"{result.model}: {what} (activation reached)"
+    images, titles, cols = _grid_cells(result, captions)
+    if result.diverse > 1:
+        title += f"; {result.diverse} diverse images per row"
+    if result.examples is not None:
+        k = result.examples.images.shape[1]
+        title += f"; right: top {k} {result.examples.caption} images"
+    fig, _ = image_grid(images, titles=titles, cols=cols, cell=1.1, suptitle=title)
+    return fig
 
 
 def _grid_cells(result: MaximizeResult, captions: list[str]) -> tuple[list, list, int | None]:

@@ -1,0 +1,89 @@
+"""``interpret layers | models | samples | train``: the commands that list, show and train the zoo."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import run_cli
+
+
+def test_layers_prints_names_and_counts():
+    result = run_cli("layers", "cifar10-cnn")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "conv2d_1" in result.stdout and "18,496" in result.stdout and "64 filters" in result.stdout
+    )
+    assert "122,570" in result.stdout
+
+
+def test_models_lists_the_zoo_with_accuracy():
+    result = run_cli("models")
+    assert result.returncode == 0, result.stderr
+    for name in ("cifar10-cnn", "mnist-mlp", "mnist-cnn"):
+        assert name in result.stdout
+
+
+def test_samples_writes_grid_and_sidecar(tmp_path, data_dir):
+    result = run_cli(
+        "samples",
+        "cifar10",
+        "--gallery",
+        str(tmp_path / "g"),
+        env={"INTERPRET_DATA_DIR": str(data_dir)},
+    )
+    assert result.returncode == 0, result.stderr
+    sidecar = tmp_path / "g" / "cifar10" / "samples" / "cifar10-samples.json"
+    meta = json.loads(sidecar.read_text())
+    assert len(meta["indices"]) == 25 and meta["seed"] == 0
+    assert sidecar.with_suffix(".png").stat().st_size > 1000
+
+
+def test_train_on_tiny_data_writes_model_card_and_curves(tmp_path, data_dir):
+    result = run_cli(
+        "train",
+        "mnist-mlp",
+        "--epochs",
+        "2",
+        "--gallery",
+        str(tmp_path / "g"),
+        env={"INTERPRET_DATA_DIR": str(data_dir)},
+    )
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "g" / "mnist-mlp" / "train"
+    card = json.loads((out / "mnist-mlp.json").read_text())
+    assert card["epochs"] == 2 and len(card["history"]["accuracy"]) == 2
+    assert card["data_source"].endswith("mnist.npz") and card["train_images"] == 64
+    assert 0.0 <= card["test_accuracy"] <= 1.0
+    assert (out / "mnist-mlp.keras").is_file() and (out / "training-curves.png").is_file()
+    # the saved model resolves by path like any user model
+    listed = run_cli("layers", str(out / "mnist-mlp.keras"))
+    assert listed.returncode == 0 and "dense_2" in listed.stdout
+
+
+def test_train_watch_writes_epochs_to_gallery_and_tensorboard(tmp_path, data_dir):
+    g = tmp_path / "g"
+    args = ["train", "mnist-mlp", "--epochs", "2", "--watch", "dense:0-1", "--watch-steps", "2"]
+    result = run_cli(
+        *args,
+        "--watch-attack",
+        "0.1",
+        "--gallery",
+        str(g),
+        env={"INTERPRET_DATA_DIR": str(data_dir)},
+    )
+    assert result.returncode == 0, result.stderr
+    watch = g / "mnist-mlp" / "watch"
+    assert sorted(p.name for p in watch.glob("dense*.png")) == [
+        "dense-0-1-epoch001.png",
+        "dense-0-1-epoch002.png",
+        "dense-0-1-epochs.png",
+    ]
+    assert (watch / "dense-0-1-epochs.gif").is_file() and (
+        watch / "pgd-eps0.1-epochs.png"
+    ).is_file()
+    logs = g / "mnist-mlp" / "train" / "logs"
+    assert f"tensorboard --logdir {logs}" in result.stdout
+    for run in ("interpret", "train", "validation"):  # ours beside Keras' own
+        assert list((logs / run).glob("events.out.tfevents.*")), run
+    bad = run_cli("train", "mnist-mlp", "--watch", "nope:0", "--gallery", str(tmp_path / "b"))
+    assert bad.returncode == 2 and "unknown layer 'nope'" in bad.stderr
