@@ -1,23 +1,26 @@
-"""Speed of every new objective against the bare compiled loop of the same batch.
+"""Time per step of every new objective against the bare compiled loop of the same batch.
 
-Each technique runs its whole API call (validation, tracing, the loop, the float32
-scoring) for STEPS steps on cifar10-cnn with a batch of about 64 images; the floor is
-``maximize_speed.bare`` (Adam on raw pixels, the channel-mean objective of conv2d_2,
-one compiled step called from Python) on the same batch size, in float32 and, where
-the CPU has it, in bfloat16 (the techniques' default precision there). Methods run
-interleaved (A B C ... A B C ...) so that load from other processes hits them alike;
-ratios are per round (side by side), reported as median and range.
+Each technique runs its API call on cifar10-cnn with a batch of about 64 images. The
+floor is the bare loop of ``maximize_speed`` (Adam on raw pixels, the channel-mean
+objective of conv2d_2, one compiled step called from Python) on the same batch size
+and in the same precision. On this shared machine load swings by 2x and more within a
+minute, so the two are interleaved finely: the technique is given a progress bar
+whose every update (after each chunk of 32 of its steps) runs as many steps of the
+bare loop. Each loop's first chunk (its tracing) is left out; the ratio is the
+technique's time per step over the bare loop's, summed over the chunks, per run.
 
 * diversity: ``maximize(conv2d_2, 16 filters, diverse=4)`` (64 images);
 * direction: ``direction(conv2d_2, 64 random directions, cossim_pow=1)``;
 * interpolation: ``interpolate(conv2d_2:1 -> conv2d_2:7, frames=64)`` (shared parameterization);
 * interaction: ``interact(conv2d_2, filters 0-9)`` (55 images);
-* inversion / caricature: ``invert`` of 21 test images at 3 conv layers (63 images), the
-  inversion loop and the caricature loop timed apart;
+* inversion: ``invert`` of 21 images at the 3 conv layers (a loop of 21 per layer, against
+  the bare loop of 63: the same images, each through the whole model);
+* caricature: the same with caricatures (a second loop per layer, with moves);
 * MACO: ``maco(conv2d_2, 64 filters)``.
 
 Run:
-    nice python benchmarks/canon_speed.py [--steps 256] [--rounds 3] [--only maco,inversion]
+    nice python benchmarks/canon_speed.py [--steps 256] [--runs 3] [--precision auto]
+        [--only maco,inversion]
 """
 
 from __future__ import annotations
@@ -30,11 +33,44 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from maximize_speed import bare  # noqa: E402
+from maximize_speed import bare_step  # noqa: E402
+
+CHUNK = 32  # the render's progress chunk
 
 
-def techniques(handle, steps: int) -> dict:
-    """name -> (batch size, call)."""
+class Interleave:
+    """A progress factory that runs ``n`` bare steps after each ``n`` technique steps."""
+
+    def __init__(self, step, steps_per_loop: int):
+        self.step, self.per_loop = step, steps_per_loop
+        self.tech, self.bare, self.done = 0.0, 0.0, 0
+
+    def __call__(self, total: int, label: str) -> Interleave:
+        return self
+
+    def __enter__(self) -> Interleave:
+        self.last = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def update(self, n: int) -> None:
+        now = time.perf_counter()
+        first = self.done % self.per_loop == 0  # this chunk started a loop: it traced
+        if not first:
+            self.tech += now - self.last
+        start = time.perf_counter()
+        for _ in range(n):
+            self.step()
+        if not first:
+            self.bare += time.perf_counter() - start
+        self.done += n
+        self.last = time.perf_counter()
+
+
+def techniques(handle, steps: int, precision: str) -> dict:
+    """name -> (bare batch size, call(progress))."""
     from interpret.visualize.directions import direction, interact, interpolate
     from interpret.visualize.inversion import invert
     from interpret.visualize.maco import maco
@@ -42,84 +78,79 @@ def techniques(handle, steps: int) -> dict:
 
     vectors = np.random.default_rng(0).standard_normal((64, 64)).astype("float32")
     images = np.random.default_rng(1).random((21, 32, 32, 3)).astype("float32")
+    kw = {"steps": steps, "precision": precision}
     return {
-        "diversity": (64, lambda: maximize(handle, "conv2d_2", "0-15", diverse=4, steps=steps)),
+        "diversity": (
+            64,
+            lambda p: maximize(handle, "conv2d_2", "0-15", diverse=4, progress=p, **kw),
+        ),
         "direction": (
             64,
-            lambda: direction(handle, "conv2d_2", vectors, cossim_pow=1, steps=steps),
+            lambda p: direction(handle, "conv2d_2", vectors, cossim_pow=1, progress=p, **kw),
         ),
         "interpolation": (
             64,
-            lambda: interpolate(handle, "conv2d_2", 1, 7, frames=64, steps=steps),
+            lambda p: interpolate(handle, "conv2d_2", 1, 7, frames=64, progress=p, **kw),
         ),
-        "interaction": (55, lambda: interact(handle, "conv2d_2", "0-9", steps=steps)),
-        "inversion": (63, lambda: invert(handle, images, "all", caricature=False, steps=steps)),
-        "caricature": (63, lambda: invert(handle, images, "all", steps=steps)),
-        "maco": (64, lambda: maco(handle, "conv2d_2", "all", steps=steps)),
+        "interaction": (55, lambda p: interact(handle, "conv2d_2", "0-9", progress=p, **kw)),
+        "inversion": (
+            63,
+            lambda p: invert(handle, images, "all", caricature=False, progress=p, **kw),
+        ),
+        "caricature": (63, lambda p: invert(handle, images, "all", progress=p, **kw)),
+        "maco": (64, lambda p: maco(handle, "conv2d_2", "all", progress=p, **kw)),
     }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=256)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--precision", default="auto")
     ap.add_argument("--only", default=None)
     args = ap.parse_args()
 
-    from interpret._fast import precision
+    from interpret._fast import precision as precision_lib
+    from interpret._tf import tf
     from interpret.core.models import resolve
     from interpret.visualize.render import RenderSettings
 
     handle = resolve("cifar10-cnn")
-    probe = handle.probe
-    lr = RenderSettings().lr
-    chosen = techniques(handle, args.steps)
+    used = precision_lib.resolve(args.precision)
+    chosen = techniques(handle, args.steps, used)
     if args.only:
         chosen = {k: v for k, v in chosen.items() if k in args.only.split(",")}
-    precisions = ["float32"] + (["bfloat16"] if precision.bfloat16_supported() else [])
-    sizes = sorted({n for n, _ in chosen.values()})
-    times: dict[str, list[float]] = {}
-
-    def timed(name: str, fn) -> None:
-        start = time.perf_counter()
-        fn()
-        times.setdefault(name, []).append(time.perf_counter() - start)
-
-    for r in range(args.rounds):
-        for n in sizes:
-            for p in precisions:
-                timed(
-                    f"bare {p} {n}",
-                    lambda n=n, p=p: bare(probe, "conv2d_2", n, args.steps, lr, False, p),
-                )
-        for name, (_, call) in chosen.items():
-            timed(name, call)
+    steps = {}
+    with precision_lib.compute(used):  # the bare steps are traced in the techniques' precision
+        for n in sorted({n for n, _ in chosen.values()}):
+            steps[n] = tf.function(
+                bare_step(handle.probe, "conv2d_2", n, RenderSettings().lr)[0], autograph=False
+            )
+            steps[n]()
+    ratios: dict[str, list[float]] = {k: [] for k in chosen}
+    per_step: dict[str, list[float]] = {k: [] for k in chosen}
+    for r in range(args.runs):
+        for name, (n, call) in chosen.items():
+            bar = Interleave(steps[n], args.steps)
+            call(bar)
+            ratios[name].append(bar.tech / bar.bare)
+            per_step[name].append(
+                1000 * bar.tech / max(1, bar.done - bar.done // args.steps * CHUNK)
+            )
         print(
-            f"  round {r + 1}: " + ", ".join(f"{k} {v[-1]:.1f}s" for k, v in times.items()),
+            f"  run {r + 1}: " + ", ".join(f"{k} {v[-1]:.2f}x" for k, v in ratios.items()),
             flush=True,
         )
-    # the caricature's own loop: the invert call with caricatures minus the one without
-    if "caricature" in times and "inversion" in times:
-        times["caricature"] = [c - i for c, i in zip(times["caricature"], times["inversion"])]
-    used = precision.resolve("auto")
     print(
-        f"cifar10-cnn, {args.steps} steps, the whole API call incl. tracing; techniques at the "
-        f"default precision ({used}); ratio per round against the bare loop of the same batch"
+        f"cifar10-cnn, {args.steps} steps, {used}: each technique's time per step over the bare "
+        f"loop's of the same batch, interleaved every {CHUNK} steps, tracing left out"
     )
-    print(
-        f"{'technique':<15}{'batch':>6}{'median s':>10}"
-        + "".join(f"{'x bare ' + p:>26}" for p in precisions)
-    )
+    print(f"{'technique':<15}{'bare batch':>11}{'ms/step':>9}{'x bare: median':>16}{'range':>13}")
     for name, (n, _) in chosen.items():
-        cols = ""
-        for p in precisions:
-            ratios = [t / b for t, b in zip(times[name], times[f"bare {p} {n}"])]
-            cols += f"{np.median(ratios):>12.2f} ({min(ratios):.2f}-{max(ratios):.2f})".rjust(26)
-        print(f"{name:<15}{n:>6}{np.median(times[name]):>10.2f}{cols}")
-    for n in sizes:
+        r = ratios[name]
         print(
-            "bare "
-            + ", ".join(f"{p} {n}: {np.median(times[f'bare {p} {n}']):.2f}s" for p in precisions)
+            f"{name:<15}{n:>11}{np.median(per_step[name]):>9.1f}{np.median(r):>16.2f}"
+            f"{min(r):>8.2f}-{max(r):.2f}"
         )
 
 

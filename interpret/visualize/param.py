@@ -349,6 +349,36 @@ def natural_spectrum(channels: int, size: tuple[int, int], decorrelate: bool = T
     return spectrum(x, size, decorrelate)
 
 
+def _inverse_rfft2_factors(h: int, w: int, mix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two matrices of :meth:`Maco.logits`: ``irfft2d`` of a half spectrum as products.
+
+    With the spectrum's real and imaginary parts ``a`` and ``b`` (Ky x Kx), the image is
+    ``sum c_kx (a cos(ty + tx) - b sin(ty + tx)) / (H W)`` (``c_kx`` = 2 but for the
+    constant and Nyquist columns, whose imaginary parts irfft2d ignores). ``left``
+    (2 Ky, 2 H) takes [a; b] along y to P = a cos ty - b sin ty and Q = a sin ty +
+    b cos ty; ``right`` (C 2 Kx, W C) takes [P; Q] along x to ``P cos tx - Q sin tx``,
+    mixing the colours.
+
+    Example:
+        >>> left, right = _inverse_rfft2_factors(4, 6, np.eye(1, dtype="float32"))
+        >>> left.shape, right.shape
+        ((8, 8), (8, 6))
+    """
+    ty = 2 * np.pi * np.outer(np.arange(h), np.arange(h)) / h  # (Ky, H)
+    cy, sy = np.cos(ty), np.sin(ty)
+    left = np.block([[cy, sy], [-sy, cy]])  # rows: a then b; columns: P then Q
+    kx = w // 2 + 1
+    weight = np.full(kx, 2.0)
+    weight[0] = 1.0
+    if w % 2 == 0:
+        weight[-1] = 1.0
+    tx = 2 * np.pi * np.outer(np.arange(kx), np.arange(w)) / w  # (Kx, W)
+    rows = np.concatenate([weight[:, None] * np.cos(tx), -weight[:, None] * np.sin(tx)]) / (h * w)
+    c = mix.shape[0]
+    right = mix[:, None, None, :] * rows[None, :, :, None]  # (C, 2 Kx, W, C)
+    return left.astype("float32"), right.reshape(c * 2 * kx, w * c).astype("float32")
+
+
 class Maco:
     """MACO (Fel et al. 2023): a fixed natural magnitude spectrum, only the phase is optimised.
 
@@ -404,11 +434,15 @@ class Maco:
         )
         if mag.shape != (channels, h, w // 2 + 1):
             raise ValueError(f"magnitude must be {(channels, h, w // 2 + 1)}, got {mag.shape}")
-        self.magnitude = tf.constant(mag)
+        # stored as (C, Kx, Ky, B), the layout the synthesis reads in place
+        self.magnitude = tf.constant(mag.transpose(0, 2, 1)[..., None].copy())
         rng = np.random.default_rng(seed)
         phase = rng.uniform(-np.pi, np.pi, (self.batch, channels, h, w // 2 + 1))
-        self.var = tf.Variable((phase / self.PHASE_SCALE).astype("float32"), name="maco_phase")
-        self._color = tf.constant(COLOR_CORRELATION.T.copy())
+        phase = (phase / self.PHASE_SCALE).transpose(1, 3, 2, 0).astype("float32")
+        self.var = tf.Variable(phase, name="maco_phase")
+        mix = COLOR_CORRELATION.T if self.decorrelate else np.eye(channels)
+        left, right = _inverse_rfft2_factors(h, w, mix.astype("float32"))
+        self._left, self._right = tf.constant(left), tf.constant(right)
         self._alpha = tf.Variable(tf.zeros((self.batch, h, w, channels)), trainable=False)
 
     @property
@@ -421,10 +455,16 @@ class Maco:
         from interpret._tf import tf
 
         phase = self.var * self.PHASE_SCALE
-        spec = tf.complex(self.magnitude * tf.cos(phase), self.magnitude * tf.sin(phase))
-        x = tf.transpose(tf.signal.irfft2d(spec), (0, 2, 3, 1))  # (B, H, W, C)
-        if self.decorrelate:
-            x = tf.einsum("bhwc,cd->bhwd", x, self._color)
+        parts = tf.concat([self.magnitude * tf.cos(phase), self.magnitude * tf.sin(phase)], 2)
+        c, kx, _, b = parts.shape
+        h, w = self.size
+        # the inverse real FFT as two products (tf.signal.irfft2d's result, faster here):
+        # along y, the real and imaginary parts to cos and sin terms, (C, Kx, B, 2H) ...
+        u = fixed_matmul(self._left, parts, transpose_x=True)
+        u = tf.concat([u[..., :h], u[..., h:]], axis=1)  # (C, 2 Kx, B, H)
+        # ... then along x with the colour mix, landing in NHWC order
+        out = fixed_matmul(self._right, tf.reshape(u, (c * 2 * kx, b * h)), transpose_x=True)
+        x = tf.reshape(out, (b, h, w, c))
         mean, var = tf.nn.moments(x, axes=(1, 2, 3), keepdims=True)
         return (x - mean) * (self.contrast * tf.math.rsqrt(var + 1e-12))
 
