@@ -255,11 +255,9 @@ class _Attack(_Watch):
         from interpret.attacks.options import method_name, method_params
 
         super().__init__(every=every, gallery=gallery, log_dir=log_dir, name=name, seed=seed)
-        if (data is None) == (x is None):
-            raise UserError("give validation images: {x} and {y}, or {data}", "x", "data")
         if x is not None and y is None:
             raise UserError("give the labels {y} of the images {x}", "y", "x")
-        self.source = data if data is not None else (x, y)
+        self.source = _images(x, y, data)
         self.n = None if n is None else checks.positive_int(n, "n")
         self.eps = checks.non_negative(eps, "eps")
         self.method = method_name(method)
@@ -364,13 +362,11 @@ class _Explain(_Watch):
         **options: Any,
     ):
         super().__init__(every=every, gallery=gallery, log_dir=log_dir, name=name, seed=seed)
-        if (data is None) == (x is None):
-            raise UserError("give the images to explain: {x} (and {y}), or {data}", "x", "data")
+        self.source = _images(x, y, data)
         if not isinstance(method, str) or "," in method or method.strip().lower() == "all":
             raise UserError(
                 f"{{method}} must name one attribution method, got {method!r}", "method"
             )
-        self.source = data if data is not None else (x if y is None else (x, y))
         self.n = checks.positive_int(n, "n")
         self.method, self.target, self.layer, self.options = method, target, layer, options
         self.frames: list[np.ndarray] = []
@@ -426,6 +422,15 @@ class _Explain(_Watch):
             epoch, {f"explain/{e.method}/score_mean": score}, {f"explain/{e.method}": frame}
         )
         return arts
+
+
+def _images(x: Any, y: Any, data: Any) -> Any:
+    """What ``load_user_data`` reads when training begins: ``data``, or ``x`` (with ``y``)."""
+    if (data is None) == (x is None):
+        raise UserError("give the images: {x} (with labels {y}), or {data}", "x", "data")
+    if data is not None:
+        return data
+    return x if y is None else (x, y)
 
 
 def _history_figure(cb: _Attack) -> Any:

@@ -112,7 +112,7 @@ def test_bad_settings_fail_before_training(training, tmp_path):
         Visualize("c2", every=0)
     with pytest.raises(UserError, match="unknown render setting stesp="):
         Visualize("c2", stesp=3)
-    with pytest.raises(UserError, match="give validation images"):
+    with pytest.raises(UserError, match="give the images"):
         Attack()
     with pytest.raises(UserError, match="method= must name one attribution method"):
         Explain(x, method="gradcam,saliency")
