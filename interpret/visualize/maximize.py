@@ -130,18 +130,70 @@ def _targets(probe: Any, layer: Any, filters: Any, classes: Any) -> tuple[str, l
     return kind, targets, lambda i: obj.neuron(layer, i)
 
 
-def _diversity(
-    probe: Any, kind: str, layer: Any, canvas: Any, diverse: Any, where: Any, weight: Any
-) -> tuple[int, str | None, float]:
-    """(images per target, diversity layer, weight), checked; (1, None, 0) when off."""
-    if diverse is None:
-        return 1, None, 0.0
-    group = div.check_group(diverse)
-    chosen = where or div.default_layer(probe, layer if kind != "class" else None)
-    div.check_layer(probe, chosen)
-    if canvas is not None:
-        probe.extractor([chosen], size=canvas)  # fails early if it needs a fixed size
-    return group, chosen, checks.positive(weight, "diversity_weight")
+@dataclass
+class _Diverse:
+    """The diverse path of :func:`maximize`: ``group`` images per target pushed apart
+    at ``layer`` with ``weight``; ``group`` 1 (off) leaves every step as it was."""
+
+    group: int = 1
+    layer: str | None = None
+    weight: float = 0.0
+
+    @classmethod
+    def checked(
+        cls,
+        probe: Any,
+        kind: str,
+        target_layer: Any,
+        canvas: Any,
+        diverse: Any,
+        layer: Any,
+        weight: Any,
+    ) -> _Diverse:
+        """From ``maximize``'s arguments, every one checked; off when ``diverse`` is None."""
+        if diverse is None:
+            return cls()
+        group = div.check_group(diverse)
+        chosen = layer or div.default_layer(probe, target_layer if kind != "class" else None)
+        div.check_layer(probe, chosen)
+        if canvas is not None:
+            probe.extractor([chosen], size=canvas)  # fails early if it needs a fixed size
+        return cls(group, chosen, checks.positive(weight, "diversity_weight"))
+
+    def rows(self, targets: list[int]) -> list[int]:
+        """Each target ``group`` times in a row: the target of every image."""
+        return [t for t in targets for _ in range(self.group)]
+
+    def batches(self, make: Any, targets: list[int], batch_size: int) -> list:
+        """(objective, batch size) per chunk of at most ``batch_size`` images."""
+        out = []
+        for chunk in _chunks(targets, max(1, batch_size // self.group)):
+            rows = self.rows(chunk)
+            target = make(rows)
+            if self.group > 1:
+                target = div.objective(target, self.layer, self.group, self.weight)
+            out.append((target, len(rows)))
+        return out
+
+    def measure(
+        self, probe: Any, make: Any, shown: list[int], images: Any, values: Any, canvas: Any
+    ) -> tuple[np.ndarray, dict | None]:
+        """(each image's own activation, similarity per target); the render's when off."""
+        if self.group == 1:
+            return values, None
+        # the render's values held the penalty too: measure the target alone
+        own = evaluate(probe, make(shown), images, canvas)
+        return own, div.similarity(probe, images, self.layer, self.group, canvas)
+
+    def parameters(self) -> dict:
+        """The sidecar's diversity settings (none when off)."""
+        if self.group == 1:
+            return {}
+        return {
+            "diverse": self.group,
+            "diversity_layer": self.layer,
+            "diversity_weight": self.weight,
+        }
 
 
 def plan_targets(
@@ -183,6 +235,18 @@ def labels_for(probe: Any, kind: str, targets: list[int]) -> list[str]:
     if kind == "class":
         return [probe.class_names[i] for i in targets]
     return [f"{kind[0]}{i}" for i in targets]
+
+
+def _class_scores(
+    probe: Any, kind: str, images: np.ndarray, shown: list[int]
+) -> tuple[np.ndarray | None, list[int] | None]:
+    """For class targets, each image's probability of its class and the predicted class."""
+    if kind != "class":
+        return None, None
+    probs = probe.predict(images)
+    return probs[np.arange(len(shown)), shown].astype("float32"), [
+        int(v) for v in probs.argmax(axis=1)
+    ]
 
 
 def _chunks(targets: list[int], size: int) -> list[list[int]]:
@@ -286,7 +350,7 @@ def maximize(
     batch_size = checks.positive_int(batch_size, "batch_size")
     examples = checks.positive_int(examples, "examples", minimum=0)
     kind, targets, make, canvas = plan_targets(probe, layer, filters, classes, size)
-    group, div_layer, weight = _diversity(
+    spread = _Diverse.checked(
         probe, kind, layer, canvas, diverse, diversity_layer, diversity_weight
     )
     if data is not None and not examples:
@@ -295,24 +359,14 @@ def maximize(
         )
     every = _frame_every(animate, frame_every, s.steps)
     ex_data = load_examples_data(handle, dataset, data=data) if examples else None
-    shown = [t for t in targets for _ in range(group)]  # each target's K images in a row
-    batches = [
-        _objective(make, c, group, div_layer, weight)
-        for c in _chunks(targets, max(1, batch_size // group))
-    ]
+    shown = spread.rows(targets)  # each target's K images in a row
+    batches = spread.batches(make, targets, batch_size)
     frames = [Frames(every) for _ in batches] if every else None
     images, values, seconds, described = _render_batches(
         probe, batches, s, canvas, seed, progress, frames
     )
-    similar = None
-    if group > 1:  # each image's own activation (the objective also held the penalty)
-        values = evaluate(probe, make(shown), images, canvas)
-        similar = div.similarity(probe, images, div_layer, group, canvas)
-    probabilities = predicted = None
-    if kind == "class":
-        probs = probe.predict(images)
-        probabilities = probs[np.arange(len(shown)), shown].astype("float32")
-        predicted = [int(v) for v in probs.argmax(axis=1)]
+    values, similar = spread.measure(probe, make, shown, images, values, canvas)
+    probabilities, predicted = _class_scores(probe, kind, images, shown)
     found = None
     if ex_data is not None:
         found = examples_from(
@@ -326,11 +380,7 @@ def maximize(
         "batch_size": batch_size,
         "examples": examples,
         **({"data": found.source["data"]} if found is not None and found.source else {}),
-        **(
-            {"diverse": group, "diversity_layer": div_layer, "diversity_weight": weight}
-            if group > 1
-            else {}
-        ),
+        **spread.parameters(),
         **asdict(s),
         "precision": precision_lib.resolve(s.precision),
     }
@@ -353,19 +403,9 @@ def maximize(
         model_info=handle.describe(),
         frames=_stack_frames(frames) if frames else None,
         frame_steps=frames[0].steps if frames else None,
-        diverse=group,
+        diverse=spread.group,
         similarity=similar,
     )
-
-
-def _objective(
-    make: Any, chunk: list[int], group: int, div_layer: str | None, weight: float
-) -> tuple[obj.Objective, int]:
-    """A chunk's objective and batch size: each target ``group`` times, pushed apart."""
-    rows = [t for t in chunk for _ in range(group)]
-    if group == 1:
-        return make(rows), len(rows)
-    return div.objective(make(rows), div_layer, group, weight), len(rows)
 
 
 def _frame_every(animate: bool, frame_every: int | None, steps: int) -> int:
