@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -256,21 +257,31 @@ def _sheet(
     info = handle.probe.layer(layer)
     fig.suptitle(f"{handle.name} · {layer} ({info.type}): {c} feature maps of {h}x{w}", fontsize=10)
     per_channel_max = maps.reshape(-1, c).max(0)
-    return Sheet(
-        figure=fig,
-        model=handle.name,
-        model_info=handle.describe(),
-        technique="featuremaps",
-        name=f"{layer}-featuremaps-{label_slug(label)}",
+    figures = {"map_shape": [h, w, c], "activation_min": lo, "activation_max": float(maps.max())}
+    figures["dead_channels"] = int((per_channel_max <= 0).sum())
+    return _maps_sheet(handle, fig, layer, label, params, notes, figures, maps, img)
+
+
+def _maps_sheet(
+    handle: Any,
+    fig: Any,
+    layer: str,
+    label: str,
+    params: dict,
+    notes: Sequence[str],
+    figures: dict,
+    maps: np.ndarray,
+    img: np.ndarray,
+) -> Sheet:
+    """The featuremaps sheet of one input: the file name, parameters and sidecar both kinds share."""
+    return Sheet.of(
+        handle,
+        fig,
+        "featuremaps",
+        f"{layer}-featuremaps-{label_slug(label)}",
         layer=layer,
         parameters={"layer": layer, **params},
-        figures={
-            "map_shape": [h, w, c],
-            "activation_min": lo,
-            "activation_max": float(maps.max()),
-            "dead_channels": int((per_channel_max <= 0).sum()),
-            "input": label,
-        },
+        figures={**figures, "input": label},
         notes=list(notes),
         data={"maps": maps, "input": img},
     )
@@ -340,22 +351,7 @@ def _units_sheet(
         f"{handle.name} · {layer} ({info.type}): no maps in a dense layer, one value per unit"
     )
     fig.subplots_adjust(top=0.84, bottom=0.1, left=0.02, right=0.98, wspace=0.15)
-    return Sheet(
-        figure=fig,
-        model=handle.name,
-        model_info=handle.describe(),
-        technique="featuremaps",
-        name=f"{layer}-featuremaps-{label_slug(label)}",
-        layer=layer,
-        parameters={"layer": layer, **params},
-        figures={
-            "map_shape": [n],
-            "activation_min": float(values.min()),
-            "activation_max": float(values.max()),
-            "dead_channels": int((values <= 0).sum()),
-            "strongest_unit": top,
-            "input": label,
-        },
-        notes=list(notes),
-        data={"maps": values, "input": img},
-    )
+    figures = {"map_shape": [n], "activation_min": float(values.min())}
+    figures.update(activation_max=float(values.max()), dead_channels=int((values <= 0).sum()))
+    figures["strongest_unit"] = top
+    return _maps_sheet(handle, fig, layer, label, params, notes, figures, values, img)
