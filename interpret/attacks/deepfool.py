@@ -85,7 +85,7 @@ def deepfool(
     Example:
         >>> from interpret.core.models import resolve
         >>> from interpret.data.datasets import load_test_images
-        >>> probe = resolve("mnist-mlp").probe
+        >>> probe = resolve("mnist-cnn").probe
         >>> x, y = load_test_images("mnist").split("test")
         >>> x, y = x[:4] / 255, y[:4]
         >>> x_adv = deepfool(probe, x, y, candidates=3)

@@ -30,10 +30,10 @@ def pick_input(
     model: Any,
     image: str | os.PathLike | np.ndarray | None = None,
     *,
+    data: Any = None,
     index: int | None = None,
     dataset: str | None = None,
     split: str = "test",
-    data: Any = None,
 ) -> tuple[np.ndarray, list[str], str]:
     """One input for ``model``: a picture file, an array, or image ``index`` of a data set.
 
@@ -180,7 +180,9 @@ def plot_featuremaps(
     )
 
 
-def _input_params(image: Any, index: Any, dataset: Any, split: str, data: Any) -> dict:
+def _input_params(
+    image: Any, index: Any = None, dataset: Any = None, split: str = "test", data: Any = None
+) -> dict:
     """How the input was chosen, for the sidecar."""
     path = None if image is None or isinstance(image, np.ndarray) else str(image)
     out = {"image": path, "index": index, "dataset": dataset, "split": split}
@@ -190,15 +192,11 @@ def _input_params(image: Any, index: Any, dataset: Any, split: str, data: Any) -
 
 
 def plot_featuremaps_all(
-    model: Any,
-    image: str | os.PathLike | np.ndarray | None = None,
-    *,
-    index: int | None = None,
-    dataset: str | None = None,
-    split: str = "test",
-    data: Any = None,
+    model: Any, image: str | os.PathLike | np.ndarray | None = None, **where: Any
 ) -> list[Sheet]:
     """One :func:`plot_featuremaps` sheet per convolution/pooling layer, in order.
+
+    ``where``: ``index``, ``dataset``, ``split``, ``data``, as for :func:`plot_featuremaps`.
 
     Example:
         >>> sheets = plot_featuremaps_all("mnist-mlp", index=0)  # an MLP: its dense layers
@@ -214,10 +212,8 @@ def plot_featuremaps_all(
             f"model {handle.name} has no convolution, pooling or dense layers to draw; "
             f"layers: {', '.join(handle.probe.layer_names)}"
         )
-    img, notes, label = pick_input(
-        handle, image, index=index, dataset=dataset, split=split, data=data
-    )
-    params = _input_params(image, index, dataset, split, data)
+    img, notes, label = pick_input(handle, image, **where)
+    params = _input_params(image, **where)
     return [_sheet(handle, layer, img, notes, label, params) for layer in layers]
 
 
