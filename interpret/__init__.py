@@ -44,6 +44,7 @@ _API = {
     "attack_report": "interpret.attacks.report",
     "fool_report": "interpret.attacks.report",
     "report": "interpret.model_report",
+    "trust": "interpret.attributions.trust",
 }
 _ALIASES = {"load_data": "load"}
 

@@ -3,8 +3,9 @@
 Sections, in order: the model's summary, its training curves, data samples,
 first-layer kernels, feature maps of a test image, activation maximization of every
 filter of every conv layer (with dataset examples) and of every class, fooling images
-for every class, an attack robustness curve, a DeepDream of the shipped photo; then
-the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
+for every class, an attack robustness curve, a DeepDream of the shipped photo, which
+attribution methods can be trusted (``trust``: faithfulness beside chance, sanity
+checks, a ranked verdict); then the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
 no conv layer) are skipped with the reason. Every section's wall time is recorded.
 
 Example:
@@ -37,6 +38,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "attack_eps": (0.01, 0.02, 0.05, 0.1),
         "mnist_attack_eps": (0.05, 0.1, 0.2, 0.3),
         "dream": {"octaves": 4, "steps": 20},
+        "trust": {"n": 100, "sanity_n": 8, "independent": False},
     },
     "quick": {
         "maximize_steps": 16,
@@ -47,6 +49,14 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "attack_eps": (0.02, 0.1),
         "mnist_attack_eps": (0.1, 0.3),
         "dream": {"octaves": 2, "steps": 3},
+        "trust": {
+            "n": 6,
+            "sanity_n": 2,
+            "independent": False,
+            "steps": 4,
+            "samples": 8,
+            "method": ("saliency", "gradcam"),
+        },
     },
 }
 SECTIONS = (
@@ -60,6 +70,7 @@ SECTIONS = (
     "fooling",
     "attack",
     "dream",
+    "trust",
     "index",
 )
 
@@ -256,6 +267,23 @@ def _dream(ctx: _Context) -> list[Artifact] | str:
     return result.save(ctx.gallery)
 
 
+def _trust(ctx: _Context) -> list[Artifact] | str:
+    from interpret.attributions.sanity import weighted_layers
+    from interpret.attributions.trust import trust
+
+    if not ctx.dataset():
+        return "the model has no known data set to take test images from"
+    from interpret.attributions.methods import applicable
+
+    settings = dict(ctx.settings["trust"])
+    if "method" in settings:  # the quick preview's few methods, those that apply
+        usable = {m.name for m in applicable(ctx.probe)}
+        settings["method"] = [m for m in settings["method"] if m in usable]
+    sanity = len(weighted_layers(ctx.probe)) >= 2
+    result = trust(ctx.handle, seed=ctx.seed, sanity=sanity, progress=ctx.progress, **settings)
+    return result.save(ctx.gallery)
+
+
 def _index(ctx: _Context) -> list[Artifact]:
     return []  # built after the sections, see report()
 
@@ -271,6 +299,7 @@ RUNNERS: dict[str, Callable[[_Context], Any]] = {
     "fooling": _fooling,
     "attack": _attack,
     "dream": _dream,
+    "trust": _trust,
     "index": _index,
 }
 

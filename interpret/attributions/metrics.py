@@ -48,12 +48,13 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from interpret._fast import precision as precision_lib
 from interpret.core import checks
 from interpret.core.errors import UserError
 from interpret.core.progress import ProgressSpec, advance
@@ -109,6 +110,13 @@ class MetricSettings:
     memory: float = field(
         default=256.0, metadata={"help": "MB of activations one forward batch may take."}
     )
+    precision: str = field(
+        default="auto",
+        metadata={
+            "help": "Forward-pass arithmetic: auto is bfloat16 where the CPU has it in hardware.",
+            "choices": precision_lib.CHOICES,
+        },
+    )
 
 
 @dataclass
@@ -126,6 +134,7 @@ class Faithfulness:
     targets: np.ndarray
     settings: MetricSettings
     seed: int
+    precision: str = "float32"  # the arithmetic the forward passes ran in
 
     def mean(self, method: str, metric: str) -> float:
         """The metric's mean over the images for one method.
@@ -204,6 +213,8 @@ def check_settings(settings: MetricSettings, n_pixels: int) -> MetricSettings:
     checks.choice(settings.correlation, CORRELATIONS, "correlation", "correlation")
     checks.choice(settings.score, SCORES, "score", "score")
     checks.positive(settings.memory, "memory")
+    checks.choice(settings.precision, precision_lib.CHOICES, "precision", "precision")
+    precision_lib.resolve(settings.precision)
     return settings
 
 
@@ -264,29 +275,36 @@ def baseline_images(images: np.ndarray, kind: str | float) -> np.ndarray:
         return np.zeros_like(x)
     if kind == "mean":
         return np.broadcast_to(x.mean(axis=(1, 2), keepdims=True), x.shape).astype(np.float32)
-    if kind == "blur":
-        from scipy.ndimage import convolve
+    if kind == "blur":  # the kernel is an outer product: two 1-D passes
+        from scipy.ndimage import convolve1d
 
-        kernel = rise_blur_kernel()[None, :, :, None]
-        return convolve(x, kernel, mode="constant", cval=0.0).astype(np.float32)
+        k = rise_blur_kernel(rows_only=True)
+        for axis in (1, 2):
+            x = convolve1d(x, k, axis=axis, mode="constant", cval=0.0)
+        return x.astype(np.float32)
     return np.full_like(x, float(kind))
 
 
-def rise_blur_kernel(size: int = 11, sigma: float = 5.0) -> np.ndarray:
+def rise_blur_kernel(size: int = 11, sigma: float = 5.0, rows_only: bool = False) -> np.ndarray:
     """The insertion baseline's blur kernel, made as the RISE code makes it.
 
     A Dirac delta in a ``size`` x ``size`` array smoothed by ``scipy.ndimage.gaussian_filter``
-    (reflecting borders, so the tails fold back in and it sums to 1).
+    (reflecting borders, so the tails fold back in and it sums to 1). That filter runs
+    along each axis in turn, so the kernel is the outer product of one 1-D kernel with
+    itself; ``rows_only`` returns that 1-D kernel.
 
     Example:
         >>> k = rise_blur_kernel()
         >>> k.shape, round(float(k.sum()), 6)
         ((11, 11), 1.0)
+        >>> k1 = rise_blur_kernel(rows_only=True)
+        >>> bool(np.allclose(np.outer(k1, k1), k))
+        True
     """
     from scipy.ndimage import gaussian_filter
 
-    delta = np.zeros((size, size))
-    delta[size // 2, size // 2] = 1.0
+    delta = np.zeros((size,) if rows_only else (size, size))
+    delta[(size // 2,) * delta.ndim] = 1.0
     return gaussian_filter(delta, sigma)
 
 
@@ -342,47 +360,46 @@ def random_maps(n: int, hw: tuple[int, int], seed: int) -> np.ndarray:
 
 
 class Scorer:
-    """The compiled forward passes every metric runs, built once per probe and score kind.
+    """The compiled forward passes every metric runs, built once per probe, score and precision.
 
     ``memory`` (MB) bounds the activations of one forward batch: :meth:`per_pass`
-    images at a time, counting every layer's output.
+    images at a time, counting every layer's output. ``precision`` is the arithmetic of
+    the forward passes (:mod:`interpret._fast.precision`; ``"auto"``: bfloat16 where the
+    CPU multiplies it in hardware).
 
     Example:
         >>> from interpret.core.models import resolve
-        >>> s = Scorer.of(resolve("mnist-cnn").probe, "probability")
+        >>> s = Scorer.of(resolve("mnist-cnn").probe, "probability", "float32")
         >>> s(np.zeros((3, 28, 28, 1), "float32"), np.array([0, 1, 2])).shape
         (3,)
     """
 
-    def __init__(self, probe: Any, score: str):
+    def __init__(self, probe: Any, score: str, precision: str = "float32"):
         from interpret._tf import tf
 
         self.probe = probe
         self.score = score
+        self.precision = precision_lib.resolve(precision)
         self._logits = probe.extractor((), logits=True)
         h, w, c = probe.input_shape
         img = tf.TensorSpec((None, h, w, c), tf.float32)
         vec = tf.TensorSpec((None,), tf.int32)
         sig = dict(autograph=False, reduce_retracing=True)
-        self.plain = tf.function(self._plain, input_signature=[img, vec], **sig)
-        self.path = tf.function(
-            self._path,
-            input_signature=[img, img, tf.TensorSpec((None, h * w), tf.int32), vec, vec],
-            **sig,
-        )
-        self.masked = tf.function(
-            self._masked,
-            input_signature=[img, img, tf.TensorSpec((None, h, w), tf.float32), vec],
-            **sig,
-        )
+        self._plain = tf.function(self._read, input_signature=[img, vec], **sig)
+        ranks = tf.TensorSpec((None, h * w), tf.int32)
+        self._path = tf.function(self._path_fn, input_signature=[img, img, ranks, vec, vec], **sig)
+        keep = tf.TensorSpec((None, h, w), tf.float32)
+        self._masked = tf.function(self._masked_fn, input_signature=[img, keep, vec], **sig)
 
     @classmethod
-    def of(cls, probe: Any, score: str) -> Scorer:
-        """The probe's scorer for this score kind (compiled once, kept on the probe).
+    def of(cls, probe: Any, score: str, precision: str = "float32") -> Scorer:
+        """The probe's scorer (compiled once per score and precision, kept on the probe).
 
         Example: see the class.
         """
-        return probe.memo(("attributions.metrics.Scorer", score), lambda: cls(probe, score))
+        used = precision_lib.resolve(precision)
+        key = ("attributions.metrics.Scorer", score, used)
+        return probe.memo(key, lambda: cls(probe, score, used))
 
     def per_pass(self, memory: float) -> int:
         """How many images one forward batch may hold within ``memory`` MB of activations.
@@ -403,11 +420,7 @@ class Scorer:
         values = tf.nn.softmax(logits, axis=-1) if self.score == "probability" else logits
         return tf.gather(values, targets, axis=1, batch_dims=1)
 
-    def _plain(self, images: Any, targets: Any) -> Any:
-        return self._read(images, targets)
-
-    def _path(self, start: Any, end: Any, ranks: Any, counts: Any, targets: Any) -> Any:
-        """(B, K) scores: pixels of rank < counts[k] taken from ``end``, the rest from ``start``."""
+    def _path_fn(self, start: Any, end: Any, ranks: Any, counts: Any, targets: Any) -> Any:
         from interpret._tf import tf
 
         b, k = tf.shape(start)[0], tf.shape(counts)[0]
@@ -418,15 +431,34 @@ class Scorer:
         values = self._read(s + moved * (e - s), tf.repeat(targets, k))
         return tf.reshape(values, [b, k])
 
-    def _masked(self, images: Any, base: Any, keep: Any, targets: Any) -> Any:
-        """(B, K) scores of every image under every keep-mask (removed pixels from ``base``)."""
+    def _masked_fn(self, images: Any, keep: Any, targets: Any) -> Any:
         from interpret._tf import tf
 
         b, k = tf.shape(images)[0], tf.shape(keep)[0]
-        x = tf.repeat(images, k, axis=0)
-        m = tf.tile(keep[..., None], [b, 1, 1, 1])
-        values = self._read(base_mix(x, tf.repeat(base, k, axis=0), m), tf.repeat(targets, k))
+        x = tf.repeat(images, k, axis=0) * tf.tile(keep[..., None], [b, 1, 1, 1])
+        values = self._read(x, tf.repeat(targets, k))
         return tf.reshape(values, [b, k])
+
+    def path(self, start: Any, end: Any, ranks: Any, counts: Any, targets: Any) -> np.ndarray:
+        """(B, K) scores: pixels of rank < ``counts[k]`` taken from ``end``, the rest from ``start``.
+
+        Example:
+            >>> s = Scorer.of(resolve("mnist-cnn").probe, "logit")  # doctest: +SKIP
+            >>> s.path(x, 0 * x, ranks, np.array([0, 784]), t).shape  # doctest: +SKIP
+            (2, 2)
+        """
+        with precision_lib.compute(self.precision):
+            return self._path(start, end, ranks, counts, targets).numpy()
+
+    def masked(self, images: Any, keep: Any, targets: Any) -> np.ndarray:
+        """(B, K) scores of every image times every keep-mask (removed pixels set to 0).
+
+        Example:
+            >>> s.masked(x, np.ones((5, 28, 28), "float32"), t).shape  # doctest: +SKIP
+            (2, 5)
+        """
+        with precision_lib.compute(self.precision):
+            return self._masked(images, keep, targets).numpy()
 
     def __call__(
         self, images: np.ndarray, targets: np.ndarray, memory: float = 256.0
@@ -436,30 +468,31 @@ class Scorer:
         Example: see the class.
         """
         step = self.per_pass(memory)
-        parts = [
-            self.plain(images[i : i + step], targets[i : i + step]).numpy()
-            for i in range(0, len(images), step)
-        ]
+        with precision_lib.compute(self.precision):
+            parts = [
+                self._plain(images[i : i + step], targets[i : i + step]).numpy()
+                for i in range(0, len(images), step)
+            ]
         return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
-def base_mix(x: Any, base: Any, keep: Any) -> Any:
-    """``x`` where ``keep`` is 1, ``base`` where it is 0 (any mix in between).
+def _fill(n: int, k: int, per_pass: int, block: Any, step: Any = None) -> np.ndarray:
+    """An (n, k) array filled by ``block(rows, cols)`` in blocks of at most ``per_pass`` cells.
 
     Example:
-        >>> base_mix(np.ones(2), np.zeros(2), np.array([1.0, 0.0])).tolist()
-        [1.0, 0.0]
+        >>> _fill(3, 2, 2, lambda r, c: np.add.outer(np.arange(3)[r], np.arange(2)[c])).tolist()
+        [[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]]
     """
-    return base + keep * (x - base)
-
-
-def _chunks(n: int, k: int, per_pass: int) -> Iterable[tuple[slice, slice]]:
-    """Blocks of (images, columns) with at most ``per_pass`` images x columns each."""
+    out = np.zeros((n, k), np.float32)
     cols = min(k, per_pass)
     rows = max(1, per_pass // cols)
     for i in range(0, n, rows):
         for j in range(0, k, cols):
-            yield slice(i, i + rows), slice(j, j + cols)
+            r, c = slice(i, min(n, i + rows)), slice(j, min(k, j + cols))
+            out[r, c] = block(r, c)
+            if step is not None:
+                step((r.stop - r.start) * (c.stop - c.start))
+    return out
 
 
 # ---- the metrics -------------------------------------------------------------------------------
@@ -493,14 +526,11 @@ def causal_curves(
     base = baseline_images(images, baseline)
     start, end = (images, base) if mode == "deletion" else (base, images)
     ranks = removal_ranks(maps)
-    out = np.zeros((len(images), steps + 1), np.float32)
-    for rows, cols in _chunks(len(images), steps + 1, scorer.per_pass(memory)):
-        out[rows, cols] = scorer.path(
-            start[rows], end[rows], ranks[rows], counts[cols], targets[rows]
-        ).numpy()
-        if step is not None:
-            step(len(images[rows]) * len(counts[cols]))
-    return out
+
+    def block(rows: slice, cols: slice) -> np.ndarray:
+        return scorer.path(start[rows], end[rows], ranks[rows], counts[cols], targets[rows])
+
+    return _fill(len(images), steps + 1, scorer.per_pass(memory), block, step)
 
 
 def area(curves: np.ndarray) -> np.ndarray:
@@ -533,15 +563,11 @@ def subset_drops(
         >>> subset_drops(s, x, np.array([0, 1]), keep, clean=s(x, np.array([0, 1])), memory=64).shape
         (2, 5)
     """
-    zeros = np.zeros_like(images)
-    out = np.zeros((len(images), len(keep)), np.float32)
-    for rows, cols in _chunks(len(images), len(keep), scorer.per_pass(memory)):
-        out[rows, cols] = scorer.masked(
-            images[rows], zeros[rows], keep[cols], targets[rows]
-        ).numpy()
-        if step is not None:
-            step(len(images[rows]) * len(keep[cols]))
-    return clean[:, None] - out
+
+    def block(rows: slice, cols: slice) -> np.ndarray:
+        return scorer.masked(images[rows], keep[cols], targets[rows])
+
+    return clean[:, None] - _fill(len(images), len(keep), scorer.per_pass(memory), block, step)
 
 
 def correlate(a: np.ndarray, b: np.ndarray, kind: str = "pearson") -> np.ndarray:
@@ -634,9 +660,19 @@ def increase_confidence(clean: np.ndarray, masked: np.ndarray) -> np.ndarray:
 # ---- one call for many maps --------------------------------------------------------------------
 
 
+def needs_clean(chosen: Sequence[str]) -> bool:
+    """Whether the metrics read the clean images' scores (Deletion and Insertion do not).
+
+    Example:
+        >>> needs_clean(["deletion", "insertion"]), needs_clean(["mufidelity"])
+        (False, True)
+    """
+    return bool(set(chosen) & {"mufidelity", "average-drop", "increase-confidence"})
+
+
 def _forward_total(chosen: Sequence[str], n: int, n_maps: int, s: MetricSettings) -> int:
     per_map = {"deletion": s.steps + 1, "insertion": s.steps + 1, "average-drop": 1}
-    total = n  # the clean scores
+    total = n if needs_clean(chosen) else 0
     total += sum(per_map.get(m, 0) for m in chosen) * n * n_maps
     if "increase-confidence" in chosen and "average-drop" not in chosen:
         total += n * n_maps
@@ -679,28 +715,39 @@ def evaluate(
             "images",
         )
     named = check_maps(maps, x)
-    scorer = Scorer.of(probe, s.score)
-    t = _targets(probe, scorer, x, targets, s.memory)
+    scorer = Scorer.of(probe, s.score, s.precision)
+    t = (
+        predicted(probe, x, s.memory)
+        if targets is None
+        else checks.labels(probe, targets, len(x), "targets")
+    )
     if random:
         named[RANDOM] = random_maps(len(x), x.shape[1:3], seed)
     total = _forward_total(chosen, len(x), len(named), s)
     with advance(progress, total, "faithfulness") as step:
-        clean = scorer(x, t, s.memory)
-        step(len(x))
+        clean = scorer(x, t, s.memory) if needs_clean(chosen) else None
+        step(len(x) if clean is not None else 0)
         scores, curves = _score_all(scorer, x, named, t, clean, chosen, s, seed, step)
     steps_x = (
         np.linspace(0, 1, s.steps + 1) if {"deletion", "insertion"} & set(chosen) else np.zeros(0)
     )
-    return Faithfulness(chosen, scores, curves, steps_x, t, s, seed)
+    return Faithfulness(chosen, scores, curves, steps_x, t, s, seed, scorer.precision)
 
 
-def _targets(probe: Any, scorer: Scorer, x: np.ndarray, targets: Any, memory: float) -> np.ndarray:
-    if targets is None:
-        step = scorer.per_pass(memory)
-        return np.concatenate(
-            [np.asarray(probe.logits(x[i : i + step])).argmax(1) for i in range(0, len(x), step)]
-        ).astype(np.int32)
-    return checks.labels(probe, targets, len(x), "targets")
+def predicted(probe: Any, images: np.ndarray, memory: float = 256.0) -> np.ndarray:
+    """(N,) int32 the model's predicted class of each image, in batches that fit ``memory`` MB.
+
+    Example:
+        >>> from interpret.core.models import resolve
+        >>> predicted(resolve("mnist-cnn").probe, np.zeros((2, 28, 28, 1), "float32")).shape
+        (2,)
+    """
+    step = Scorer.of(probe, "logit").per_pass(memory)
+    parts = [
+        np.asarray(probe.logits(images[i : i + step])).argmax(1)
+        for i in range(0, len(images), step)
+    ]
+    return np.concatenate(parts).astype(np.int32) if parts else np.zeros(0, np.int32)
 
 
 def _score_all(
@@ -708,7 +755,7 @@ def _score_all(
     x: np.ndarray,
     named: dict[str, np.ndarray],
     t: np.ndarray,
-    clean: np.ndarray,
+    clean: np.ndarray | None,
     chosen: list[str],
     s: MetricSettings,
     seed: int,

@@ -436,8 +436,8 @@ def check_layers(probe: Any) -> list[str]:
     if len(layers) < 2:
         found = f"one ({layers[0]})" if layers else "none"
         raise UserError(
-            f"the sanity checks randomise a model's layers from the top down and need at least "
-            f"two layers with weights; {probe.name} has {found}; turn them off with {{sanity}}=False",
+            f"the sanity checks randomise a model's layers with weights one after another from "
+            f"the top and need two or more; {probe.name} has {found}: turn {{sanity}} off",
             "sanity",
         )
     return layers

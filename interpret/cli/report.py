@@ -12,7 +12,7 @@ import click
 from interpret.cli.common import gallery_option, model_option, seed_option
 
 SECTION_NAMES = (
-    "summary,training,samples,kernels,featuremaps,maximize,classes,fooling,attack,dream,index"
+    "summary,training,samples,kernels,featuremaps,maximize,classes,fooling,attack,dream,trust,index"
 )
 
 

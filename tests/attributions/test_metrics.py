@@ -9,6 +9,8 @@ import pytest
 from interpret.attributions import metrics as M
 from interpret.core.errors import UserError
 
+F32 = {"precision": "float32"}  # exact comparisons: no bfloat16 rewrite
+
 
 def linear_model(side: int = 6, channels: int = 1, n_classes: int = 3, seed: int = 0):
     """Flatten -> Dense: logit_k = sum_i w_ik x_i + b_k, so w * x is the exact attribution."""
@@ -80,7 +82,9 @@ def test_batched_curves_match_the_plain_loop(tiny_cnn, mode, memory):
 def test_curve_ends_are_the_image_and_the_baseline(linear, images):
     model, w = linear
     t = np.zeros(5, np.int32)
-    out = M.evaluate(model, images, {"w": exact_maps(w, images, t)}, t, steps=6, score="logit")
+    out = M.evaluate(
+        model, images, {"w": exact_maps(w, images, t)}, t, steps=6, score="logit", **F32
+    )
     clean = images.reshape(5, -1) @ w[:, 0]
     np.testing.assert_allclose(out.curves["w"]["deletion"][:, 0], clean, rtol=1e-5)
     np.testing.assert_allclose(out.curves["w"]["deletion"][:, -1], 0.0, atol=1e-5)  # black
@@ -102,6 +106,7 @@ def test_the_exact_attribution_beats_chance_and_its_negation_loses(linear, image
         score="logit",
         insertion_baseline="black",
         steps=12,
+        **F32,
     )
     for metric in M.METRICS:
         if metric != "increase-confidence":  # a 0/1 count on 5 images: no strict order
@@ -123,6 +128,7 @@ def test_mufidelity_of_the_exact_attribution_on_a_linear_logit_is_one(linear, im
         score="logit",
         samples=40,
         grid=3,
+        **F32,
     )
     np.testing.assert_allclose(out.scores["exact"]["mufidelity"], 1.0, atol=1e-5)
     assert abs(out.mean("random", "mufidelity")) < 0.5
@@ -143,7 +149,7 @@ def test_average_drop_and_increase_in_confidence_by_hand(linear):
     ones = np.ones((2, 6, 6), np.float32)
     half = np.concatenate([np.ones((2, 6, 3)), np.zeros((2, 6, 3))], axis=2).astype("float32")
     out = M.evaluate(
-        model, x, {"ones": ones, "half": half}, t, metrics="average-drop,increase-confidence"
+        model, x, {"ones": ones, "half": half}, t, metrics="average-drop,increase-confidence", **F32
     )
     # a constant map scales to all zeros (min-max), a black image; the half map keeps the left half
     from interpret._tf import tf
@@ -159,6 +165,19 @@ def test_average_drop_and_increase_in_confidence_by_hand(linear):
             out.scores[name]["increase-confidence"].tolist()
             == (masked > clean).astype(float).tolist()
         )
+
+
+def test_bfloat16_scores_stay_close_to_float32(tiny_cnn):
+    from interpret._fast import precision
+
+    if not precision.bfloat16_supported():
+        pytest.skip("no bfloat16 hardware on this CPU")
+    x = np.random.default_rng(0).random((4, 16, 16, 3), dtype=np.float32)
+    maps = np.random.default_rng(1).random((4, 16, 16), dtype=np.float32)
+    a = M.evaluate(tiny_cnn, x, {"m": maps}, metrics="deletion", steps=8, precision="bfloat16")
+    b = M.evaluate(tiny_cnn, x, {"m": maps}, metrics="deletion", steps=8, **F32)
+    assert not np.array_equal(a.curves["m"]["deletion"], b.curves["m"]["deletion"])
+    np.testing.assert_allclose(a.curves["m"]["deletion"], b.curves["m"]["deletion"], atol=0.02)
 
 
 def test_random_row_is_seeded(linear, images):
@@ -184,6 +203,7 @@ def test_random_row_is_seeded(linear, images):
         ({"insertion_baseline": 2}, "insertion_baseline= must lie in [0, 1]"),
         ({"correlation": "kendall"}, "unknown correlation 'kendall'"),
         ({"memory": 0}, "memory= must be greater than 0"),
+        ({"precision": "float8"}, "unknown precision 'float8' for precision="),
     ],
 )
 def test_bad_settings_are_one_line_naming_the_parameter(linear, images, kwargs, message):
