@@ -6,7 +6,8 @@ Example:
     >>> import interpret
     >>> interpret.__version__
     '0.1.0'
-    >>> model = interpret.zoo.load("cifar10-cnn")  # doctest: +SKIP
+    >>> interpret.zoo.load("cifar10-cnn").name
+    'cifar10_cnn'
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ _API = {
     "Gallery": "interpret.gallery.store",
     "build_index": "interpret.gallery.html",
     "load_data": "interpret.data.datasets",
+    "load_user_data": "interpret.data.user",
     "maximize": "interpret.visualize.maximize",
     "dataset_examples": "interpret.visualize.examples",
     "plot_filters": "interpret.inspect.kernels",

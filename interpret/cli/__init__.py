@@ -80,8 +80,12 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning bad input into one line on stderr and exit code 2.
 
     Example:
-        >>> main(["--version"])  # doctest: +SKIP
+        >>> try:
+        ...     main(["--version"])
+        ... except SystemExit as e:
+        ...     print("exit code", e.code)
         interpret, version 0.1.0
+        exit code 0
     """
     try:
         rv = cli.main(args=argv, prog_name="interpret", standalone_mode=False)

@@ -12,6 +12,7 @@ import click
 
 from interpret.cli.common import (
     api_option,
+    data_option,
     echo_artifact,
     gallery_option,
     model_option,
@@ -44,6 +45,9 @@ from interpret.visualize.render import RenderSettings
 @api_option(api, "size", type=int, help="Canvas side in pixels for conv layers.")
 @api_option(api, "examples", help="Also show the N test images that excite each target most.")
 @api_option(api, "dataset", help="Data set for --examples (default: the model card's).")
+@data_option("Search these for --examples instead of a data set.")
+@api_option(api, "animate", is_flag=True, help="Also write an animated GIF of each render.")
+@api_option(api, "frame_every", type=int, help="Steps per GIF frame [default: steps/32].")
 @settings_options(RenderSettings)
 @api_option(api, "batch_size", help="Targets rendered together.")
 @seed_option
@@ -57,8 +61,12 @@ def maximize(model: str, gallery_dir: str | None, **options) -> None:
     from interpret.gallery.store import Gallery
 
     result = api(model, progress=True, **options)
+    for note in result.examples.source.get("data_notes", []) if result.examples else []:
+        click.echo(f"note: {note}", err=True)
     for art in result.save(Gallery(gallery_dir)):
         echo_artifact(art.png)
+        if "animation" in art.meta:
+            echo_artifact(art.png.with_name(art.meta["animation"]))
     acts = result.activations
     click.echo(
         f"{len(result.targets)} {result.kind} target(s) in {result.seconds:.1f}s; "

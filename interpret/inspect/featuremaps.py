@@ -7,8 +7,8 @@ dark map is a channel that barely fired.
 
 Example:
     >>> import interpret
-    >>> sheet = interpret.plot_featuremaps("mnist-cnn", "conv2d", index=0)  # doctest: +SKIP
-    >>> sheet.data["maps"].shape  # doctest: +SKIP
+    >>> sheet = interpret.plot_featuremaps("mnist-cnn", "conv2d", index=0)
+    >>> sheet.data["maps"].shape
     (28, 28, 32)
 """
 
@@ -32,25 +32,32 @@ def pick_input(
     index: int | None = None,
     dataset: str | None = None,
     split: str = "test",
+    data: Any = None,
 ) -> tuple[np.ndarray, list[str], str]:
-    """One input for ``model``: a picture file, an array, or data-set sample ``index``.
+    """One input for ``model``: a picture file, an array, or image ``index`` of a data set.
 
+    The data set is ``data`` (your own: an .npz file or a folder of class subfolders,
+    :func:`interpret.data.user.load_user_data`) or ``dataset`` (default: the model's).
     Returns ``(image, notes, label)`` with ``image`` float32 [0, 1] of the model's input
     shape; ``notes`` list any channel conversion or resizing; ``label`` names the input.
 
     Example:
-        >>> img, notes, label = pick_input("mnist-cnn", index=3)  # doctest: +SKIP
-        >>> label  # doctest: +SKIP
-        'mnist test #3 (label 0)'
+        >>> img, notes, label = pick_input("mnist-cnn", index=3)
+        >>> img.shape, label
+        ((28, 28, 1), 'mnist test #3 (0)')
     """
     from interpret.core.models import resolve
     from interpret.data.images import dataset_image, fit_image, load_image
 
     handle = resolve(model)
     shape = handle.probe.input_shape
+    if data is not None and index is None:
+        raise UserError("{data} needs {index}: which of its images to draw", "index", "data")
     if (image is None) == (index is None):
         raise UserError(
-            "give exactly one input: an image file (--image) or a data-set index (--index)"
+            "give exactly one input: an image file ({image}) or a data-set index ({index})",
+            "image",
+            "index",
         )
     if image is not None and not isinstance(image, np.ndarray):
         arr, notes = load_image(image, shape)
@@ -58,12 +65,16 @@ def pick_input(
     if image is not None:
         arr, notes = fit_image(np.asarray(image), shape)
         return arr, notes, "array"
+    if data is not None:
+        return _user_image(handle, data, int(index), dataset)
     from interpret.data import datasets as data
 
     name = dataset or handle.dataset
     if not name:
         raise UserError(
-            f"model {handle.name} has no known data set; give --dataset ({', '.join(data.names())}) or --image"
+            f"model {handle.name} has no known data set; give {{dataset}} ({', '.join(data.names())}) or {{image}}",
+            "dataset",
+            "image",
         )
     raw, source_notes, label = dataset_image(name, int(index), split)
     arr, notes = fit_image(raw, shape)
@@ -71,15 +82,35 @@ def pick_input(
     return arr, notes, label
 
 
+def _user_image(handle: Any, data: Any, index: int, dataset: str | None) -> tuple:
+    """Image ``index`` of a person's own data (reading no further than it)."""
+    from interpret.data.user import load_user_data
+
+    if dataset is not None:
+        raise UserError("give {data} or {dataset}, not both", "data", "dataset")
+    if index < 0:
+        raise UserError(f"{{index}} must be 0 or more, got {index}", "index")
+    own = load_user_data(data, handle, n=index + 1)
+    if index >= own.total:
+        raise UserError(
+            f"{{index}} {index} is out of range: {own.name} has {own.total} images "
+            f"(0-{own.total - 1})",
+            "index",
+            "data",
+        )
+    return own.x[index], list(own.notes), own.label(index)
+
+
 def map_layers(probe: Any) -> list[str]:
-    """The layers ``--layer all`` draws: every convolution and pooling layer.
+    """The layers ``layer="all"`` draws: every convolution and pooling layer.
 
     A model with none (an MLP) gets its Dense layers instead, each drawn as a grid of units.
 
     Example:
-        >>> map_layers(resolve("cifar10-cnn").probe)  # doctest: +SKIP
+        >>> from interpret.core.models import resolve
+        >>> map_layers(resolve("cifar10-cnn").probe)
         ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1', 'conv2d_2']
-        >>> map_layers(resolve("mnist-mlp").probe)  # doctest: +SKIP
+        >>> map_layers(resolve("mnist-mlp").probe)
         ['dense', 'dense_1', 'dense_2', 'dense_3']
     """
     spatial = [
@@ -96,7 +127,8 @@ def feature_maps(model: Any, layer: str, image: np.ndarray) -> np.ndarray:
     """The output of ``layer`` for one [0, 1] image (H, W, C): (h, w, channels), or (units,).
 
     Example:
-        >>> feature_maps("mnist-cnn", "conv2d", np.zeros((28, 28, 1), "float32")).shape  # doctest: +SKIP
+        >>> import numpy as np
+        >>> feature_maps("mnist-cnn", "conv2d", np.zeros((28, 28, 1), "float32")).shape
         (28, 28, 32)
     """
     from interpret.core.models import resolve
@@ -123,34 +155,37 @@ def plot_featuremaps(
     index: int | None = None,
     dataset: str | None = None,
     split: str = "test",
+    data: Any = None,
 ) -> Sheet:
     """Every channel's feature map of ``layer`` for one input, beside the input itself.
 
-    The input is a picture file, an array, or sample ``index`` of ``dataset`` (default: the
-    model's own data set). ``data["maps"]`` holds the maps drawn, ``data["input"]`` the input.
+    The input is a picture file, an array, or image ``index`` of your own ``data`` (an .npz
+    file or a folder of class subfolders) or of ``dataset`` (default: the model's own). ``data["maps"]`` holds the maps drawn, ``data["input"]`` the input.
 
     Example:
-        >>> sheet = plot_featuremaps("cifar10-cnn", "conv2d_1", "cat.png")  # doctest: +SKIP
-        >>> sheet.notes  # doctest: +SKIP
-        ['resized 640x480 to 32x32']
+        >>> from interpret.data.images import sample_photo
+        >>> sheet = plot_featuremaps("cifar10-cnn", "conv2d_1", sample_photo())
+        >>> sheet.notes, sheet.data["maps"].shape
+        (['resized 512x600 to 32x32'], (13, 13, 64))
     """
     from interpret.core.models import resolve
 
     handle = resolve(model)
-    img, notes, label = pick_input(handle, image, index=index, dataset=dataset, split=split)
-    return _sheet(
-        handle,
-        layer,
-        img,
-        notes,
-        label,
-        {
-            "image": None if image is None or isinstance(image, np.ndarray) else str(image),
-            "index": index,
-            "dataset": dataset,
-            "split": split,
-        },
+    img, notes, label = pick_input(
+        handle, image, index=index, dataset=dataset, split=split, data=data
     )
+    return _sheet(
+        handle, layer, img, notes, label, _input_params(image, index, dataset, split, data)
+    )
+
+
+def _input_params(image: Any, index: Any, dataset: Any, split: str, data: Any) -> dict:
+    """How the input was chosen, for the sidecar."""
+    path = None if image is None or isinstance(image, np.ndarray) else str(image)
+    out = {"image": path, "index": index, "dataset": dataset, "split": split}
+    if data is not None:
+        out["data"] = str(getattr(data, "spec", data)) if not isinstance(data, tuple) else "arrays"
+    return out
 
 
 def plot_featuremaps_all(
@@ -160,13 +195,14 @@ def plot_featuremaps_all(
     index: int | None = None,
     dataset: str | None = None,
     split: str = "test",
+    data: Any = None,
 ) -> list[Sheet]:
     """One :func:`plot_featuremaps` sheet per convolution/pooling layer, in order.
 
     Example:
-        >>> sheets = plot_featuremaps_all("mnist-cnn", index=0)  # doctest: +SKIP
-        >>> [s.layer for s in sheets]  # doctest: +SKIP
-        ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1']
+        >>> sheets = plot_featuremaps_all("mnist-mlp", index=0)  # an MLP: its dense layers
+        >>> [s.layer for s in sheets]
+        ['dense', 'dense_1', 'dense_2', 'dense_3']
     """
     from interpret.core.models import resolve
 
@@ -177,13 +213,10 @@ def plot_featuremaps_all(
             f"model {handle.name} has no convolution, pooling or dense layers to draw; "
             f"layers: {', '.join(handle.probe.layer_names)}"
         )
-    img, notes, label = pick_input(handle, image, index=index, dataset=dataset, split=split)
-    params = {
-        "image": None if image is None or isinstance(image, np.ndarray) else str(image),
-        "index": index,
-        "dataset": dataset,
-        "split": split,
-    }
+    img, notes, label = pick_input(
+        handle, image, index=index, dataset=dataset, split=split, data=data
+    )
+    params = _input_params(image, index, dataset, split, data)
     return [_sheet(handle, layer, img, notes, label, params) for layer in layers]
 
 

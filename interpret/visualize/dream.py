@@ -22,10 +22,12 @@ the photo's grayscale (luma) version.
 
 Example:
     >>> import interpret
-    >>> res = interpret.dream("cifar10-cnn", "photo.jpg", layers="conv2d_1=1.0,conv2d_2=1.5")  # doctest: +SKIP
-    >>> res.image.shape == res.original.shape  # doctest: +SKIP
+    >>> from interpret.data.images import load_image, sample_photo
+    >>> photo, notes = load_image(sample_photo(), (150, 128, 3))  # a small copy: a fast dream
+    >>> res = interpret.dream("cifar10-cnn", photo, layers="conv2d_1=1.0,conv2d_2=1.5")
+    >>> res.image.shape == res.original.shape == (150, 128, 3)
     True
-    >>> res.figures["activation_ratio"] > 3  # doctest: +SKIP
+    >>> res.figures["activation_ratio"] > 3
     True
 """
 
@@ -67,7 +69,7 @@ class Target:
 
     @property
     def label(self) -> str:
-        """``conv2d_2:17=1.5`` style text, as ``--layers`` takes it.
+        """``conv2d_2:17=1.5`` style text, as ``layers=`` takes it.
 
         Example:
             >>> Target("conv2d_2", 17, 1.5).label
@@ -140,7 +142,8 @@ def default_targets(probe: Any) -> list[Target]:
     """The last two convolution layers, weighted 1.0 and 1.5 (deeper = more weight).
 
     Example:
-        >>> [t.label for t in default_targets(resolve("cifar10-cnn").probe)]  # doctest: +SKIP
+        >>> from interpret.core.models import resolve
+        >>> [t.label for t in default_targets(resolve("cifar10-cnn").probe)]
         ['conv2d_1=1', 'conv2d_2=1.5']
     """
     convs = [i.name for i in probe.layers if i.kind == "spatial" and "Conv" in i.type]
@@ -159,8 +162,11 @@ def check_targets(probe: Any, targets: Sequence[Target]) -> None:
     """Raise a UserError unless every target is a spatial layer (and a valid channel of it).
 
     Example:
-        >>> check_targets(probe, [Target("dense")])  # doctest: +SKIP
-        UserError: layer dense has no spatial output ...
+        >>> from interpret.core.models import resolve
+        >>> check_targets(resolve("cifar10-cnn").probe, [Target("dense")])
+        Traceback (most recent call last):
+        ...
+        interpret.core.errors.UserError: layer dense in layers= has no spatial output ...
     """
     for t in targets:
         info = probe.layer(t.layer)
@@ -301,9 +307,11 @@ class DreamResult:
         """The dreamed image and a before/after sheet, into ``gallery`` with sidecars.
 
         Example:
-            >>> arts = dream("mnist-cnn", octaves=1, steps=1).save("/tmp/demo-gallery")
+            >>> import numpy as np
+            >>> photo = np.random.default_rng(0).random((64, 64))
+            >>> arts = dream("mnist-cnn", photo, octaves=1, steps=1).save("/tmp/demo-gallery")
             >>> [a.png.name for a in arts]
-            ['grace_hopper-conv2d-conv2d_1.png', 'grace_hopper-conv2d-conv2d_1-before-after.png']
+            ['array-conv2d-conv2d_1.png', 'array-conv2d-conv2d_1-before-after.png']
         """
         return _save(self, gallery)
 
@@ -340,6 +348,47 @@ def _check_numbers(
     checks.positive_int(tile, "tile_size")
 
 
+def _read_photo(image: Any) -> tuple[np.ndarray, str, str]:
+    """The photo as an array, where it came from, and a stem for gallery names."""
+    from interpret.data.images import as_image, read_image, sample_photo
+
+    if isinstance(image, np.ndarray):
+        return as_image(image), "array", "array"
+    path = Path(image) if image is not None else sample_photo()
+    source = str(path) if image is not None else f"{path.name} (matplotlib sample data)"
+    return as_image(read_image(path)), source, path.stem
+
+
+def _fit_photo(
+    probe: Any, photo: np.ndarray, source: str, tile_size: int
+) -> tuple[np.ndarray, tuple[int, int], list[str]]:
+    """The photo in the model's channels, the smallest size the model takes, and notes."""
+    from interpret.data.images import to_channels
+
+    mh, mw, channels = (int(v) if v else 0 for v in probe.input_shape)
+    minimum = (mh or 32, mw or 32)
+    if tile_size < 2 * max(minimum):
+        raise UserError(
+            f"{{tile_size}} must be at least {2 * max(minimum)} for {probe.name} (twice its "
+            f"{minimum[0]}x{minimum[1]} input), got {tile_size}",
+            "tile_size",
+        )
+    notes = []
+    if channels == 1 and photo.shape[-1] != 1:
+        notes.append(
+            f"{probe.name} takes 1 channel: dreamed on the grayscale (luma) version of the photo"
+        )
+    original = to_channels(photo, channels)[0].astype(np.float32)
+    h, w = original.shape[:2]
+    if h < minimum[0] or w < minimum[1]:
+        raise UserError(
+            f"{{image}} {source} is {w}x{h}; {probe.name} needs at least "
+            f"{minimum[1]}x{minimum[0]} pixels",
+            "image",
+        )
+    return original, minimum, notes
+
+
 def dream(
     model: Any = "cifar10-cnn",
     image: str | os.PathLike | np.ndarray | None = None,
@@ -374,45 +423,22 @@ def dream(
         ``figures`` with the weighted activation before/after and their ratio).
 
     Example:
-        >>> res = dream("mnist-cnn", layers={"conv2d_1": 1.0}, octaves=2, steps=2)
-        >>> res.notes
-        ['mnist-cnn takes 1 channel: dreamed on the grayscale (luma) version of the photo']
+        >>> from interpret.data.images import load_image, sample_photo
+        >>> photo, _ = load_image(sample_photo(), (150, 128, 3))
+        >>> res = dream("mnist-cnn", photo, layers={"conv2d_1": 1.0}, octaves=2, steps=2)
+        >>> res.image.shape, res.notes
+        ((150, 128, 1), ['mnist-cnn takes 1 channel: dreamed on the grayscale (luma) version of the photo'])
     """
     from interpret.core.models import resolve
-    from interpret.data.images import as_image, read_image, sample_photo, to_channels
 
     _check_numbers(octaves, octave_scale, steps, step_size, tile_size)
-    if isinstance(image, np.ndarray):
-        source, stem, photo = "array", "array", as_image(image)
-    else:
-        path = Path(image) if image is not None else sample_photo()
-        photo, stem = as_image(read_image(path)), path.stem
-        source = str(path) if image is not None else f"{path.name} (matplotlib sample data)"
+    photo, source, stem = _read_photo(image)
     handle = resolve(model)
     probe = handle.probe
     targets = parse_layers(layers) or default_targets(probe)
     check_targets(probe, targets)
-    mh, mw, channels = (int(v) if v else 0 for v in probe.input_shape)
-    minimum = (mh or 32, mw or 32)
-    if tile_size < 2 * max(minimum):
-        raise UserError(
-            f"{{tile_size}} must be at least {2 * max(minimum)} for {probe.name} (twice its "
-            f"{minimum[0]}x{minimum[1]} input), got {tile_size}",
-            "tile_size",
-        )
-    notes = []
-    if channels == 1 and photo.shape[-1] != 1:
-        notes.append(
-            f"{probe.name} takes 1 channel: dreamed on the grayscale (luma) version of the photo"
-        )
-    original = to_channels(photo, channels)[0].astype(np.float32)
+    original, minimum, notes = _fit_photo(probe, photo, source, tile_size)
     h, w = original.shape[:2]
-    if h < minimum[0] or w < minimum[1]:
-        raise UserError(
-            f"{{image}} {source} is {w}x{h}; {probe.name} needs at least "
-            f"{minimum[1]}x{minimum[0]} pixels",
-            "image",
-        )
     sizes = octave_sizes((h, w), octaves, float(octave_scale), minimum)
     parameters = {
         "image": source,
@@ -504,7 +530,11 @@ def before_after_figure(result: DreamResult, title: str) -> Any:
     """A two-panel sheet: the photo as the model saw it, and the dream.
 
     Example:
-        >>> fig = before_after_figure(res, "cifar10-cnn")  # doctest: +SKIP
+        >>> import numpy as np
+        >>> res = dream("mnist-cnn", np.random.default_rng(0).random((64, 64)), octaves=1, steps=2)
+        >>> fig = before_after_figure(res, "mnist-cnn")
+        >>> [ax.get_title().split(" (")[0] for ax in fig.axes]
+        ['original', 'dream']
     """
     from interpret.gallery.style import image_grid
 

@@ -29,7 +29,7 @@ from interpret.core.errors import UserError
 from interpret.core.progress import ProgressSpec, advance
 from interpret.core.specs import parse_indices
 from interpret.visualize.examples import Examples, examples_from, load_examples_data
-from interpret.visualize.render import RenderSettings, render
+from interpret.visualize.render import Frames, RenderSettings, render
 
 
 @dataclass
@@ -51,12 +51,16 @@ class MaximizeResult:
     settings: dict
     examples: Examples | None = None
     model_info: dict = field(default_factory=dict)  # how the model was resolved
+    frames: np.ndarray | None = None  # (T, N, H, W, C) with ``animate``: the images over steps
+    frame_steps: list[int] | None = None  # the step of each frame (the last is the result)
 
     def save(self, gallery: Any = None) -> list:
         """Write one PNG + sidecar per target and one labelled grid; return the artifacts.
 
         Example:
-            >>> arts = res.save("/tmp/demo-gallery")  # doctest: +SKIP
+            >>> res = maximize("mnist-cnn", "dense", [0, 5], steps=4)
+            >>> [a.png.name for a in res.save("/tmp/demo-gallery")]
+            ['dense-u0.png', 'dense-u5.png', 'grid-dense-0-5.png']
         """
         return _save(self, gallery)
 
@@ -100,6 +104,43 @@ def _targets(probe: Any, layer: Any, filters: Any, classes: Any) -> tuple[str, l
     return kind, targets, lambda i: obj.neuron(layer, i)
 
 
+def _chunks(targets: list[int], size: int) -> list[list[int]]:
+    return [targets[i : i + size] for i in range(0, len(targets), size)]
+
+
+def _render_batches(
+    probe: Any,
+    batches: list[tuple[obj.Objective, int]],
+    s: RenderSettings,
+    canvas: tuple[int, int] | None,
+    seed: int,
+    progress: ProgressSpec,
+    frames: list[Frames] | None = None,
+) -> tuple[np.ndarray, np.ndarray, float, dict]:
+    """Render each (objective, batch size) with seeds seed, seed + 1, ...; images, values, seconds, settings.
+
+    ``frames``: one :class:`Frames` per batch, filled by the renders (an animation).
+    """
+    images, values, seconds, described = [], [], 0.0, {}
+    with advance(progress, s.steps * len(batches), "rendering") as step:
+        for b, (objective, n) in enumerate(batches):
+            result = render(
+                probe,
+                objective,
+                batch=n,
+                settings=s,
+                size=canvas,
+                seed=seed + b,
+                advance=step,
+                frames=frames[b] if frames else None,
+            )
+            images.append(result.images)
+            values.append(result.values)
+            seconds += result.seconds
+            described = result.settings
+    return np.concatenate(images), np.concatenate(values), seconds, described
+
+
 def maximize(
     model: Any,
     layer: str | None = None,
@@ -109,6 +150,9 @@ def maximize(
     size: Any = None,
     examples: int = 0,
     dataset: Any = None,
+    data: Any = None,
+    animate: bool = False,
+    frame_every: int | None = None,
     batch_size: int = 64,
     seed: int = 0,
     progress: ProgressSpec = None,
@@ -124,6 +168,12 @@ def maximize(
         size: canvas side (or (H, W)) for conv layers; default the model's input.
         examples: also find this many top data-set images per target (0: none).
         dataset: data set for ``examples`` (default: the one on the model's card).
+        data: instead of ``dataset``, your own images for ``examples``: an .npz file
+            (keys x, y or x_test, y_test) or a folder with one subfolder per class
+            (:func:`interpret.data.user.load_user_data`); resized to the model's input.
+        animate: also keep the images along the way (``frames``; ``save`` then writes an
+            animated GIF beside each PNG, one frame per logged step).
+        frame_every: log a frame every this many steps (default: steps / 32, at least 1).
         batch_size: targets optimised together per compiled loop.
         seed: seeds the start images and every step's moves.
         progress: ``True`` for a bar on stderr, or a factory (:mod:`interpret.core.progress`).
@@ -161,33 +211,27 @@ def maximize(
         )
     if canvas is not None:
         probe.extractor([layer], size=canvas)  # fails early if the layer needs a fixed size
-    ex_data = load_examples_data(handle, dataset) if examples else None
-    chunks = [targets[i : i + batch_size] for i in range(0, len(targets), batch_size)]
-    images, values, seconds, described = [], [], 0.0, {}
-    with advance(progress, s.steps * len(chunks), "rendering") as step:
-        for b, chunk in enumerate(chunks):
-            result = render(
-                probe,
-                make(chunk),
-                batch=len(chunk),
-                settings=s,
-                size=canvas,
-                seed=seed + b,
-                advance=step,
-            )
-            images.append(result.images)
-            values.append(result.values)
-            seconds += result.seconds
-            described = result.settings
-    images_arr = np.concatenate(images)
+    if data is not None and not examples:
+        raise UserError(
+            "{data} is searched for dataset examples; add {examples} (e.g. 9)", "data", "examples"
+        )
+    every = _frame_every(animate, frame_every, s.steps)
+    ex_data = load_examples_data(handle, dataset, data=data) if examples else None
+    batches = [(make(c), len(c)) for c in _chunks(targets, batch_size)]
+    frames = [Frames(every) for _ in batches] if every else None
+    images, values, seconds, described = _render_batches(
+        probe, batches, s, canvas, seed, progress, frames
+    )
     probabilities = predicted = None
     if kind == "class":
-        probs = probe.predict(images_arr)
+        probs = probe.predict(images)
         probabilities = probs[np.arange(len(targets)), targets].astype("float32")
         predicted = [int(v) for v in probs.argmax(axis=1)]
     found = None
     if ex_data is not None:
-        found = examples_from(probe, kind, layer, targets, *ex_data, "test", examples)
+        found = examples_from(
+            probe, kind, layer, targets, ex_data, "test", examples, own=data is not None
+        )
     parameters = {
         "targets": kind,
         "layer": layer,
@@ -195,6 +239,7 @@ def maximize(
         "size": list(canvas or own),
         "batch_size": batch_size,
         "examples": examples,
+        **({"data": found.source["data"]} if found is not None and found.source else {}),
         **asdict(s),
         "precision": precision_lib.resolve(s.precision),
     }
@@ -210,8 +255,8 @@ def maximize(
         targets=targets,
         labels=labels,
         objectives=[s.with_penalties(make(i)).name for i in targets],
-        images=images_arr,
-        activations=np.concatenate(values),
+        images=images,
+        activations=values,
         probabilities=probabilities,
         predicted=predicted,
         seconds=seconds,
@@ -219,7 +264,21 @@ def maximize(
         settings={**described, "seed": int(seed)},
         examples=found,
         model_info=handle.describe(),
+        frames=_stack_frames(frames) if frames else None,
+        frame_steps=frames[0].steps if frames else None,
     )
+
+
+def _frame_every(animate: bool, frame_every: int | None, steps: int) -> int:
+    """Steps between frames, 0 for no animation (``frame_every`` alone implies ``animate``)."""
+    if frame_every is not None:
+        return checks.positive_int(frame_every, "frame_every")
+    return max(1, int(steps) // 32) if animate else 0
+
+
+def _stack_frames(frames: list[Frames]) -> np.ndarray:
+    """(T, N, H, W, C): every batch's frames side by side, in target order."""
+    return np.stack([np.concatenate(step) for step in zip(*(f.images for f in frames))])
 
 
 def _save(result: MaximizeResult, gallery: Any) -> list:
@@ -237,6 +296,7 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
         "parameters": result.parameters,
         "settings": result.settings,
         "layer": result.layer,
+        **(result.examples.source if result.examples is not None else {}),
     }
     for i, target in enumerate(result.targets):
         figures = {"activation": float(result.activations[i])}
@@ -257,11 +317,14 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
             "objective": result.objectives[i],
             "figures": figures,
         }
-        arts.append(
-            gallery.save_image(
-                result.images[i], model=result.model, technique="maximize", name=name, meta=meta
+        where = {"model": result.model, "technique": "maximize", "name": name, "meta": meta}
+        if result.frames is None:
+            arts.append(gallery.save_image(result.images[i], **where))
+        else:
+            frames, steps = result.frames[:, i], result.frame_steps
+            arts.append(
+                gallery.save_animation(frames, steps=steps, poster=result.images[i], **where)
             )
-        )
     captions = [f"{lab}\n{a:.2f}" for lab, a in zip(result.labels, result.activations)]
     what = "classes" if result.kind == "class" else f"{result.layer} {result.kind}s"
     title = f"{result.model}: {what} (activation reached)"
@@ -278,7 +341,7 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
                 images.append(result.examples.images[i, j])
                 titles.append(f"{result.examples.scores[i, j]:.2f}")
         cols = k + 1
-        title += f"; right: top {k} {result.examples.dataset} {result.examples.split} images"
+        title += f"; right: top {k} {result.examples.caption} images"
     fig, _ = image_grid(images, titles=titles, cols=cols, cell=1.1, suptitle=title)
     span = _span(result.targets)
     grid_name = f"grid-{'class' if result.kind == 'class' else result.layer}-{span}"

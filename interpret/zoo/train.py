@@ -2,7 +2,7 @@
 
 Example:
     >>> from interpret.zoo.train import train
-    >>> model, card = train("mnist-mlp", epochs=1)  # doctest: +SKIP
+    >>> model, card = train("mnist-mlp", epochs=1)  # the full set: INTERPRET_DATA_DIR or a download  # doctest: +SKIP
     >>> round(card["test_accuracy"], 2)  # doctest: +SKIP
     0.96
 """
@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from interpret.core import checks
 from interpret.core.errors import UserError
 from interpret.gallery.store import Gallery
 from interpret.zoo.recipes import RECIPES, Recipe
@@ -37,7 +38,12 @@ def make_dataset(x: np.ndarray, y: np.ndarray, recipe: Recipe, seed: int, traini
     """A ``tf.data`` pipeline of float images in [0, 1], shuffled and augmented when training.
 
     Example:
-        >>> ds = make_dataset(x, y, RECIPES["mnist-cnn"], seed=0, training=True)  # doctest: +SKIP
+        >>> from interpret.data.datasets import split_sample
+        >>> data = split_sample("mnist")
+        >>> ds = make_dataset(data.x_train, data.y_train, RECIPES["mnist-cnn"], seed=0, training=True)
+        >>> x, y = next(iter(ds))
+        >>> x.shape, x.dtype.name, float(x.numpy().max()) <= 1.0
+        (TensorShape([128, 28, 28, 1]), 'float32', True)
     """
     from interpret._tf import tf
 
@@ -54,8 +60,11 @@ def evaluate(model: Any, x: np.ndarray, y: np.ndarray, batch_size: int = 500) ->
     """Top-1 accuracy of a logits model on uint8 images.
 
     Example:
-        >>> evaluate(model, ds.x_test, ds.y_test)  # doctest: +SKIP
-        0.9921
+        >>> from interpret import zoo
+        >>> from interpret.data.datasets import sample
+        >>> ds = sample("mnist")
+        >>> evaluate(zoo.load("mnist-cnn"), ds.x_test, ds.y_test)
+        0.994
     """
     logits = model.predict(x.astype("float32") / 255.0, batch_size=batch_size, verbose=0)
     return float(np.mean(np.argmax(logits, axis=1) == y.reshape(-1)))
@@ -78,19 +87,18 @@ def train(
     the per-epoch history, epochs, seed, data source and seconds.
 
     Example:
-        >>> model, card = train("mnist-cnn", epochs=2, seed=1)  # doctest: +SKIP
-        >>> sorted(card)[:3]  # doctest: +SKIP
-        ['dataset', 'epochs', 'history']
+        >>> from interpret.data.datasets import split_sample
+        >>> model, card = train("mnist-mlp", epochs=1, dataset=split_sample("mnist"), verbose=0)
+        >>> card["train_images"], card["data_source"], list(card["history"])[:2]
+        (400, 'bundled sample split 400/100', ['accuracy', 'loss'])
     """
     if name not in RECIPES:
         raise UserError(f"unknown zoo model {name!r}; trainable models: {', '.join(RECIPES)}")
     recipe = RECIPES[name]
     if epochs is not None:
-        if epochs <= 0:
-            raise UserError(f"--epochs must be at least 1, got {epochs}")
-        recipe = replace(recipe, epochs=epochs)
-    if limit is not None and limit <= 0:
-        raise UserError(f"--limit must be at least 1, got {limit}")
+        recipe = replace(recipe, epochs=checks.positive_int(epochs, "epochs"))
+    if limit is not None:
+        limit = checks.positive_int(limit, "limit")
     from interpret._tf import keras
     from interpret.data import datasets as data
     from interpret.zoo.architectures import build
@@ -155,9 +163,12 @@ def train_model(
     shipped weights.
 
     Example:
-        >>> res = train_model("mnist-mlp", epochs=1, limit=2000)  # doctest: +SKIP
-        >>> res["card"]["epochs"]  # doctest: +SKIP
-        1
+        >>> from interpret.data.datasets import split_sample
+        >>> res = train_model(  # trains a model, like train() above: seconds  # doctest: +SKIP
+        ...     "mnist-mlp", epochs=1, dataset=split_sample("mnist"), gallery="/tmp/demo-gallery", verbose=0
+        ... )
+        >>> [p.name for p in res["paths"]]  # doctest: +SKIP
+        ['mnist-mlp.keras', 'mnist-mlp.json', 'training-curves.png']
     """
     from interpret import zoo
     from interpret.gallery.plots import plot_history

@@ -41,7 +41,7 @@ BAD_INPUT = [
     (["layers", "resnet50"], "unknown model 'resnet50'"),
     (["train", "resnet"], "unknown zoo model 'resnet'"),
     (["samples", "svhn"], "'svhn' is not one of 'mnist', 'cifar10'"),
-    (["train", "mnist-mlp", "--epochs", "0"], "--epochs must be at least 1"),
+    (["train", "mnist-mlp", "--epochs", "0"], "--epochs must be a whole number of at least 1"),
     (["nosuchcommand"], "No such command 'nosuchcommand'"),
 ]
 

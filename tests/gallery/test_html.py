@@ -290,3 +290,20 @@ def test_cli_serve_port_in_use(gallery, capsys):
             cli_main(["gallery", "serve", str(gallery.root), "--port", str(port)])
     assert exc.value.code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_an_animated_item_has_its_poster_in_the_grid_and_its_gif_in_the_data(tmp_path):
+    from interpret.gallery.html import collect, render_index
+
+    g = Gallery(tmp_path)
+    g.save_animation([np.zeros((4, 4)), np.ones((4, 4))], model="m", technique="t", name="a b")
+    g.save_image(np.zeros((4, 4)), model="m", technique="t", name="still")
+    items = collect(tmp_path)
+    assert [(i.src, i.animation) for i in items] == [
+        ("m/t/a-b.png", "m/t/a-b.gif"),
+        ("m/t/still.png", None),
+    ]
+    page = render_index(items)
+    assert page.count('class="item animated"') == 1 and '"_anim": "m/t/a-b.gif"' in page
+    (tmp_path / "m" / "t" / "a-b.gif").unlink()  # a missing GIF: the poster alone, no badge
+    assert collect(tmp_path)[0].animation is None

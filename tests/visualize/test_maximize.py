@@ -162,3 +162,21 @@ def test_package_attribute_is_callable_even_after_module_import(cnn):
 
     r = interpret.maximize(cnn, "c1", [0], steps=2)
     assert r.images.shape == (1, 12, 12, 3)
+
+
+def test_animate_keeps_one_frame_per_logged_step_and_saves_a_gif(cnn, tmp_path):
+    from interpret.gallery.animation import gif_frame_count
+
+    r = maximize(cnn, "c2", [0, 3, 5], steps=7, frame_every=2, batch_size=2, precision="float32")
+    assert r.frame_steps == [0, 2, 4, 6, 7]  # the start, every 2 steps, and the end
+    assert r.frames.shape == (5, 3, 12, 12, 3)
+    np.testing.assert_array_equal(r.frames[-1], r.images)  # the last frame is the result
+    assert not np.array_equal(r.frames[0], r.frames[-1])
+    arts = r.save(tmp_path)
+    assert [a.meta.get("animation") for a in arts] == ["c2-f0.gif", "c2-f3.gif", "c2-f5.gif", None]
+    gif = arts[1].png.with_suffix(".gif")
+    assert gif_frame_count(gif.read_bytes()) == 5 == arts[1].meta["frames"]
+    assert arts[1].meta["frame_steps"] == [0, 2, 4, 6, 7]
+    plain = maximize(cnn, "c2", [0], steps=4, animate=True)
+    assert plain.frame_steps == [0, 1, 2, 3, 4]  # steps / 32, at least 1
+    assert maximize(cnn, "c2", [0], steps=4).frames is None
