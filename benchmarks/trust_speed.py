@@ -50,7 +50,7 @@ def forwards(metric: str, n: int, s: M.MetricSettings) -> int:
     return {
         "deletion": n * (s.steps + 1),
         "insertion": n * (s.steps + 1),
-        "mufidelity": n * s.samples + n,
+        "mufidelity": n * s.subsets + n,
         "average-drop": 2 * n,
         "increase-confidence": 2 * n,
     }[metric]
@@ -101,8 +101,8 @@ def xplique_runner(model, x, t, maps, metric: str, s: M.MetricSettings, batch: i
                 x,
                 onehot,
                 grid_size=s.grid,
-                subset_percent=s.subset,
-                nb_samples=s.samples,
+                subset_percent=s.removed,
+                nb_samples=s.subsets,
                 **common,
             )
         elif metric == "average-drop":

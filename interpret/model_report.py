@@ -54,7 +54,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
             "sanity_n": 2,
             "independent": False,
             "steps": 4,
-            "samples": 8,
+            "subsets": 8,
             "method": ("saliency", "gradcam"),
         },
     },

@@ -11,7 +11,7 @@ Each metric perturbs the images as a map directs and reads the model's class sco
   paper's code: an 11x11 Gaussian, sigma 5) and put pixels back, most important
   first; the area is *higher* for a faithful map.
 * **MuFidelity** (Bhatt et al. 2020, def. 3): for random subsets of a grid of cells
-  (each cell removed with probability ``subset``, as Xplique draws them), correlate
+  (each cell removed with probability ``removed``, as Xplique draws them), correlate
   the sum of the map over the removed pixels with the score drop; *higher* is better.
   The subsets are drawn once per call and shared by every map (a paired comparison),
   so the forward passes are run once for all methods.
@@ -89,11 +89,11 @@ class MetricSettings:
         default="blur",
         metadata={"help": "What insertion starts from: black, blur, mean or a number."},
     )
-    samples: int = field(default=200, metadata={"help": "MuFidelity: random subsets per image."})
+    subsets: int = field(default=200, metadata={"help": "MuFidelity: random subsets per image."})
     grid: int = field(
         default=9, metadata={"help": "MuFidelity: cells per side of the subset grid."}
     )
-    subset: float = field(
+    removed: float = field(
         default=0.2, metadata={"help": "MuFidelity: probability that a cell is removed."}
     )
     correlation: str = field(
@@ -125,6 +125,15 @@ class Faithfulness:
 
     ``scores[method][metric]`` is an (N,) array; ``curves[method][metric]`` the (N,
     steps + 1) deletion/insertion curves; ``fractions`` their x axis.
+
+    Example:
+        >>> from interpret.core.models import resolve
+        >>> x = np.random.default_rng(0).random((3, 28, 28, 1), dtype="float32")
+        >>> out = evaluate(resolve("mnist-cnn"), x, {"x": x[..., 0]}, metrics="deletion", steps=4)
+        >>> out.mean("x", "deletion") >= 0, out.sem("random", "deletion") >= 0
+        (True, True)
+        >>> isinstance(out.beats_chance("x", "deletion"), bool)
+        True
     """
 
     metrics: list[str]
@@ -139,18 +148,14 @@ class Faithfulness:
     def mean(self, method: str, metric: str) -> float:
         """The metric's mean over the images for one method.
 
-        Example:
-            >>> out.mean("random", "deletion")  # doctest: +SKIP
-            0.41
+        Example: see the class.
         """
         return float(np.mean(self.scores[method][metric]))
 
     def sem(self, method: str, metric: str) -> float:
         """Standard error of that mean (0 for a single image).
 
-        Example:
-            >>> out.sem("random", "deletion")  # doctest: +SKIP
-            0.012
+        Example: see the class.
         """
         v = self.scores[method][metric]
         return float(np.std(v, ddof=1) / np.sqrt(len(v))) if len(v) > 1 else 0.0
@@ -158,9 +163,7 @@ class Faithfulness:
     def beats_chance(self, method: str, metric: str) -> bool:
         """Whether the method's mean is better than the random attribution's.
 
-        Example:
-            >>> out.beats_chance("gradcam", "deletion")  # doctest: +SKIP
-            True
+        Example: see the class.
         """
         diff = self.mean(method, metric) - self.mean(RANDOM, metric)
         return bool(diff > 0 if HIGHER_IS_BETTER[metric] else diff < 0)
@@ -193,10 +196,10 @@ def check_settings(settings: MetricSettings, n_pixels: int) -> MetricSettings:
     """Every setting checked (one line naming the parameter); returns them unchanged.
 
     Example:
-        >>> check_settings(MetricSettings(samples=2), 784)
+        >>> check_settings(MetricSettings(subsets=2), 784)
         Traceback (most recent call last):
         ...
-        interpret.core.errors.UserError: samples= must be a whole number of at least 3, got 2
+        interpret.core.errors.UserError: subsets= must be a whole number of at least 3, got 2
     """
     checks.positive_int(settings.steps, "steps")
     if settings.steps > n_pixels:
@@ -207,9 +210,9 @@ def check_settings(settings: MetricSettings, n_pixels: int) -> MetricSettings:
         )
     for name in ("deletion_baseline", "insertion_baseline"):
         _baseline_kind(getattr(settings, name), name)
-    checks.positive_int(settings.samples, "samples", minimum=3)  # a correlation needs 3 points
+    checks.positive_int(settings.subsets, "subsets", minimum=3)  # a correlation needs 3 points
     checks.positive_int(settings.grid, "grid")
-    checks.fraction(settings.subset, "subset", open_high=True)
+    checks.fraction(settings.removed, "removed", open_high=True)
     checks.choice(settings.correlation, CORRELATIONS, "correlation", "correlation")
     checks.choice(settings.score, SCORES, "score", "score")
     checks.positive(settings.memory, "memory")
@@ -327,9 +330,9 @@ def removal_ranks(maps: np.ndarray) -> np.ndarray:
 
 
 def subset_masks(
-    samples: int, grid: int, subset: float, hw: tuple[int, int], seed: int
+    subsets: int, grid: int, removed: float, hw: tuple[int, int], seed: int
 ) -> np.ndarray:
-    """(samples, H, W) float32 keep-masks: each of grid x grid cells removed with probability ``subset``.
+    """(subsets, H, W) float32 keep-masks: each of grid x grid cells removed with probability ``removed``.
 
     Cells are spread over the image as a nearest-neighbour resize spreads them (the
     way Xplique upsamples its grid).
@@ -340,7 +343,7 @@ def subset_masks(
         ((100, 8, 8), [0.0, 1.0], True)
     """
     rng = np.random.default_rng((seed, 1))  # a stream apart from random_maps'
-    keep = (rng.random((samples, grid, grid)) > subset).astype(np.float32)
+    keep = (rng.random((subsets, grid, grid)) > removed).astype(np.float32)
     rows = np.minimum(((np.arange(hw[0]) + 0.5) * grid / hw[0]).astype(int), grid - 1)
     cols = np.minimum(((np.arange(hw[1]) + 0.5) * grid / hw[1]).astype(int), grid - 1)
     return keep[:, rows][:, :, cols]
@@ -405,8 +408,9 @@ class Scorer:
         """How many images one forward batch may hold within ``memory`` MB of activations.
 
         Example:
-            >>> Scorer.of(resolve("mnist-cnn").probe, "logit").per_pass(1.0) >= 1  # doctest: +SKIP
-            True
+            >>> from interpret.core.models import resolve
+            >>> Scorer.of(resolve("mnist-cnn").probe, "logit").per_pass(1.0)
+            6
         """
         floats = int(np.prod(self.probe.input_shape)) + sum(
             int(np.prod([d for d in info.output_shape[1:] if d])) for info in self.probe.layers
@@ -443,9 +447,12 @@ class Scorer:
         """(B, K) scores: pixels of rank < ``counts[k]`` taken from ``end``, the rest from ``start``.
 
         Example:
-            >>> s = Scorer.of(resolve("mnist-cnn").probe, "logit")  # doctest: +SKIP
-            >>> s.path(x, 0 * x, ranks, np.array([0, 784]), t).shape  # doctest: +SKIP
-            (2, 2)
+            >>> from interpret.core.models import resolve
+            >>> s = Scorer.of(resolve("mnist-cnn").probe, "logit")
+            >>> x, t = np.ones((2, 28, 28, 1), "float32"), np.array([1, 2], "int32")
+            >>> ranks = removal_ranks(np.ones((2, 28, 28)))
+            >>> s.path(x, 0 * x, ranks, np.array([0, 392, 784], "int32"), t).shape
+            (2, 3)
         """
         with precision_lib.compute(self.precision):
             return self._path(start, end, ranks, counts, targets).numpy()
@@ -454,7 +461,10 @@ class Scorer:
         """(B, K) scores of every image times every keep-mask (removed pixels set to 0).
 
         Example:
-            >>> s.masked(x, np.ones((5, 28, 28), "float32"), t).shape  # doctest: +SKIP
+            >>> from interpret.core.models import resolve
+            >>> s = Scorer.of(resolve("mnist-cnn").probe, "logit")
+            >>> x, t = np.ones((2, 28, 28, 1), "float32"), np.array([1, 2], "int32")
+            >>> s.masked(x, np.ones((5, 28, 28), "float32"), t).shape
             (2, 5)
         """
         with precision_lib.compute(self.precision):
@@ -677,7 +687,7 @@ def _forward_total(chosen: Sequence[str], n: int, n_maps: int, s: MetricSettings
     if "increase-confidence" in chosen and "average-drop" not in chosen:
         total += n * n_maps
     if "mufidelity" in chosen:
-        total += n * s.samples
+        total += n * s.subsets
     return total
 
 
@@ -764,7 +774,7 @@ def _score_all(
     scores: dict[str, dict[str, np.ndarray]] = {name: {} for name in named}
     curves: dict[str, dict[str, np.ndarray]] = {name: {} for name in named}
     if "mufidelity" in chosen:
-        keep = subset_masks(s.samples, s.grid, s.subset, x.shape[1:3], seed)
+        keep = subset_masks(s.subsets, s.grid, s.removed, x.shape[1:3], seed)
         drops = subset_drops(scorer, x, t, keep, clean=clean, memory=s.memory, step=step)
         for name, m in named.items():
             scores[name]["mufidelity"] = mufidelity_scores(m, drops, keep, s.correlation)

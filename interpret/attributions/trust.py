@@ -18,10 +18,18 @@ the score rises when the map's pixels are put back than it falls when they are r
 
 Example:
     >>> import interpret
-    >>> out = interpret.trust("mnist-cnn", n=8, sanity_n=4, method="saliency,gradcam",
-    ...                       metrics="deletion,insertion", steps=8, independent=False)  # doctest: +SKIP
-    >>> print(out.table())  # doctest: +SKIP
-    >>> arts = out.save("gallery")  # doctest: +SKIP
+    >>> out = interpret.trust("mnist-cnn", n=4, method="saliency", metrics="deletion", steps=4,
+    ...                       independent=False)
+    >>> out.methods, out.faithfulness.targets.shape, out.sanity.stage
+    (['saliency'], (4,), 'conv2d_1')
+    >>> out.verdict()[0].status in STATUS, out.verdict_metrics(), out.gap("saliency")
+    (True, ['deletion'], nan)
+    >>> out.beaten("saliency"), trusted(out) in ([], ["saliency"])
+    (['deletion'], True)
+    >>> out.rows()[0]["method"], sorted(out.meta())[:3]
+    ('random', ['data', 'figures', 'input_range'])
+    >>> print(out.table().splitlines()[2][:30])
+       random (chance)
 """
 
 from __future__ import annotations
@@ -89,9 +97,7 @@ class TrustResult:
     def beaten(self, method: str) -> list[str]:
         """The metrics on which the method is better than the random attribution.
 
-        Example:
-            >>> out.beaten("gradcam")  # doctest: +SKIP
-            ['deletion', 'insertion', 'mufidelity']
+        Example: see the module docstring.
         """
         return [k for k in self.faithfulness.metrics if self.faithfulness.beats_chance(method, k)]
 
@@ -103,18 +109,14 @@ class TrustResult:
         on mnist-cnn the random attribution's Average Drop (0.03) beats every method's. They
         reward covering the image, not ranking its pixels, so they are shown, not counted.
 
-        Example:
-            >>> out.verdict_metrics()  # doctest: +SKIP
-            ['deletion', 'insertion', 'mufidelity']
+        Example: see the module docstring.
         """
         return [k for k in self.faithfulness.metrics if k in VERDICT_METRICS]
 
     def gap(self, method: str) -> float:
         """Insertion AUC minus deletion AUC (nan unless both were measured).
 
-        Example:
-            >>> out.gap("gradcam")  # doctest: +SKIP
-            0.31
+        Example: see the module docstring.
         """
         f = self.faithfulness
         if not {"deletion", "insertion"} <= set(f.metrics):
@@ -124,9 +126,7 @@ class TrustResult:
     def verdict(self) -> list[Verdict]:
         """The methods ranked: trusted, then partly, then not trusted; by the gap within each.
 
-        Example:
-            >>> [v.method for v in out.verdict()][:2]  # doctest: +SKIP
-            ['gradcam', 'layercam']
+        Example: see the module docstring.
         """
         rows = []
         for m in self.methods:
@@ -163,9 +163,7 @@ class TrustResult:
     def rows(self) -> list[dict]:
         """The table as records: the random row first, then the methods in verdict order.
 
-        Example:
-            >>> out.rows()[0]["method"]  # doctest: +SKIP
-            'random'
+        Example: see the module docstring.
         """
         f = self.faithfulness
         chance = {
@@ -210,8 +208,7 @@ class TrustResult:
         """The trust table as aligned text: metric means (+ better than chance, - not), the
         sanity check's corrected rank correlation and pass/fail, the verdict.
 
-        Example:
-            >>> print(out.table())  # doctest: +SKIP
+        Example: see the module docstring.
         """
         f = self.faithfulness
         cols = [SHORT[k] for k in f.metrics]
@@ -267,9 +264,7 @@ class TrustResult:
     def meta(self) -> dict:
         """The sidecar every artifact of this result carries.
 
-        Example:
-            >>> sorted(out.meta())[:2]  # doctest: +SKIP
-            ['data', 'figures']
+        Example: see the module docstring.
         """
         return {
             "seed": self.seed,
@@ -283,8 +278,7 @@ class TrustResult:
         """The ranked table, the deletion/insertion curves, the randomisation figures and the
         similarity curves as PNG + sidecar under ``<gallery>/<model>/trust/``.
 
-        Example:
-            >>> arts = out.save("/tmp/demo-gallery")  # doctest: +SKIP
+        Example: see the module docstring.
         """
         from interpret.attributions import trust_figures as F
 
@@ -391,8 +385,8 @@ def trust(
             weights, and the methods' own randomness.
         progress: ``True`` for bars on stderr, or a factory.
         **settings: the metrics' settings (:class:`~interpret.attributions.metrics.MetricSettings`):
-            ``steps``, ``deletion_baseline``, ``insertion_baseline``, ``samples``, ``grid``,
-            ``subset``, ``correlation``, ``score``, ``memory``.
+            ``steps``, ``deletion_baseline``, ``insertion_baseline``, ``subsets``, ``grid``,
+            ``removed``, ``correlation``, ``score``, ``memory``, ``precision``.
 
     Example: see the module docstring.
     """
@@ -487,8 +481,6 @@ def _settings(given: dict) -> M.MetricSettings:
 def trusted(result: TrustResult) -> Sequence[str]:
     """The methods the verdict trusts, best first.
 
-    Example:
-        >>> trusted(out)  # doctest: +SKIP
-        ['gradcam', 'layercam']
+    Example: see the module docstring.
     """
     return [v.method for v in result.verdict() if v.status == STATUS[0]]
