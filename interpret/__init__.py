@@ -47,6 +47,8 @@ _API = {
     "fool_report": "interpret.attacks.report",
     "report": "interpret.model_report",
     "trust": "interpret.attributions.trust",
+    "explain": "interpret.attributions.api",
+    "Explanation": "interpret.attributions.explanation",
 }
 _ALIASES = {"load_data": "load"}
 

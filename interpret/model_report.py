@@ -3,9 +3,10 @@
 Sections, in order: the model's summary, its training curves, data samples,
 first-layer kernels, feature maps of a test image, activation maximization of every
 filter of every conv layer (with dataset examples) and of every class, fooling images
-for every class, an attack robustness curve, a DeepDream of the shipped photo, which
-attribution methods can be trusted (``trust``: faithfulness beside chance, sanity
-checks, a ranked verdict); then the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
+for every class, an attack robustness curve, attribution maps of a few test images by
+every method that applies, a DeepDream of the shipped photo, which attribution methods
+can be trusted (``trust``: faithfulness beside chance, sanity checks, a ranked verdict);
+then the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
 no conv layer) are skipped with the reason. Every section's wall time is recorded.
 
 Example:
@@ -39,6 +40,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "mnist_attack_eps": (0.05, 0.1, 0.2, 0.3),
         "dream": {"octaves": 4, "steps": 20},
         "trust": {"n": 100, "sanity_n": 8, "independent": False},
+        "explain": {"images": 4, "options": {}},
     },
     "quick": {
         "maximize_steps": 16,
@@ -57,6 +59,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
             "subsets": 8,
             "method": ("saliency", "gradcam"),
         },
+        "explain": {"images": 2, "options": {"samples": 4, "steps": 8, "masks": 100}},
     },
 }
 SECTIONS = (
@@ -69,6 +72,7 @@ SECTIONS = (
     "classes",
     "fooling",
     "attack",
+    "explain",
     "dream",
     "trust",
     "index",
@@ -277,6 +281,28 @@ def _attack(ctx: _Context) -> list[Artifact] | str:
     return out["artifacts"]
 
 
+def _explain(ctx: _Context) -> list[Artifact] | str:
+    from interpret.attributions.api import explain
+    from interpret.attributions.inputs import pick_images
+
+    if not ctx.has_images():
+        return "the model has no known data set to take test images from"
+    n = ctx.settings["explain"]["images"]
+    picked = pick_images(ctx.handle, index=f"0-{n - 1}", data=ctx.own)
+    result = explain(
+        ctx.handle,
+        picked.x,
+        "all",
+        y=picked.y,
+        names=picked.names,
+        seed=ctx.seed,
+        progress=ctx.progress,
+        **ctx.settings["explain"]["options"],
+    )
+    result.describe_images(picked.notes, picked.info)
+    return result.save(ctx.gallery)
+
+
 def _attack_own(ctx: _Context) -> list[Artifact] | str:
     """PGD on the first labelled images of the person's own data."""
     from interpret.attacks.run import evaluate_attack
@@ -343,6 +369,7 @@ RUNNERS: dict[str, Callable[[_Context], Any]] = {
     "classes": _classes,
     "fooling": _fooling,
     "attack": _attack,
+    "explain": _explain,
     "dream": _dream,
     "trust": _trust,
     "index": _index,

@@ -366,7 +366,8 @@ class Scorer:
     """The compiled forward passes every metric runs, built once per probe, score and precision.
 
     ``memory`` (MB) bounds the activations of one forward batch: :meth:`per_pass`
-    images at a time, counting every layer's output. ``precision`` is the arithmetic of
+    images at a time, counting every layer's output (and at most 128: larger batches
+    ran slower per image on this machine's CPU). ``precision`` is the arithmetic of
     the forward passes (:mod:`interpret._fast.precision`; ``"auto"``: bfloat16 where the
     CPU multiplies it in hardware).
 
@@ -405,17 +406,17 @@ class Scorer:
         return probe.memo(key, lambda: cls(probe, score, used))
 
     def per_pass(self, memory: float) -> int:
-        """How many images one forward batch may hold within ``memory`` MB of activations.
+        """How many images one forward batch may hold within ``memory`` MB of activations
+        (the attribution methods' budget, :func:`interpret.attributions.base.budget`).
 
         Example:
             >>> from interpret.core.models import resolve
             >>> Scorer.of(resolve("mnist-cnn").probe, "logit").per_pass(1.0)
-            6
+            4
         """
-        floats = int(np.prod(self.probe.input_shape)) + sum(
-            int(np.prod([d for d in info.output_shape[1:] if d])) for info in self.probe.layers
-        )
-        return max(1, int(memory * 2**20 // (4 * floats)))
+        from interpret.attributions.base import budget
+
+        return budget(self.probe, memory, gradient=False)
 
     def _read(self, images: Any, targets: Any) -> Any:
         from interpret._tf import tf

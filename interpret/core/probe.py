@@ -98,7 +98,8 @@ def _flat(x: Any) -> list:
 class _Tracer:
     """Re-runs a model's graph on new tensors, recording every layer's output by name."""
 
-    def __init__(self, last_layer: Any, stop_at: str | None = None):
+    def __init__(self, last_layer: Any, stop_at: str | None = None, wrap: Any = fast_input_grad):
+        self.wrap = wrap
         self.taps: dict[str, Any] = {}
         self.inputs: dict[str, Any] = {}
         self.last_layer = last_layer
@@ -119,7 +120,7 @@ class _Tracer:
             if args:
                 self.inputs[op.name] = args[0]
             if id(op) not in self._fast:
-                self._fast[id(op)] = fast_input_grad(op)
+                self._fast[id(op)] = self.wrap(op)
             try:
                 out = self._fast[id(op)](*args, training=False, **kwargs)
             except Exception:
@@ -293,7 +294,7 @@ class Probe:
         inp = keras.Input(shape, name="image01")
         lo, hi = self.input_range
         x = keras.layers.Rescaling(scale=hi - lo, offset=lo, name="to_model_range")(inp)
-        tracer = _Tracer(self._last, stop_at=stop_at)
+        tracer = _Tracer(self._last, stop_at=stop_at, wrap=self.wrap_layer)
         tracer.run(self.model, x)
         return inp, tracer
 
@@ -322,6 +323,20 @@ class Probe:
                 )
             )
         return infos
+
+    def wrap_layer(self, layer: Any) -> Any:
+        """What the re-run graph calls in place of ``layer``: the layer with a faster gradient.
+
+        A subclass may change a layer's gradient here (Guided Backprop's rectifiers,
+        :mod:`interpret.attributions.guided`); the forward pass must stay the layer's.
+
+        Example:
+            >>> from interpret.core.models import resolve
+            >>> probe = resolve("cifar10-cnn").probe
+            >>> probe.wrap_layer(probe.layer_object("dense")) is probe.layer_object("dense")
+            True
+        """
+        return fast_input_grad(layer)
 
     @staticmethod
     def _keras():

@@ -125,12 +125,12 @@ def save_model(model: Any, path: str | Path) -> Path:
         >>> path.name, path.stat().st_size < weights_path("mnist-cnn").stat().st_size * 1.1
         ('mine.keras', True)
     """
-    from interpret._tf import keras
     from interpret.gallery.store import atomic_write_bytes
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    bare = keras.models.clone_model(model)
+    # from the config, not clone_model: Keras 3 clones compile too, and saves optimizer slots
+    bare = type(model).from_config(model.get_config())
     bare.set_weights(model.get_weights())
     tmp = path.with_name(f".{path.stem}.tmp.keras")
     try:
