@@ -46,6 +46,7 @@ _API = {
     "attack_report": "interpret.attacks.report",
     "fool_report": "interpret.attacks.report",
     "report": "interpret.model_report",
+    "trust": "interpret.attributions.trust",
     "explain": "interpret.attributions.api",
     "Explanation": "interpret.attributions.explanation",
     "invert": "interpret.visualize.inversion",

@@ -8,6 +8,9 @@ every method that applies, a DeepDream of the shipped photo, diverse renders of 
 last layer's first filters, feature inversion of a test image at every conv layer, MACO
 renders with their alpha maps; then the gallery's ``index.html``. Sections that do not
 apply (DeepDream on a model with
+every method that applies, a DeepDream of the shipped photo, which attribution methods
+can be trusted (``trust``: faithfulness beside chance, sanity checks, a ranked verdict);
+then the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
 no conv layer) are skipped with the reason. Every section's wall time is recorded.
 
 Example:
@@ -40,6 +43,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "attack_eps": (0.01, 0.02, 0.05, 0.1),
         "mnist_attack_eps": (0.05, 0.1, 0.2, 0.3),
         "dream": {"octaves": 4, "steps": 20},
+        "trust": {"n": 100, "sanity_n": 8, "independent": False},
         "explain": {"images": 4, "options": {}},
         "diversity": {"units": 8, "diverse": 4, "steps": 256},
         "inversion": {"steps": 512},
@@ -54,6 +58,14 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "attack_eps": (0.02, 0.1),
         "mnist_attack_eps": (0.1, 0.3),
         "dream": {"octaves": 2, "steps": 3},
+        "trust": {
+            "n": 6,
+            "sanity_n": 2,
+            "independent": False,
+            "steps": 4,
+            "subsets": 8,
+            "method": ("saliency", "gradcam"),
+        },
         "explain": {"images": 2, "options": {"samples": 4, "steps": 8, "masks": 100}},
         "diversity": {"units": 2, "diverse": 2, "steps": 8},
         "inversion": {"steps": 8},
@@ -75,6 +87,7 @@ SECTIONS = (
     "diversity",
     "inversion",
     "maco",
+    "trust",
     "index",
 )
 
@@ -381,6 +394,23 @@ def _maco(ctx: _Context) -> list[Artifact]:
     return result.save(ctx.gallery)
 
 
+def _trust(ctx: _Context) -> list[Artifact] | str:
+    from interpret.attributions.sanity import weighted_layers
+    from interpret.attributions.trust import trust
+
+    if not ctx.dataset():
+        return "the model has no known data set to take test images from"
+    from interpret.attributions.methods import applicable
+
+    settings = dict(ctx.settings["trust"])
+    if "method" in settings:  # the quick preview's few methods, those that apply
+        usable = {m.name for m in applicable(ctx.probe)}
+        settings["method"] = [m for m in settings["method"] if m in usable]
+    sanity = len(weighted_layers(ctx.probe)) >= 2
+    result = trust(ctx.handle, seed=ctx.seed, sanity=sanity, progress=ctx.progress, **settings)
+    return result.save(ctx.gallery)
+
+
 def _index(ctx: _Context) -> list[Artifact]:
     return []  # built after the sections, see report()
 
@@ -400,6 +430,7 @@ RUNNERS: dict[str, Callable[[_Context], Any]] = {
     "diversity": _diversity,
     "inversion": _inversion,
     "maco": _maco,
+    "trust": _trust,
     "index": _index,
 }
 

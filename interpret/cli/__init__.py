@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "invert",
     "directions",
     "maco",
+    "trust",
 )
 
 
