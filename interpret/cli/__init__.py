@@ -35,6 +35,10 @@ COMMAND_MODULES = (
     "explain",
     "report",
     "gallery",
+    "invert",
+    "directions",
+    "maco",
+    "trust",
 )
 
 
