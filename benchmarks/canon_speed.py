@@ -16,7 +16,9 @@ technique's time per step over the bare loop's, summed over the chunks, per run.
 * inversion: ``invert`` of 21 images at the 3 conv layers (a loop of 21 per layer, against
   the bare loop of 63: the same images, each through the whole model);
 * caricature: the same with caricatures (a second loop per layer, with moves);
-* MACO: ``maco(conv2d_2, 64 filters)``.
+* MACO: ``maco(conv2d_2, 64 filters)``;
+* for reference, not new: ``maximize(conv2d_2, 64 filters)`` at its defaults (the
+  Fourier prior and moves every technique but inversion builds on), in the same harness.
 
 Run:
     nice python benchmarks/canon_speed.py [--steps 256] [--runs 3] [--precision auto]
@@ -80,6 +82,7 @@ def techniques(handle, steps: int, precision: str) -> dict:
     images = np.random.default_rng(1).random((21, 32, 32, 3)).astype("float32")
     kw = {"steps": steps, "precision": precision}
     return {
+        "maximize": (64, lambda p: maximize(handle, "conv2d_2", "all", progress=p, **kw)),
         "diversity": (
             64,
             lambda p: maximize(handle, "conv2d_2", "0-15", diverse=4, progress=p, **kw),
