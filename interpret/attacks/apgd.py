@@ -240,8 +240,8 @@ def run_once(
 ) -> tuple[np.ndarray, np.ndarray]:
     """One APGD run from ``start``; returns (adversarial or original image, fooled) per image.
 
-    ``drop=False`` keeps fooled images in the batch to the end (the speed benchmark's
-    like-for-like setting); the same images come out fooled.
+    ``drop=False`` keeps fooled images in the batch and runs every step even when all are
+    fooled (the speed benchmark's like-for-like setting); the same images come out fooled.
 
     Example:
         >>> from interpret.core.models import resolve
@@ -273,7 +273,7 @@ def run_once(
             state = fns.check(state, tf.constant(marks[i] * RHO))
         if i in marks or (i + 1) % HARVEST_EVERY == 0:
             state, left = out.harvest(runner, state, drop)
-            if not left:
+            if drop and not left:  # without drop every step runs (like for like, in benchmarks)
                 return out.adv, out.fooled
     out.harvest(runner, state, False)
     return out.adv, out.fooled
