@@ -6,7 +6,7 @@ the bundled 500-image samples, the same first 500 test images, are used) and, fo
 agreement columns, xplique 2.0.2 (see benchmarks/trust_speed.py). Usage:
 
     INTERPRET_DATA_DIR=/path/to/data python benchmarks/trust_faithfulness.py \\
-        [--models cifar10-cnn,mnist-cnn,mnist-mlp] [--n 500] [--out docs/img]
+        [--models cifar10-cnn,mnist-cnn,mnist-mlp] [--n 500] [--agreement-n 100] [--out docs/img]
 
 Per model: the maps of every applicable method (``interpret.attributions.api.attribute``,
 default options, the predicted class) on the first ``--n`` test images, then
@@ -128,6 +128,9 @@ def main() -> None:
     ap.add_argument("--models", default="cifar10-cnn,mnist-cnn,mnist-mlp")
     ap.add_argument("--n", type=int, default=500)
     ap.add_argument("--no-xplique", action="store_true")
+    ap.add_argument(
+        "--agreement-n", type=int, default=None, help="the first N images for Xplique [--n]"
+    )
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     for name in args.models.split(","):
@@ -155,13 +158,16 @@ def main() -> None:
             )
         if args.no_xplique:
             continue
+        k = args.agreement_n or len(x)
+        xa, ta, ma = x[:k], t[:k], {m: v[:k] for m, v in maps.items()}
         s = M.MetricSettings(correlation="spearman")
         ours = M.evaluate(
-            probe, x, maps, t, metrics="deletion,insertion,mufidelity", settings=s, random=False
+            probe, xa, ma, ta, metrics="deletion,insertion,mufidelity", settings=s, random=False
         )
-        peer = xplique_means(handle.model, x, t, maps, s)
+        peer = xplique_means(handle.model, xa, ta, ma, s)
         print(
-            "\n  agreement with Xplique 2.0.2 (same maps, model, images, settings; MuFidelity: Spearman)"
+            f"\n  agreement with Xplique 2.0.2 on the first {k} images (same maps, model, images, "
+            "settings; MuFidelity: Spearman)"
         )
         print("\n".join(agreement(ours, peer, ("deletion", "insertion", "mufidelity"))), flush=True)
 
