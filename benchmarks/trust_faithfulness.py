@@ -24,7 +24,8 @@ the relative difference of the means. MuFidelity's subsets are random in both (d
 differently), so its means are compared, as the issue asks; ours shares one draw of
 subsets between all images (and maps), Xplique draws anew for every few images, so one
 draw of ours moves the mean by several percent: ``--mufidelity-seeds K`` averages K
-draws on both sides. ``--out`` saves the
+draws on both sides, and ``--shared-subsets`` hands Xplique our draw (only its subset
+sampler is replaced), which compares the arithmetic exactly. ``--out`` saves the
 deletion/insertion curves of each model as a PNG.
 """
 
@@ -54,15 +55,37 @@ def all_maps(probe, x, t, names: str = "all") -> dict[str, np.ndarray]:
     return out
 
 
+def shared_mufidelity(xm, keep: np.ndarray):
+    """Xplique's MuFidelity drawing no subsets of its own: every batch of images gets ours.
+
+    Only ``_perturb_samples`` is replaced (the same arithmetic: ``x * mask + (1 - mask) *
+    baseline``, masks (n, K, H, W, 1)); the drops, the map sums and the Spearman correlation
+    stay Xplique's code.
+    """
+
+    class Shared(xm.MuFidelity):
+        def _perturb_samples(self, inputs, nb_perturbations):
+            assert nb_perturbations == len(keep), "one pass of every subset per batch"
+            masks = tf.constant(keep[None, ..., None])
+            masks = tf.repeat(masks, tf.shape(inputs)[0], axis=0)
+            x = tf.repeat(inputs[:, tf.newaxis], nb_perturbations, axis=1)
+            x = x * masks + (1.0 - masks) * self.baseline_mode
+            return tf.reshape(x, (-1, *self.inputs.shape[1:])), masks
+
+    return Shared
+
+
 def xplique_means(
-    model, x, t, maps, s: M.MetricSettings, seeds: int = 1
+    model, x, t, maps, s: M.MetricSettings, seeds: int = 1, keep: np.ndarray | None = None
 ) -> dict[str, dict[str, float]]:
-    """Xplique's means; MuFidelity averaged over ``seeds`` runs (tf.random seeds 0, 1, ...)."""
+    """Xplique's means; MuFidelity averaged over ``seeds`` runs (tf.random seeds 0, 1, ...),
+    or on our subsets ``keep`` when given."""
     import xplique.metrics as xm
 
     def mufidelity(m, seed: int) -> float:
         tf.random.set_seed(seed)
-        metric = xm.MuFidelity(
+        cls = xm.MuFidelity if keep is None else shared_mufidelity(xm, keep)
+        metric = cls(
             model,
             x,
             onehot,
@@ -85,7 +108,9 @@ def xplique_means(
             "insertion": float(
                 xm.Insertion(model, x, onehot, steps=s.steps, baseline_mode=lambda _: blur, **kw)(m)
             ),
-            "mufidelity": float(np.mean([mufidelity(m, i) for i in range(seeds)])),
+            "mufidelity": float(
+                np.mean([mufidelity(m, i) for i in range(1 if keep is not None else seeds)])
+            ),
         }
     return out
 
@@ -151,6 +176,11 @@ def main() -> None:
         default=1,
         help="average MuFidelity over this many subset draws on both sides (ours: seeds 0..K-1)",
     )
+    ap.add_argument(
+        "--shared-subsets",
+        action="store_true",
+        help="Xplique's MuFidelity on our subsets (seed 0): the same draw on both sides",
+    )
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     for name in args.models.split(","):
@@ -186,15 +216,19 @@ def main() -> None:
         s = M.MetricSettings(correlation="spearman")
         ours = M.evaluate(probe, xa, ma, ta, metrics="deletion,insertion", settings=s, random=False)
         means = {m: {k: ours.mean(m, k) for k in ours.metrics} for m in ma}
+        seeds = 1 if args.shared_subsets else args.mufidelity_seeds
         draws = [
             M.evaluate(probe, xa, ma, ta, metrics="mufidelity", settings=s, seed=i, random=False)
-            for i in range(args.mufidelity_seeds)
+            for i in range(seeds)
         ]
         for m in ma:
             values = [d.mean(m, "mufidelity") for d in draws]
             means[m]["mufidelity"] = float(np.mean(values))
             print(f"  ours {m} mufidelity per draw: " + " ".join(f"{v:.4f}" for v in values))
-        peer = xplique_means(handle.model, xa, ta, ma, s, args.mufidelity_seeds)
+        keep = M.subset_masks(s.subsets, s.grid, s.removed, xa.shape[1:3], 0)
+        peer = xplique_means(
+            handle.model, xa, ta, ma, s, seeds, keep if args.shared_subsets else None
+        )
         print(
             f"\n  agreement with Xplique 2.0.2 on the first {k} images (same maps, model, images, "
             "settings; MuFidelity: Spearman)"
