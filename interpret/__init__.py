@@ -49,6 +49,11 @@ _API = {
     "trust": "interpret.attributions.trust",
     "explain": "interpret.attributions.api",
     "Explanation": "interpret.attributions.explanation",
+    "invert": "interpret.visualize.inversion",
+    "direction": "interpret.visualize.directions",
+    "interpolate": "interpret.visualize.directions",
+    "interact": "interpret.visualize.directions",
+    "maco": "interpret.visualize.maco",
 }
 _ALIASES = {"load_data": "load"}
 
