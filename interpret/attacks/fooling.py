@@ -45,14 +45,18 @@ from interpret.attacks.gradient import projected_steps
 from interpret.core import checks
 from interpret.core.models import as_probe
 from interpret.core.progress import ProgressSpec, Step, advance
+from interpret.gallery.inline import ShowsInline
 
 FOOL_METHODS = ("gradient", "evolve")
 OBJECTIVES = ("log_softmax", "logit")
 
 
 @dataclass
-class FoolResult:
-    """One fooling image per requested class, with the model's confidence in that class."""
+class FoolResult(ShowsInline):
+    """One fooling image per requested class, with the model's confidence in that class.
+
+    Jupyter shows the labelled grid.
+    """
 
     method: str
     images: np.ndarray  # (K, H, W, C) float32 [0, 1]
@@ -80,6 +84,12 @@ class FoolResult:
         from interpret.attacks.report import save_fooling
 
         return save_fooling(self, gallery)
+
+    def inline_view(self) -> Any:
+        """The labelled grid with each class's confidence (what Jupyter shows)."""
+        from interpret.attacks.report import fooling_figure
+
+        return fooling_figure(self)
 
 
 def fool(

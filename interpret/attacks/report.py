@@ -299,8 +299,6 @@ def save_fooling(res: FoolResult, gallery: Any = None) -> list[Artifact]:
         >>> [a.png.name for a in save_fooling(res, "/tmp/demo-gallery")]
         ['gradient-grid.png', 'gradient-class-3-3.png', 'gradient-class-7-7.png']
     """
-    from interpret.gallery.style import image_grid
-
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     seed = res.parameters["seed"]
     figures = {
@@ -312,20 +310,7 @@ def save_fooling(res: FoolResult, gallery: Any = None) -> list[Artifact]:
         "seconds": res.seconds,
     }
     meta = {"seed": seed, "parameters": res.parameters, "figures": figures, **res.model_info}
-    titles = [
-        f"{name}: {confidence_text(c)}" + ("" if ok else " (short)")
-        for name, c, ok in zip(res.class_names, res.confidence, res.reached)
-    ]
-    cols = min(5, len(res.classes))
-    fig, _ = image_grid(
-        list(res.images),
-        titles=titles,
-        cols=cols,
-        cell=2.0,
-        suptitle=f"{res.model}: fooling images ({res.method}), softmax >= {res.threshold:g}: "
-        f"{int(res.reached.sum())}/{len(res.classes)}",
-    )
-    fig.tight_layout(h_pad=1.5)  # room for the titles between rows
+    fig = fooling_figure(res)
     arts = [
         g.save_figure(fig, model=res.model, technique="fool", name=f"{res.method}-grid", meta=meta)
     ]
@@ -353,6 +338,30 @@ def save_fooling(res: FoolResult, gallery: Any = None) -> list[Artifact]:
             )
         )
     return arts
+
+
+def fooling_figure(res: FoolResult) -> Any:
+    """The labelled grid of fooling images, each with the model's confidence in its class.
+
+    Example:
+        >>> fig = fooling_figure(res)  # doctest: +SKIP
+    """
+    from interpret.gallery.style import image_grid
+
+    titles = [
+        f"{name}: {confidence_text(c)}" + ("" if ok else " (short)")
+        for name, c, ok in zip(res.class_names, res.confidence, res.reached)
+    ]
+    fig, _ = image_grid(
+        list(res.images),
+        titles=titles,
+        cols=min(5, len(res.classes)),
+        cell=2.0,
+        suptitle=f"{res.model}: fooling images ({res.method}), softmax >= {res.threshold:g}: "
+        f"{int(res.reached.sum())}/{len(res.classes)}",
+    )
+    fig.tight_layout(h_pad=1.5)  # room for the titles between rows
+    return fig
 
 
 def fool_report(

@@ -16,10 +16,11 @@ from typing import Any
 import numpy as np
 
 from interpret.attacks.options import MINIMAL
+from interpret.gallery.inline import ShowsInline
 
 
 @dataclass
-class AttackResult:
+class AttackResult(ShowsInline):
     """What :func:`attack` returns; arrays are per image, in the order given.
 
     ``success`` means the adversarial image is misclassified (untargeted) or
@@ -54,6 +55,19 @@ class AttackResult:
         """
         return float(np.mean(self.success)) if len(self.success) else float("nan")
 
+    def inline_view(self) -> Any:
+        """Up to 8 adversarial images, each titled label -> prediction (what Jupyter shows)."""
+        from interpret.gallery.style import image_grid
+
+        n = min(8, len(self.adversarial))
+        titles = [
+            f"{int(self.labels[i])} -> {int(self.pred[i])} ({self.confidence[i]:.2f})"
+            + ("" if self.success[i] else " held")
+            for i in range(n)
+        ]
+        title = f"{self.method}: {int(np.sum(self.success))}/{len(self.success)} fooled"
+        return image_grid(list(self.adversarial[:n]), titles=titles, cols=4, suptitle=title)[0]
+
 
 @dataclass
 class EvalRow:
@@ -70,7 +84,7 @@ class EvalRow:
 
 
 @dataclass
-class Evaluation:
+class Evaluation(ShowsInline):
     """An eps sweep: clean accuracy and one :class:`EvalRow` per eps."""
 
     model: str
@@ -99,6 +113,14 @@ class Evaluation:
         from interpret.attacks.report import save_evaluation
 
         return save_evaluation(self, gallery)
+
+    def inline_view(self) -> Any:
+        """Robust accuracy against eps, or the triplets of a single unbounded run (Jupyter)."""
+        from interpret.attacks.report import robustness_figure, sheet_row, triplet_sheet
+
+        if any(r.eps is not None for r in self.rows):
+            return robustness_figure(self)
+        return triplet_sheet(self, sheet_row(self), self.class_names)[0]
 
     @property
     def clean_accuracy(self) -> float:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import click
 
-from interpret.cli.common import echo_artifact, gallery_option, seed_option
+from interpret.callbacks import watchers
+from interpret.cli.common import api_option, echo_artifact, gallery_option, seed_option
 
 
 @click.command()
@@ -35,6 +36,38 @@ from interpret.cli.common import echo_artifact, gallery_option, seed_option
     is_flag=True,
     help="Also replace the zoo's shipped weights and card with the result.",
 )
+@click.option(
+    "--watch",
+    multiple=True,
+    metavar="LAYER[:FILTERS]",
+    help="Watch the network learn: render these filters (or 'classes[:LIST]') every "
+    "--watch-every epochs into the gallery (one grid per epoch, a GIF over the epochs) and "
+    "TensorBoard. Repeatable.",
+)
+@api_option(
+    watchers,
+    "attack_eps",
+    "--watch-attack",
+    type=float,
+    metavar="EPS",
+    help="Also PGD robust accuracy at EPS on the first 200 test images, every --watch-every epochs.",
+)
+@api_option(
+    watchers,
+    "explain_method",
+    "--watch-explain",
+    metavar="METHOD",
+    help="Also attribution maps (gradcam, integrated-gradients, ...) of the first 4 test "
+    "images, every --watch-every epochs.",
+)
+@api_option(watchers, "every", "--watch-every", help="Epochs between watches (and the last).")
+@api_option(watchers, "steps", "--watch-steps", help="Render steps per watched epoch.")
+@click.option(
+    "--log-dir",
+    default=None,
+    metavar="DIR",
+    help="TensorBoard directory [default when watching: GALLERY/MODEL/train/logs].",
+)
 @seed_option
 @gallery_option
 def train(
@@ -43,16 +76,41 @@ def train(
     limit: int | None,
     out_path: str | None,
     install: bool,
+    watch: tuple[str, ...],
+    attack_eps: float | None,
+    explain_method: str | None,
+    every: int,
+    steps: int,
+    log_dir: str | None,
     seed: int,
     gallery_dir: str | None,
 ) -> None:
     """Train zoo MODEL on its real data set (INTERPRET_DATA_DIR or keras.datasets).
 
     Saves the .keras file, a JSON card (test/train accuracy, epochs, seed, data source,
-    seconds) and the training-curve plot into the gallery.
+    seconds) and the training-curve plot into the gallery. With --watch, renders of the
+    chosen filters after each epoch land in GALLERY/MODEL/watch/ and in TensorBoard
+    (tensorboard --logdir GALLERY/MODEL/train/logs).
     """
-    from interpret.zoo.train import train_model
+    from interpret.gallery.store import Gallery
+    from interpret.zoo.train import first_test_images, train_model
 
+    watching = bool(watch) or attack_eps is not None or explain_method is not None
+    if watching and log_dir is None:
+        log_dir = str(Gallery(gallery_dir).root / model_name / "train" / "logs")
+    callbacks = watchers(
+        watch,
+        attack_eps=attack_eps,
+        attack_data=first_test_images(model_name) if attack_eps is not None else None,
+        explain_method=explain_method,
+        explain_data=first_test_images(model_name, 4) if explain_method is not None else None,
+        every=every,
+        steps=steps,
+        gallery=gallery_dir,
+        log_dir=log_dir,
+        name=model_name,
+        seed=seed,
+    )
     result = train_model(
         model_name,
         epochs=epochs,
@@ -61,6 +119,7 @@ def train(
         out=out_path,
         install=install,
         gallery=gallery_dir,
+        callbacks=callbacks,
     )
     card = result["card"]
     click.echo(
@@ -69,6 +128,11 @@ def train(
     )
     for path in result["paths"]:
         echo_artifact(path)
+    watched = [art.png for cb in callbacks for art in getattr(cb, "artifacts", [])]
+    for path in dict.fromkeys(watched):  # the files over the epochs are rewritten each time
+        echo_artifact(path)
+    if log_dir is not None and watching:
+        click.echo(f"TensorBoard: tensorboard --logdir {log_dir}")
 
 
 @click.command()

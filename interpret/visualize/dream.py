@@ -49,6 +49,7 @@ from interpret.core.grad import Gradient
 from interpret.core.progress import ProgressSpec, Step, advance
 from interpret.core.specs import parse_indices
 from interpret.core.updates import NormalisedStep
+from interpret.gallery.inline import ShowsInline
 
 DEFAULT_WEIGHTS = (1.0, 1.5)  # weights of the last two conv layers when no layers are given
 DEFAULT_TILE = 512
@@ -290,8 +291,8 @@ class DreamStep:
 
 
 @dataclass
-class DreamResult:
-    """What :func:`dream` returns: the dreamed image and how it was made."""
+class DreamResult(ShowsInline):
+    """What :func:`dream` returns: the dreamed image and how it was made (Jupyter: before/after)."""
 
     image: np.ndarray  # H x W x C float32 [0, 1], the input's resolution, the model's channels
     original: np.ndarray  # the photo as the model saw it (same shape)
@@ -314,6 +315,15 @@ class DreamResult:
             ['array-conv2d-conv2d_1.png', 'array-conv2d-conv2d_1-before-after.png']
         """
         return _save(self, gallery)
+
+    @property
+    def title(self) -> str:
+        """The before/after sheet's title: the model and the layers dreamed."""
+        return f"{self.model} DeepDream: {', '.join(t.label for t in self.targets)}"
+
+    def inline_view(self) -> Any:
+        """The before/after sheet (what Jupyter shows)."""
+        return before_after_figure(self, self.title)
 
 
 def octave_sizes(
@@ -582,9 +592,8 @@ def _save(result: DreamResult, gallery: Any) -> list[Any]:
         **result.model_info,
     }
     art = g.save_image(result.image, model=model_name, technique="dream", name=name, meta=meta)
-    title = f"{model_name} DeepDream: {', '.join(t.label for t in result.targets)}"
     sheet = g.save_figure(
-        before_after_figure(result, title),
+        before_after_figure(result, result.title),
         model=model_name,
         technique="dream",
         name=f"{name}-before-after",

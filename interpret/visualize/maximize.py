@@ -28,13 +28,17 @@ from interpret.core import objectives as obj
 from interpret.core.errors import UserError
 from interpret.core.progress import ProgressSpec, advance
 from interpret.core.specs import parse_indices
+from interpret.gallery.inline import ShowsInline
 from interpret.visualize.examples import Examples, examples_from, load_examples_data
 from interpret.visualize.render import Frames, RenderSettings, render
 
 
 @dataclass
-class MaximizeResult:
-    """What :func:`maximize` returns; ``images[i]`` is the render for ``targets[i]``."""
+class MaximizeResult(ShowsInline):
+    """What :func:`maximize` returns; ``images[i]`` is the render for ``targets[i]``.
+
+    In Jupyter it shows as its labelled grid, or plays as an animation with ``animate``.
+    """
 
     model: str
     kind: str  # "filter", "unit" or "class"
@@ -63,6 +67,16 @@ class MaximizeResult:
             ['dense-u0.png', 'dense-u5.png', 'grid-dense-0-5.png']
         """
         return _save(self, gallery)
+
+    def inline_view(self) -> Any:
+        """The labelled grid (what Jupyter shows)."""
+        return grid_figure(self)
+
+    def inline_frames(self) -> list[np.ndarray] | None:
+        """With ``animate``: every target side by side, one frame per logged step."""
+        from interpret.gallery.animation import tile
+
+        return None if self.frames is None else [tile(step) for step in self.frames]
 
 
 def _size(size: Any) -> tuple[int, int] | None:
@@ -284,7 +298,6 @@ def _stack_frames(frames: list[Frames]) -> np.ndarray:
 def _save(result: MaximizeResult, gallery: Any) -> list:
     """One PNG + sidecar per target and one labelled grid (renders beside their examples)."""
     from interpret.gallery.store import Gallery
-    from interpret.gallery.style import image_grid
 
     gallery = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     described = result.model_info
@@ -325,24 +338,7 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
             arts.append(
                 gallery.save_animation(frames, steps=steps, poster=result.images[i], **where)
             )
-    captions = [f"{lab}\n{a:.2f}" for lab, a in zip(result.labels, result.activations)]
-    what = "classes" if result.kind == "class" else f"{result.layer} {result.kind}s"
-    title = f"{result.model}: {what} (activation reached)"
-    if result.examples is None:
-        images, titles = list(result.images), captions
-        cols = None
-    else:
-        k = result.examples.images.shape[1]
-        images, titles = [], []
-        for i in range(len(result.targets)):
-            images.append(result.images[i])
-            titles.append(captions[i])
-            for j in range(k):
-                images.append(result.examples.images[i, j])
-                titles.append(f"{result.examples.scores[i, j]:.2f}")
-        cols = k + 1
-        title += f"; right: top {k} {result.examples.caption} images"
-    fig, _ = image_grid(images, titles=titles, cols=cols, cell=1.1, suptitle=title)
+    fig = grid_figure(result)
     span = _span(result.targets)
     grid_name = f"grid-{'class' if result.kind == 'class' else result.layer}-{span}"
     if result.examples is not None:
@@ -370,6 +366,37 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
         )
     )
     return arts
+
+
+def grid_figure(result: MaximizeResult) -> Any:
+    """The labelled grid of a run: each render with its activation (beside its examples).
+
+    Example:
+        >>> fig = grid_figure(maximize("mnist-cnn", classes="0-3", steps=2))
+        >>> len(fig.axes)
+        4
+    """
+    from interpret.gallery.style import image_grid
+
+    captions = [f"{lab}\n{a:.2f}" for lab, a in zip(result.labels, result.activations)]
+    what = "classes" if result.kind == "class" else f"{result.layer} {result.kind}s"
+    title = f"{result.model}: {what} (activation reached)"
+    if result.examples is None:
+        images, titles = list(result.images), captions
+        cols = None
+    else:
+        k = result.examples.images.shape[1]
+        images, titles = [], []
+        for i in range(len(result.targets)):
+            images.append(result.images[i])
+            titles.append(captions[i])
+            for j in range(k):
+                images.append(result.examples.images[i, j])
+                titles.append(f"{result.examples.scores[i, j]:.2f}")
+        cols = k + 1
+        title += f"; right: top {k} {result.examples.caption} images"
+    fig, _ = image_grid(images, titles=titles, cols=cols, cell=1.1, suptitle=title)
+    return fig
 
 
 def _span(targets: list[int]) -> str:

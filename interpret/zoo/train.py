@@ -78,12 +78,14 @@ def train(
     verbose: int | str = "auto",
     limit: int | None = None,
     dataset: Any = None,
+    callbacks: list | None = None,
 ) -> tuple[Any, dict]:
     """Train zoo model ``name`` with its recipe; return the model and its card.
 
     ``epochs`` overrides the recipe; ``limit`` trains on the first N training
     images only (for quick checks); ``dataset`` trains on a given
-    :class:`~interpret.data.datasets.Dataset` instead of loading the real one. The card holds test and train accuracy,
+    :class:`~interpret.data.datasets.Dataset` instead of loading the real one; ``callbacks``
+    go to ``model.fit`` (e.g. :mod:`interpret.callbacks`). The card holds test and train accuracy,
     the per-epoch history, epochs, seed, data source and seconds.
 
     Example:
@@ -121,6 +123,7 @@ def train(
         validation_data=make_dataset(ds.x_test, ds.y_test, recipe, seed, training=False),
         epochs=recipe.epochs,
         verbose=verbose,
+        callbacks=list(callbacks or []),
     )
     seconds = time.perf_counter() - start
     card = {
@@ -145,6 +148,24 @@ def train(
     return model, card
 
 
+def first_test_images(name: str, n: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``n`` test images of zoo model ``name``'s data set (uint8) and their labels.
+
+    The full test set when it can be had, else the bundled sample (works offline).
+
+    Example:
+        >>> x, y = first_test_images("mnist-cnn", 20)
+        >>> x.shape, y.shape
+        ((20, 28, 28, 1), (20,))
+    """
+    from interpret.data import datasets as data
+
+    if name not in RECIPES:
+        raise UserError(f"unknown zoo model {name!r}; trainable models: {', '.join(RECIPES)}")
+    x, y = data.load_test_images(RECIPES[name].dataset).split("test")
+    return x[:n], y[:n]
+
+
 def train_model(
     name: str,
     *,
@@ -156,6 +177,7 @@ def train_model(
     install: bool = False,
     gallery: str | Gallery | None = None,
     verbose: int | str = "auto",
+    callbacks: list | None = None,
 ) -> dict[str, Any]:
     """Train zoo model ``name``; save the .keras file, its card and curves to the gallery.
 
@@ -176,7 +198,13 @@ def train_model(
 
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     model, card = train(
-        name, epochs=epochs, seed=seed, verbose=verbose, limit=limit, dataset=dataset
+        name,
+        epochs=epochs,
+        seed=seed,
+        verbose=verbose,
+        limit=limit,
+        dataset=dataset,
+        callbacks=callbacks,
     )
     target = Path(out) if out else g.root / name / "train" / f"{name}.keras"
     zoo.save_model(model, target)

@@ -7,6 +7,13 @@ import json
 from tests.conftest import run_cli
 
 
+def run_on_tiny_data(tmp_path, data_dir, *args):
+    """The command with a gallery under tmp_path and the fixture's tiny data sets."""
+    return run_cli(
+        *args, "--gallery", str(tmp_path / "g"), env={"INTERPRET_DATA_DIR": str(data_dir)}
+    )
+
+
 def test_layers_prints_names_and_counts():
     result = run_cli("layers", "cifar10-cnn")
     assert result.returncode == 0, result.stderr
@@ -24,13 +31,7 @@ def test_models_lists_the_zoo_with_accuracy():
 
 
 def test_samples_writes_grid_and_sidecar(tmp_path, data_dir):
-    result = run_cli(
-        "samples",
-        "cifar10",
-        "--gallery",
-        str(tmp_path / "g"),
-        env={"INTERPRET_DATA_DIR": str(data_dir)},
-    )
+    result = run_on_tiny_data(tmp_path, data_dir, "samples", "cifar10")
     assert result.returncode == 0, result.stderr
     sidecar = tmp_path / "g" / "cifar10" / "samples" / "cifar10-samples.json"
     meta = json.loads(sidecar.read_text())
@@ -39,15 +40,7 @@ def test_samples_writes_grid_and_sidecar(tmp_path, data_dir):
 
 
 def test_train_on_tiny_data_writes_model_card_and_curves(tmp_path, data_dir):
-    result = run_cli(
-        "train",
-        "mnist-mlp",
-        "--epochs",
-        "2",
-        "--gallery",
-        str(tmp_path / "g"),
-        env={"INTERPRET_DATA_DIR": str(data_dir)},
-    )
+    result = run_on_tiny_data(tmp_path, data_dir, "train", "mnist-mlp", "--epochs", "2")
     assert result.returncode == 0, result.stderr
     out = tmp_path / "g" / "mnist-mlp" / "train"
     card = json.loads((out / "mnist-mlp.json").read_text())
@@ -58,3 +51,32 @@ def test_train_on_tiny_data_writes_model_card_and_curves(tmp_path, data_dir):
     # the saved model resolves by path like any user model
     listed = run_cli("layers", str(out / "mnist-mlp.keras"))
     assert listed.returncode == 0 and "dense_2" in listed.stdout
+
+
+def test_train_watch_writes_epochs_to_gallery_and_tensorboard(tmp_path, data_dir):
+    g = tmp_path / "g"
+    args = ["train", "mnist-mlp", "--epochs", "2", "--watch", "dense:0-1", "--watch-steps", "2"]
+    result = run_cli(
+        *args,
+        "--watch-attack",
+        "0.1",
+        "--gallery",
+        str(g),
+        env={"INTERPRET_DATA_DIR": str(data_dir)},
+    )
+    assert result.returncode == 0, result.stderr
+    watch = g / "mnist-mlp" / "watch"
+    assert sorted(p.name for p in watch.glob("dense*.png")) == [
+        "dense-0-1-epoch001.png",
+        "dense-0-1-epoch002.png",
+        "dense-0-1-epochs.png",
+    ]
+    assert (watch / "dense-0-1-epochs.gif").is_file() and (
+        watch / "pgd-eps0.1-epochs.png"
+    ).is_file()
+    logs = g / "mnist-mlp" / "train" / "logs"
+    assert f"tensorboard --logdir {logs}" in result.stdout
+    for run in ("interpret", "train", "validation"):  # ours beside Keras' own
+        assert list((logs / run).glob("events.out.tfevents.*")), run
+    bad = run_cli("train", "mnist-mlp", "--watch", "nope:0", "--gallery", str(tmp_path / "b"))
+    assert bad.returncode == 2 and "unknown layer 'nope'" in bad.stderr
