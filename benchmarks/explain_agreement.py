@@ -17,7 +17,7 @@ Prints:
    by ours); Occlusion runs with non-overlapping patches (Xplique sums over the patches
    hiding a pixel, we average: the same where each pixel is hidden once);
 2. Integrated Gradients' completeness (black baseline; 256 steps by both rules, and
-   1024 by the default one) on every zoo model: |sum(map) - (f(x) - f(0))| / |f(x) - f(0)|
+   512 and 1024 by the default one) on every zoo model: |sum(map) - (f(x) - f(0))| / |f(x) - f(0)|
    over the first ``--ig-n`` test images.
 
 tf-keras-vis' ``Gradcam`` gets no gradient (``None``) through a Keras 3 ``Sequential``
@@ -256,7 +256,12 @@ def main() -> None:
                 traceback.print_exc()
     print("Integrated Gradients completeness, black baseline:")
     for name in args.ig_models.split(",") if args.ig_models else zoo.names():
-        for rule, steps in (("riemann", 256), ("trapezoid", 256), ("riemann", 1024)):
+        for rule, steps in (
+            ("riemann", 256),
+            ("trapezoid", 256),
+            ("riemann", 512),
+            ("riemann", 1024),
+        ):
             print(completeness(name, args.ig_n, rule, steps), flush=True)
 
 
