@@ -72,3 +72,16 @@ def test_report_on_own_model_and_data(tmp_path, tiny_cnn, user_data):
     attack = json.loads(out.sections[-1].artifacts[0].sidecar.read_text())
     assert attack["parameters"]["data_source"] == "labelled.npz: x, y (12 images)"
     assert attack["figures"]["clean_accuracy"] == 1.0
+
+
+def test_canon_sections(tmp_path):
+    out = report(
+        "mnist-cnn", gallery=tmp_path, quick=True, sections=["diversity", "inversion", "maco"]
+    )
+    counts = {s.name: len(s.artifacts) for s in out.sections}
+    assert counts["diversity"] == 5  # 2 filters x 2 diverse images and the grid
+    assert counts["inversion"] == 6  # 2 layers x inversion and caricature, rows, depth
+    assert counts["maco"] == 5  # 2 renders, 2 blended with their alpha, the grid
+    dense = report("mnist-mlp", gallery=tmp_path, quick=True, sections=["inversion", "maco"])
+    assert dense.sections[0].skipped.startswith("feature inversion here runs on conv layers")
+    assert len(dense.sections[1].artifacts) == 21  # every class: render, alpha, and the grid

@@ -236,6 +236,7 @@ def render(
     seed: int = 0,
     chunk: int = 32,
     advance: Callable[[int], None] | None = None,
+    param: Any = None,
     frames: Frames | None = None,
 ) -> RenderResult:
     """Maximise ``target`` (minus the settings' penalties) over ``batch`` images; return them.
@@ -251,6 +252,8 @@ def render(
         transforms: the moves applied every step; default ``settings.pipeline``.
         seed: seeds the start images and every step's moves.
         chunk, advance: ``advance(n)`` is called after every ``chunk`` steps.
+        param: a parameterization built by the caller (:mod:`interpret.visualize.param`,
+            e.g. one shared along the batch) instead of the one ``settings`` name.
         frames: a :class:`Frames` to fill with the images every ``frames.every`` steps.
 
     Example:
@@ -274,7 +277,9 @@ def render(
         )
     objective = s.with_penalties(target)
     reader = Reader(probe, objective, size=canvas if open_canvas else None, leak=True)
-    p = param_lib.make(s.param, batch, canvas, int(channels), seed, decorrelate=s.decorrelate)
+    p = param or param_lib.make(
+        s.param, batch, canvas, int(channels), seed, decorrelate=s.decorrelate
+    )
     pipeline = transforms if transforms is not None else s.pipeline(max(canvas))
     warm_steps = max(1.0, float(s.warmup) * int(s.steps))
     seed_t = tf.constant([int(seed) % (2**31 - 1), 0], tf.int32)
