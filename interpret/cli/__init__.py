@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "inspect",
     "dream",
     "attack",
+    "robustness",
     "explain",
     "report",
     "gallery",
