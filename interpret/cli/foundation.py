@@ -2,6 +2,7 @@
 
 Example:
     $ interpret train mnist-cnn --epochs 2
+    $ interpret train mnist-cnn --adversarial fgsm-rs --eps 0.3
     $ interpret samples cifar10
     $ interpret models
     $ interpret layers cifar10-cnn
@@ -24,11 +25,39 @@ from interpret.cli.common import echo_artifact, gallery_option, seed_option
     help="Train on the first N training images only (quick check).",
 )
 @click.option(
+    "--adversarial",
+    default=None,
+    metavar="METHOD",
+    help="Train adversarially: fgsm-rs (FGSM + random start), pgd (Madry) or trades. "
+    "Robust zoo models (mnist-cnn-robust, cifar10-cnn-robust) do by their recipe.",
+)
+@click.option("--eps", type=float, default=None, help="Linf budget of --adversarial, in (0, 1].")
+@click.option("--beta", type=float, default=None, help="TRADES' robustness weight [default: 6].")
+@click.option("--steps", type=int, default=None, help="Attack steps [default: 1 / 10 / 10].")
+@click.option(
+    "--step-size",
+    "step_size",
+    type=float,
+    default=None,
+    help="Attack step [default: 1.25 eps for fgsm-rs, 2.5 eps / steps otherwise].",
+)
+@click.option(
+    "--data", default=None, help="Training data for your own .keras MODEL: mnist or cifar10."
+)
+@click.option("--precision", default=None, help="Arithmetic of the steps: float32, bfloat16, auto.")
+@click.option(
     "--out",
     "out_path",
     default=None,
     metavar="FILE",
     help="Where to save the .keras file [default: gallery/MODEL/train/MODEL.keras].",
+)
+@click.option(
+    "--checkpoint",
+    default=None,
+    metavar="DIR",
+    help="Checkpoint directory of an adversarial run [default: beside --out]; a run "
+    "started again with the same settings resumes from it.",
 )
 @click.option(
     "--install",
@@ -39,32 +68,32 @@ from interpret.cli.common import echo_artifact, gallery_option, seed_option
 @gallery_option
 def train(
     model_name: str,
-    epochs: int | None,
-    limit: int | None,
     out_path: str | None,
     install: bool,
     seed: int,
     gallery_dir: str | None,
+    **options: object,
 ) -> None:
     """Train zoo MODEL on its real data set (INTERPRET_DATA_DIR or keras.datasets).
 
     Saves the .keras file, a JSON card (test/train accuracy, epochs, seed, data source,
-    seconds) and the training-curve plot into the gallery.
+    seconds; with --adversarial also the robust accuracy of each epoch and the final
+    PGD accuracy on the whole test set) and the training-curve plot into the gallery.
+    MODEL may also be your own .keras file, trained on --data.
     """
     from interpret.zoo.train import train_model
 
+    given = {k: v for k, v in options.items() if v is not None}
     result = train_model(
-        model_name,
-        epochs=epochs,
-        seed=seed,
-        limit=limit,
-        out=out_path,
-        install=install,
-        gallery=gallery_dir,
+        model_name, seed=seed, out=out_path, install=install, gallery=gallery_dir, **given
     )
     card = result["card"]
+    text = f"{card['model']}: test accuracy {card['test_accuracy']:.4f}"
+    if "robust_accuracy" in card:
+        r = card["robust_accuracy"]
+        text += f", PGD-{r['steps']} accuracy {r['value']:.4f} at eps {r['eps']:.4g}"
     click.echo(
-        f"{model_name}: test accuracy {card['test_accuracy']:.4f}, train accuracy {card['train_accuracy']:.4f}, "
+        f"{text}, train accuracy {card['train_accuracy']:.4f}, "
         f"{card['epochs']} epochs in {card['seconds']:.0f}s"
     )
     for path in result["paths"]:

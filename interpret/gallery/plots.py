@@ -16,7 +16,7 @@ from interpret.gallery.style import image_grid, new_figure
 
 
 def plot_history(history: dict, title: str = "training") -> Any:
-    """Accuracy and val_accuracy per epoch (and loss, when present) as a figure.
+    """Accuracy and val_accuracy per epoch (and loss, and the PGD accuracy of adversarial training, when present).
 
     Example:
         >>> fig = plot_history(zoo.card("cifar10-cnn")["history"])  # doctest: +SKIP
@@ -35,6 +35,11 @@ def plot_history(history: dict, title: str = "training") -> Any:
                     ms=3,
                     label=f"{label} {train_key}",
                 )
+        if train_key == "accuracy" and history.get("val_robust_accuracy"):  # adversarial training
+            values = [np.nan if v is None else v for v in history["val_robust_accuracy"]]
+            ax.plot(
+                np.arange(1, len(values) + 1), values, marker="s", ms=3, label="test PGD accuracy"
+            )
         ax.set_xlabel("epoch")
         ax.set_ylabel(train_key)
         ax.legend()

@@ -41,7 +41,15 @@ BAD_INPUT = [
     (["layers", "resnet50"], "unknown model 'resnet50'"),
     (["train", "resnet"], "unknown zoo model 'resnet'"),
     (["samples", "svhn"], "'svhn' is not one of 'mnist', 'cifar10'"),
-    (["train", "mnist-mlp", "--epochs", "0"], "--epochs must be at least 1"),
+    (["train", "mnist-mlp", "--epochs", "0"], "--epochs must be a whole number of at least 1"),
+    (["train", "mnist-cnn", "--adversarial", "free", "--eps", "0.3"], "unknown adversarial"),
+    (["train", "mnist-cnn", "--adversarial", "pgd", "--eps", "0"], "--eps must lie in (0, 1]"),
+    (["train", "mnist-cnn", "--adversarial", "pgd", "--eps", "1.5"], "--eps must lie in (0, 1]"),
+    (
+        ["train", "mnist-cnn", "--adversarial", "trades", "--eps", ".3", "--beta", "0"],
+        "--beta must be",
+    ),
+    (["train", "mnist-cnn", "--adversarial", "pgd"], "adversarial training needs --eps"),
     (["nosuchcommand"], "No such command 'nosuchcommand'"),
 ]
 
@@ -108,3 +116,21 @@ def test_train_on_tiny_data_writes_model_card_and_curves(tmp_path, data_dir):
     # the saved model resolves by path like any user model
     listed = run_cli("layers", str(out / "mnist-mlp.keras"))
     assert listed.returncode == 0 and "dense_2" in listed.stdout
+
+
+def test_adversarial_train_on_tiny_data_records_robust_accuracy(tmp_path, data_dir):
+    args = ["train", "mnist-cnn", "--adversarial", "fgsm-rs", "--eps", "0.3", "--epochs", "1"]
+    result = run_cli(
+        *args, "--gallery", str(tmp_path / "g"), env={"INTERPRET_DATA_DIR": str(data_dir)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "mnist-cnn-fgsm-rs: test accuracy" in result.stdout and "PGD-20 accuracy" in result.stdout
+    )
+    card = json.loads(
+        (tmp_path / "g" / "mnist-cnn-fgsm-rs" / "train" / "mnist-cnn-fgsm-rs.json").read_text()
+    )
+    assert card["adversarial"]["step_size"] == 0.375 and card["twin"] == "mnist-cnn"
+    assert (
+        card["robust_accuracy"]["images"] == 32 and len(card["history"]["val_robust_accuracy"]) == 1
+    )
