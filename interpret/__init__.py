@@ -27,6 +27,7 @@ _API = {
     "Gallery": "interpret.gallery.store",
     "build_index": "interpret.gallery.html",
     "load_data": "interpret.data.datasets",
+    "load_user_data": "interpret.data.user",
     "maximize": "interpret.visualize.maximize",
     "dataset_examples": "interpret.visualize.examples",
     "plot_filters": "interpret.inspect.kernels",

@@ -102,8 +102,15 @@ class Report:
 
 class _Context:
     def __init__(
-        self, handle: Any, gallery: Gallery, seed: int, settings: dict, progress: ProgressSpec
+        self,
+        handle: Any,
+        gallery: Gallery,
+        seed: int,
+        settings: dict,
+        progress: ProgressSpec,
+        own: Any = None,
     ):
+        self.own = own  # a person's own data (UserData), read before any section runs
         self.handle = handle
         self.gallery = gallery
         self.seed = seed
@@ -121,6 +128,9 @@ class _Context:
 
     def dataset(self) -> str | None:
         return self.handle.dataset
+
+    def has_images(self) -> bool:
+        return self.own is not None or bool(self.dataset())
 
 
 def _summary(ctx: _Context) -> list[Artifact]:
@@ -156,8 +166,10 @@ def _training(ctx: _Context) -> list[Artifact] | str:
 
 
 def _samples(ctx: _Context) -> list[Artifact] | str:
-    from interpret.inspect.samples import sample_grid
+    from interpret.inspect.samples import data_grid, sample_grid
 
+    if ctx.own is not None:
+        return [data_grid(ctx.own, ctx.handle, seed=ctx.seed, gallery=ctx.gallery)]
     if not ctx.dataset():
         return "the model has no known data set"
     return [sample_grid(ctx.dataset(), seed=ctx.seed, gallery=ctx.gallery)]
@@ -175,9 +187,9 @@ def _kernels(ctx: _Context) -> list[Artifact] | str:
 def _featuremaps(ctx: _Context) -> list[Artifact] | str:
     from interpret.inspect.featuremaps import plot_featuremaps_all
 
-    if not ctx.dataset():
+    if not ctx.has_images():
         return "the model has no known data set to take a test image from"
-    sheets = plot_featuremaps_all(ctx.handle, index=0)
+    sheets = plot_featuremaps_all(ctx.handle, index=0, data=ctx.own)
     return [art for s in sheets for art in s.save(ctx.gallery)]
 
 
@@ -193,7 +205,8 @@ def _render(
         classes=classes,
         steps=ctx.settings["maximize_steps"],
         seed=ctx.seed,
-        examples=examples if ctx.dataset() else 0,
+        examples=examples if ctx.has_images() else 0,
+        data=ctx.own if examples else None,
         progress=ctx.progress,
     )
     return result.save(ctx.gallery)
@@ -232,6 +245,8 @@ def _fooling(ctx: _Context) -> list[Artifact]:
 def _attack(ctx: _Context) -> list[Artifact] | str:
     from interpret.attacks.report import attack_report
 
+    if ctx.own is not None:
+        return _attack_own(ctx)
     if not ctx.dataset():
         return "the model has no known data set to attack images of"
     key = "mnist_attack_eps" if ctx.dataset() == "mnist" else "attack_eps"
@@ -245,6 +260,32 @@ def _attack(ctx: _Context) -> list[Artifact] | str:
         progress=ctx.progress,
     )
     return out["artifacts"]
+
+
+def _attack_own(ctx: _Context) -> list[Artifact] | str:
+    """PGD on the first labelled images of the person's own data."""
+    from interpret.attacks.run import evaluate_attack
+
+    own = ctx.own
+    if own.y is None:
+        return f"{own.name} has no labels to attack against"
+    n = ctx.settings["attack_n"]
+    key = "mnist_attack_eps" if own.x.shape[-1] == 1 else "attack_eps"
+    try:
+        ev = evaluate_attack(
+            ctx.probe,
+            own.x[:n],
+            own.y[:n],
+            method="pgd",
+            eps=ctx.settings[key],
+            seed=ctx.seed,
+            progress=ctx.progress,
+        )
+    except UserError as e:  # e.g. the model gets none of the images right
+        return e.message()
+    ev.model_info = ctx.handle.describe()
+    ev.data_info = {"n": min(n, len(own)), "images": f"first {min(n, len(own))}", **own.describe()}
+    return ev.save(ctx.gallery)
 
 
 def _dream(ctx: _Context) -> list[Artifact] | str:
@@ -282,6 +323,7 @@ def report(
     sections: Sequence[str] | None = None,
     quick: bool = False,
     seed: int = 0,
+    data: Any = None,
     progress: ProgressSpec = None,
     on_section: Callable[[Section], None] | None = None,
 ) -> Report:
@@ -290,7 +332,9 @@ def report(
     ``sections`` picks a subset of :data:`SECTIONS`; ``quick`` uses a few
     optimisation steps per technique (for tests and previews); ``progress`` is ``True``
     or a bar factory (:mod:`interpret.core.progress`); ``on_section`` is called after
-    each section.
+    each section. ``data`` is a person's own images (an .npz file or a folder of class
+    subfolders, :func:`interpret.data.user.load_user_data`): the samples, feature maps,
+    dataset examples and the attack then use them instead of the model's data set.
 
     Example:
         >>> out = report("mnist-cnn", sections=["summary", "kernels"], gallery="/tmp/g")  # doctest: +SKIP
@@ -308,7 +352,12 @@ def report(
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     start = time.perf_counter()
     handle = resolve(model)
-    ctx = _Context(handle, g, seed, SETTINGS["quick" if quick else "full"], progress)
+    own = None
+    if data is not None:
+        from interpret.data.user import load_user_data
+
+        own = load_user_data(data, handle)
+    ctx = _Context(handle, g, seed, SETTINGS["quick" if quick else "full"], progress, own)
     done: list[Section] = []
     for name in (s for s in SECTIONS if s in chosen and s != "index"):
         t0 = time.perf_counter()

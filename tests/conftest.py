@@ -78,3 +78,32 @@ def run_cli(
         text=True,
         timeout=300,
     )
+
+
+def make_user_data(root: Path, shape=(16, 16, 3), n_classes: int = 3, per_class: int = 4, seed=0):
+    """A person's own data in both forms: ``root/own.npz`` (x, y uint8 at ``shape``, no
+    channel axis when grey) and ``root/own/<class>/<i>.png`` (one subfolder per class, the
+    images 4 pixels larger than ``shape``, so the loader resizes them)."""
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    h, w, c = shape
+    n = n_classes * per_class
+    x = rng.integers(0, 256, (n, h, w, c), dtype=np.uint8)
+    y = np.arange(n) % n_classes
+    np.savez(root / "own.npz", x=x[..., 0] if c == 1 else x, y=y)
+    folder = root / "own"
+    for k in range(n_classes):
+        (folder / f"class_{k}").mkdir(parents=True)
+        for i in range(per_class):
+            img = rng.integers(0, 256, (h + 4, w + 4, c), dtype=np.uint8)
+            Image.fromarray(img[..., 0] if c == 1 else img).save(folder / f"class_{k}" / f"{i}.png")
+    return root / "own.npz", folder
+
+
+@pytest.fixture
+def user_data(tmp_path):
+    """(npz, folder): tiny own data for a 16x16 RGB model with >= 3 classes (see make_user_data)."""
+    d = tmp_path / "user-data"
+    d.mkdir()
+    return make_user_data(d)

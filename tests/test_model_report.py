@@ -58,3 +58,27 @@ def test_cli_bad_section_exits_2_and_writes_nothing(tmp_path):
         f"error: unknown report section(s) bogus; sections: {', '.join(SECTIONS)}"
     ]
     assert not (tmp_path / "g").exists()
+
+
+def test_report_on_own_model_and_data(tmp_path, tiny_cnn, user_data):
+    """--data feeds the samples, feature maps, dataset examples and the attack."""
+    import numpy as np
+
+    from interpret.data.user import load_user_data
+
+    model = tmp_path / "mine.keras"
+    tiny_cnn.save(model)
+    own = load_user_data(user_data[0], (16, 16, 3))
+    labelled = tmp_path / "labelled.npz"  # labels the model agrees with: every image attacked
+    np.savez(labelled, x=own.x, y=tiny_cnn.predict(own.x, verbose=0).argmax(1))
+    sections = ["samples", "featuremaps", "maximize", "attack"]
+    out = report(str(model), gallery=tmp_path / "g", quick=True, sections=sections, data=labelled)
+    counts = {s.name: len(s.artifacts) for s in out.sections}
+    assert counts == {"samples": 1, "featuremaps": 3, "maximize": 12, "attack": 2}
+    for s in out.sections:
+        meta = json.loads(s.artifacts[-1].sidecar.read_text())
+        text = json.dumps(meta)
+        assert str(labelled) in text, s.name
+    attack = json.loads(out.sections[-1].artifacts[0].sidecar.read_text())
+    assert attack["parameters"]["data_source"] == "labelled.npz: x, y (12 images)"
+    assert attack["figures"]["clean_accuracy"] == 1.0

@@ -130,45 +130,31 @@ def fool(
     checks.positive(step_size, "step_size")
     checks.positive(eta, "eta")
     checks.fraction(mutation_rate, "mutation_rate")
+    if method == "gradient":
+        run, total = _gradient, int(steps)
+        params = {
+            "steps": int(steps),
+            "step_size": float(step_size),
+            "objective": objective,
+            "start": "uniform noise [0, 1]",
+        }
+    else:
+        run, total = _evolve, int(generations)
+        params = {
+            "generations": int(generations),
+            "population": int(population),
+            "mutation_rate": float(mutation_rate),
+            "halve_every": int(halve_every),
+            "eta": float(eta),
+            "encoding": "direct (pixels)",
+            "algorithm": "MAP-Elites",
+            "budget_predictions": int(generations) * int(population),
+        }
     probe = as_probe(model)
     cls = probe.class_indices(classes)
     started = time.perf_counter()
-    total = int(steps) if method == "gradient" else int(generations)
     with advance(progress, total, f"fooling {probe.name} ({method})") as step:
-        if method == "gradient":
-            images, iterations, evaluations = _gradient(
-                probe, cls, threshold, seed, int(steps), float(step_size), objective, step
-            )
-            params = {
-                "steps": int(steps),
-                "step_size": float(step_size),
-                "objective": objective,
-                "start": "uniform noise [0, 1]",
-            }
-        else:
-            images, iterations, evaluations = _evolve(
-                probe,
-                cls,
-                threshold,
-                seed,
-                int(generations),
-                int(population),
-                float(mutation_rate),
-                int(halve_every),
-                float(eta),
-                step,
-            )
-            params = {
-                "generations": int(generations),
-                "population": int(population),
-                "mutation_rate": float(mutation_rate),
-                "halve_every": int(halve_every),
-                "eta": float(eta),
-                "encoding": "direct (pixels)",
-                "algorithm": "MAP-Elites",
-                "budget_predictions": int(generations) * int(population),
-            }
-    seconds = time.perf_counter() - started
+        images, iterations, evaluations = run(probe, cls, float(threshold), seed, params, step)
     probs = probe.predict(images)
     conf = probs[np.arange(len(cls)), cls]
     return FoolResult(
@@ -182,28 +168,16 @@ def fool(
         threshold=float(threshold),
         iterations=iterations,
         evaluations=evaluations,
-        parameters={
-            "method": method,
-            "threshold": float(threshold),
-            "seed": seed,
-            "classes": cls,
-            **params,
-        },
-        seconds=seconds,
+        parameters={"method": method, "threshold": float(threshold), "seed": seed, "classes": cls}
+        | params,
+        seconds=time.perf_counter() - started,
         model=probe.name,
         model_info={"model": probe.name},
     )
 
 
 def _gradient(
-    probe: Any,
-    cls: list[int],
-    threshold: float,
-    seed: int,
-    steps: int,
-    step_size: float,
-    objective: str,
-    step: Step,
+    probe: Any, cls: list[int], threshold: float, seed: int, params: dict, step: Step
 ) -> tuple[np.ndarray, int, int]:
     """Signed-gradient ascent from uniform noise; an image stops at the threshold."""
     rng = np.random.default_rng(seed)
@@ -216,10 +190,10 @@ def _gradient(
         x,
         np.asarray(cls, np.int32),
         eps=1.0,
-        step_size=step_size,
-        steps=steps,
+        step_size=params["step_size"],
+        steps=params["steps"],
         targeted=True,
-        loss="logit" if objective == "logit" else "ce",
+        loss="logit" if params["objective"] == "logit" else "ce",
         stop_confidence=stop_at,
         advance=step,
     )
@@ -248,20 +222,13 @@ def polynomial_mutation(
 
 
 def _evolve(
-    probe: Any,
-    cls: list[int],
-    threshold: float,
-    seed: int,
-    generations: int,
-    population: int,
-    rate0: float,
-    halve_every: int,
-    eta: float,
-    step: Step,
+    probe: Any, cls: list[int], threshold: float, seed: int, params: dict, step: Step
 ) -> tuple[np.ndarray, int, int]:
     """MAP-Elites over the requested classes with direct (pixel) encoding and batched predictions."""
     from interpret._tf import tf
 
+    generations, population = params["generations"], params["population"]
+    rate0, halve_every, eta = params["mutation_rate"], params["halve_every"], params["eta"]
     rng = np.random.default_rng(seed)
     f = probe.extractor((), logits=True)
     spec = tf.TensorSpec((None, *probe.input_shape), tf.float32)

@@ -42,6 +42,25 @@ gallery_option = click.option(
 seed_option = click.option(
     "--seed", default=0, show_default=True, type=int, help="Random seed (recorded in the sidecar)."
 )
+DATA_HELP = (
+    "Your own images: an .npz file (keys x, y or x_test, y_test; uint8 or float) or a folder "
+    "with one subfolder of images per class; resized to the model's input."
+)
+
+
+def data_option(purpose: str = "") -> Any:
+    """The ``--data FILE.npz|DIR`` option (parameter ``data``), read by
+    :func:`interpret.data.user.load_user_data`; ``purpose`` says what the command does with it.
+
+    Example:
+        >>> @click.command()
+        ... @data_option("Images to attack.")
+        ... def cmd(data): ...
+        >>> cmd.params[0].opts, cmd.params[0].metavar
+        (['--data'], 'FILE.npz|DIR')
+    """
+    text = f"{purpose} {DATA_HELP}".strip()
+    return click.option("--data", "data", default=None, metavar="FILE.npz|DIR", help=text)
 
 
 def _flag(name: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import click
 
-from interpret.cli.common import echo_artifact, gallery_option, model_option
+from interpret.cli.common import data_option, echo_artifact, gallery_option, model_option
 
 
 def _save(sheet, gallery_dir):
@@ -67,6 +67,7 @@ def filters_command(model: str, layer: str, filters: str | None, gallery_dir: st
     help="Data set of --index [default: the model's].",
 )
 @click.option("--split", type=click.Choice(["test", "train"]), default="test", show_default=True)
+@data_option("Take --index from these instead of a data set.")
 @gallery_option
 def featuremaps(
     model: str,
@@ -75,6 +76,7 @@ def featuremaps(
     index: int | None,
     dataset: str | None,
     split: str,
+    data: str | None,
     gallery_dir: str | None,
 ) -> None:
     """Every channel's feature map of --layer for one input, beside the input.
@@ -86,12 +88,11 @@ def featuremaps(
     from interpret.inspect.featuremaps import plot_featuremaps, plot_featuremaps_all
 
     handle = resolve(model)
+    where = {"index": index, "dataset": dataset, "split": split, "data": data}
     if layer == "all":
-        sheets = plot_featuremaps_all(handle, image_path, index=index, dataset=dataset, split=split)
+        sheets = plot_featuremaps_all(handle, image_path, **where)
     else:
-        sheets = [
-            plot_featuremaps(handle, layer, image_path, index=index, dataset=dataset, split=split)
-        ]
+        sheets = [plot_featuremaps(handle, layer, image_path, **where)]
     for i, sheet in enumerate(sheets):
         if i:
             sheet.notes = []  # say it once

@@ -12,6 +12,7 @@ import click
 
 from interpret.cli.common import (
     api_option,
+    data_option,
     echo_artifact,
     gallery_option,
     model_option,
@@ -44,6 +45,7 @@ from interpret.visualize.render import RenderSettings
 @api_option(api, "size", type=int, help="Canvas side in pixels for conv layers.")
 @api_option(api, "examples", help="Also show the N test images that excite each target most.")
 @api_option(api, "dataset", help="Data set for --examples (default: the model card's).")
+@data_option("Search these for --examples instead of a data set.")
 @settings_options(RenderSettings)
 @api_option(api, "batch_size", help="Targets rendered together.")
 @seed_option
@@ -57,6 +59,8 @@ def maximize(model: str, gallery_dir: str | None, **options) -> None:
     from interpret.gallery.store import Gallery
 
     result = api(model, progress=True, **options)
+    for note in result.examples.source.get("data_notes", []) if result.examples else []:
+        click.echo(f"note: {note}", err=True)
     for art in result.save(Gallery(gallery_dir)):
         echo_artifact(art.png)
     acts = result.activations

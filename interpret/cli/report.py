@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from interpret.cli.common import gallery_option, model_option, seed_option
+from interpret.cli.common import data_option, gallery_option, model_option, seed_option
 
 SECTION_NAMES = (
     "summary,training,samples,kernels,featuremaps,maximize,classes,fooling,attack,dream,index"
@@ -25,10 +25,16 @@ SECTION_NAMES = (
     help=f"Comma-separated subset of: {SECTION_NAMES}.  [default: all]",
 )
 @click.option("--quick", is_flag=True, help="A few optimisation steps per technique (a preview).")
+@data_option("Samples, feature maps, dataset examples and the attack use these.")
 @seed_option
 @gallery_option
 def report(
-    model: str, sections: str | None, quick: bool, seed: int, gallery_dir: str | None
+    model: str,
+    sections: str | None,
+    quick: bool,
+    data: str | None,
+    seed: int,
+    gallery_dir: str | None,
 ) -> None:
     """Open MODEL up: summary, training curves, samples, kernels, feature maps, every
     filter and class maximized (with dataset examples), fooling images, an attack
@@ -51,6 +57,7 @@ def report(
         sections=chosen,
         quick=quick,
         seed=seed,
+        data=data,
         progress=True,
         on_section=announce,
     )

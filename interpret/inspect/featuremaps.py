@@ -32,9 +32,12 @@ def pick_input(
     index: int | None = None,
     dataset: str | None = None,
     split: str = "test",
+    data: Any = None,
 ) -> tuple[np.ndarray, list[str], str]:
-    """One input for ``model``: a picture file, an array, or data-set sample ``index``.
+    """One input for ``model``: a picture file, an array, or image ``index`` of a data set.
 
+    The data set is ``data`` (your own: an .npz file or a folder of class subfolders,
+    :func:`interpret.data.user.load_user_data`) or ``dataset`` (default: the model's).
     Returns ``(image, notes, label)`` with ``image`` float32 [0, 1] of the model's input
     shape; ``notes`` list any channel conversion or resizing; ``label`` names the input.
 
@@ -48,6 +51,8 @@ def pick_input(
 
     handle = resolve(model)
     shape = handle.probe.input_shape
+    if data is not None and index is None:
+        raise UserError("{data} needs {index}: which of its images to draw", "index", "data")
     if (image is None) == (index is None):
         raise UserError(
             "give exactly one input: an image file (--image) or a data-set index (--index)"
@@ -58,6 +63,8 @@ def pick_input(
     if image is not None:
         arr, notes = fit_image(np.asarray(image), shape)
         return arr, notes, "array"
+    if data is not None:
+        return _user_image(handle, data, int(index), dataset)
     from interpret.data import datasets as data
 
     name = dataset or handle.dataset
@@ -69,6 +76,25 @@ def pick_input(
     arr, notes = fit_image(raw, shape)
     notes = source_notes + notes
     return arr, notes, label
+
+
+def _user_image(handle: Any, data: Any, index: int, dataset: str | None) -> tuple:
+    """Image ``index`` of a person's own data (reading no further than it)."""
+    from interpret.data.user import load_user_data
+
+    if dataset is not None:
+        raise UserError("give {data} or {dataset}, not both", "data", "dataset")
+    if index < 0:
+        raise UserError(f"{{index}} must be 0 or more, got {index}", "index")
+    own = load_user_data(data, handle, n=index + 1)
+    if index >= own.total:
+        raise UserError(
+            f"{{index}} {index} is out of range: {own.name} has {own.total} images "
+            f"(0-{own.total - 1})",
+            "index",
+            "data",
+        )
+    return own.x[index], list(own.notes), own.label(index)
 
 
 def map_layers(probe: Any) -> list[str]:
@@ -123,11 +149,12 @@ def plot_featuremaps(
     index: int | None = None,
     dataset: str | None = None,
     split: str = "test",
+    data: Any = None,
 ) -> Sheet:
     """Every channel's feature map of ``layer`` for one input, beside the input itself.
 
-    The input is a picture file, an array, or sample ``index`` of ``dataset`` (default: the
-    model's own data set). ``data["maps"]`` holds the maps drawn, ``data["input"]`` the input.
+    The input is a picture file, an array, or image ``index`` of your own ``data`` (an .npz
+    file or a folder of class subfolders) or of ``dataset`` (default: the model's own). ``data["maps"]`` holds the maps drawn, ``data["input"]`` the input.
 
     Example:
         >>> sheet = plot_featuremaps("cifar10-cnn", "conv2d_1", "cat.png")  # doctest: +SKIP
@@ -137,20 +164,21 @@ def plot_featuremaps(
     from interpret.core.models import resolve
 
     handle = resolve(model)
-    img, notes, label = pick_input(handle, image, index=index, dataset=dataset, split=split)
-    return _sheet(
-        handle,
-        layer,
-        img,
-        notes,
-        label,
-        {
-            "image": None if image is None or isinstance(image, np.ndarray) else str(image),
-            "index": index,
-            "dataset": dataset,
-            "split": split,
-        },
+    img, notes, label = pick_input(
+        handle, image, index=index, dataset=dataset, split=split, data=data
     )
+    return _sheet(
+        handle, layer, img, notes, label, _input_params(image, index, dataset, split, data)
+    )
+
+
+def _input_params(image: Any, index: Any, dataset: Any, split: str, data: Any) -> dict:
+    """How the input was chosen, for the sidecar."""
+    path = None if image is None or isinstance(image, np.ndarray) else str(image)
+    out = {"image": path, "index": index, "dataset": dataset, "split": split}
+    if data is not None:
+        out["data"] = str(getattr(data, "spec", data)) if not isinstance(data, tuple) else "arrays"
+    return out
 
 
 def plot_featuremaps_all(
@@ -160,6 +188,7 @@ def plot_featuremaps_all(
     index: int | None = None,
     dataset: str | None = None,
     split: str = "test",
+    data: Any = None,
 ) -> list[Sheet]:
     """One :func:`plot_featuremaps` sheet per convolution/pooling layer, in order.
 
@@ -177,13 +206,10 @@ def plot_featuremaps_all(
             f"model {handle.name} has no convolution, pooling or dense layers to draw; "
             f"layers: {', '.join(handle.probe.layer_names)}"
         )
-    img, notes, label = pick_input(handle, image, index=index, dataset=dataset, split=split)
-    params = {
-        "image": None if image is None or isinstance(image, np.ndarray) else str(image),
-        "index": index,
-        "dataset": dataset,
-        "split": split,
-    }
+    img, notes, label = pick_input(
+        handle, image, index=index, dataset=dataset, split=split, data=data
+    )
+    params = _input_params(image, index, dataset, split, data)
     return [_sheet(handle, layer, img, notes, label, params) for layer in layers]
 
 

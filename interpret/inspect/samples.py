@@ -8,6 +8,10 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+
 from interpret.gallery.store import Artifact, Gallery
 
 
@@ -43,5 +47,49 @@ def sample_grid(
             "parameters": {"n": n, "split": split},
             "indices": idx.tolist(),
             "data_source": ds.source,
+        },
+    )
+
+
+def data_grid(
+    data: Any,
+    model: Any,
+    *,
+    n: int = 25,
+    seed: int = 0,
+    gallery: str | Gallery | None = None,
+) -> Artifact:
+    """Save a grid of ``n`` random images of a person's own ``data`` as ``model`` sees them.
+
+    ``data`` is what ``data=`` takes (an .npz file, a folder of class subfolders, or a
+    :class:`~interpret.data.user.UserData`); the images are shown fitted to the model's
+    input, titled with their class (or file).
+
+    Example:
+        >>> data_grid("pets/", "my_model.keras").png.name  # doctest: +SKIP
+        'pets-samples.png'
+    """
+    from interpret.core.models import resolve
+    from interpret.data.user import load_user_data
+    from interpret.gallery.plots import sample_indices
+    from interpret.gallery.style import image_grid
+
+    g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
+    handle = resolve(model)
+    own = load_user_data(data, handle)
+    idx = sample_indices(np.arange(len(own)), n, seed)
+    titles = [own.label(int(i)).split("/")[-1] for i in idx]
+    fig, _ = image_grid(list(own.x[idx]), titles=titles, cols=5, suptitle=f"{own.name} samples")
+    return g.save_figure(
+        fig,
+        model=handle.name,
+        technique="samples",
+        name=f"{own.name}-samples",
+        meta={
+            "seed": seed,
+            "parameters": {"n": n, "data": own.spec},
+            "indices": idx.tolist(),
+            **own.describe(),
+            **handle.describe(),
         },
     )

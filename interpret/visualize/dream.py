@@ -340,6 +340,47 @@ def _check_numbers(
     checks.positive_int(tile, "tile_size")
 
 
+def _read_photo(image: Any) -> tuple[np.ndarray, str, str]:
+    """The photo as an array, where it came from, and a stem for gallery names."""
+    from interpret.data.images import as_image, read_image, sample_photo
+
+    if isinstance(image, np.ndarray):
+        return as_image(image), "array", "array"
+    path = Path(image) if image is not None else sample_photo()
+    source = str(path) if image is not None else f"{path.name} (matplotlib sample data)"
+    return as_image(read_image(path)), source, path.stem
+
+
+def _fit_photo(
+    probe: Any, photo: np.ndarray, source: str, tile_size: int
+) -> tuple[np.ndarray, tuple[int, int], list[str]]:
+    """The photo in the model's channels, the smallest size the model takes, and notes."""
+    from interpret.data.images import to_channels
+
+    mh, mw, channels = (int(v) if v else 0 for v in probe.input_shape)
+    minimum = (mh or 32, mw or 32)
+    if tile_size < 2 * max(minimum):
+        raise UserError(
+            f"{{tile_size}} must be at least {2 * max(minimum)} for {probe.name} (twice its "
+            f"{minimum[0]}x{minimum[1]} input), got {tile_size}",
+            "tile_size",
+        )
+    notes = []
+    if channels == 1 and photo.shape[-1] != 1:
+        notes.append(
+            f"{probe.name} takes 1 channel: dreamed on the grayscale (luma) version of the photo"
+        )
+    original = to_channels(photo, channels)[0].astype(np.float32)
+    h, w = original.shape[:2]
+    if h < minimum[0] or w < minimum[1]:
+        raise UserError(
+            f"{{image}} {source} is {w}x{h}; {probe.name} needs at least "
+            f"{minimum[1]}x{minimum[0]} pixels",
+            "image",
+        )
+    return original, minimum, notes
+
+
 def dream(
     model: Any = "cifar10-cnn",
     image: str | os.PathLike | np.ndarray | None = None,
@@ -379,40 +420,15 @@ def dream(
         ['mnist-cnn takes 1 channel: dreamed on the grayscale (luma) version of the photo']
     """
     from interpret.core.models import resolve
-    from interpret.data.images import as_image, read_image, sample_photo, to_channels
 
     _check_numbers(octaves, octave_scale, steps, step_size, tile_size)
-    if isinstance(image, np.ndarray):
-        source, stem, photo = "array", "array", as_image(image)
-    else:
-        path = Path(image) if image is not None else sample_photo()
-        photo, stem = as_image(read_image(path)), path.stem
-        source = str(path) if image is not None else f"{path.name} (matplotlib sample data)"
+    photo, source, stem = _read_photo(image)
     handle = resolve(model)
     probe = handle.probe
     targets = parse_layers(layers) or default_targets(probe)
     check_targets(probe, targets)
-    mh, mw, channels = (int(v) if v else 0 for v in probe.input_shape)
-    minimum = (mh or 32, mw or 32)
-    if tile_size < 2 * max(minimum):
-        raise UserError(
-            f"{{tile_size}} must be at least {2 * max(minimum)} for {probe.name} (twice its "
-            f"{minimum[0]}x{minimum[1]} input), got {tile_size}",
-            "tile_size",
-        )
-    notes = []
-    if channels == 1 and photo.shape[-1] != 1:
-        notes.append(
-            f"{probe.name} takes 1 channel: dreamed on the grayscale (luma) version of the photo"
-        )
-    original = to_channels(photo, channels)[0].astype(np.float32)
+    original, minimum, notes = _fit_photo(probe, photo, source, tile_size)
     h, w = original.shape[:2]
-    if h < minimum[0] or w < minimum[1]:
-        raise UserError(
-            f"{{image}} {source} is {w}x{h}; {probe.name} needs at least "
-            f"{minimum[1]}x{minimum[0]} pixels",
-            "image",
-        )
     sizes = octave_sizes((h, w), octaves, float(octave_scale), minimum)
     parameters = {
         "image": source,

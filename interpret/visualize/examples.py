@@ -14,13 +14,14 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from interpret.core import checks
 from interpret.core.errors import UserError
+from interpret.data.user import UserData, load_user_data
 
 
 @dataclass
@@ -32,32 +33,52 @@ class Examples:
     indices: np.ndarray  # (targets, k) positions in the split
     dataset: str
     split: str
+    source: dict = field(default_factory=dict)  # a person's own data: what the sidecar says
+
+    @property
+    def caption(self) -> str:
+        """What the images are, for titles: ``"cifar10 test"`` or a file/folder name.
+
+        Example:
+            >>> Examples(np.zeros(0), np.zeros(0), np.zeros(0), "pets", "").caption
+            'pets'
+        """
+        return f"{self.dataset} {self.split}".strip()
 
 
-def load_examples_data(handle: Any, dataset: Any, split: str = "test") -> tuple[np.ndarray, str]:
-    """The images to search for dataset examples: float32 [0, 1] NHWC, and their name.
+def load_examples_data(
+    handle: Any, dataset: Any = None, split: str = "test", *, data: Any = None
+) -> UserData:
+    """The images to search for dataset examples, float32 [0, 1] NHWC with where they came from.
 
     ``dataset`` is a data-set name (``"mnist"``, ``"cifar10"``), an array of images
-    (uint8 0-255 or float 0-1), or ``None`` for the data set the model's card names.
+    (uint8 0-255 or float 0-1), or ``None`` for the data set the model's card names;
+    ``data`` instead is a person's own images (an .npz file or a folder of class
+    subfolders, :func:`interpret.data.user.load_user_data`), fitted to the model's input.
 
     Example:
-        >>> x, name = load_examples_data(resolve("mnist-cnn"), None)  # doctest: +SKIP
-        >>> name, x.shape  # doctest: +SKIP
+        >>> d = load_examples_data(resolve("mnist-cnn"), None)  # doctest: +SKIP
+        >>> d.name, d.x.shape  # doctest: +SKIP
         ('mnist', (10000, 28, 28, 1))
     """
-    from interpret.data import datasets as data
+    from interpret.data import datasets as data_sets
 
+    if data is not None:
+        if dataset is not None:
+            raise UserError("give {data} or {dataset}, not both", "data", "dataset")
+        return load_user_data(data, handle.probe)
     if dataset is None:
         dataset = handle.dataset
         if dataset is None:
             raise UserError(
                 f"model {handle.name} does not say which data set it was trained on; "
-                f"pass {{dataset}} ({', '.join(data.names())})",
+                f"pass {{dataset}} ({', '.join(data_sets.names())}) or {{data}} (your own images)",
                 "dataset",
+                "data",
             )
     if isinstance(dataset, str):
         # the full data set when available, else the sample that ships with the package
-        ds = data.load_test_images(dataset) if split == "test" else data.load(dataset)
+        ds = data_sets.load_test_images(dataset) if split == "test" else data_sets.load(dataset)
         x, _ = ds.split(split)
         name = dataset
     else:
@@ -71,7 +92,7 @@ def load_examples_data(handle: Any, dataset: Any, split: str = "test") -> tuple[
             "dataset",
         )
     x = x.astype("float32") / 255.0 if x.dtype == np.uint8 else x.astype("float32")
-    return x, name
+    return UserData(x, None, (), name, total=len(x), spec=name)
 
 
 def _scores(
@@ -101,11 +122,14 @@ def dataset_examples(
     dataset: Any = None,
     kind: str | None = None,
     split: str = "test",
+    data: Any = None,
 ) -> Examples:
     """The ``k`` data-set images that excite each target most (filters, units or classes).
 
     A filter's activation is its channel mean, a unit's its value, a class's its
-    logit: the same numbers :func:`maximize` reports for its renders.
+    logit: the same numbers :func:`maximize` reports for its renders. The images come
+    from ``dataset`` (a name or an array) or from ``data`` (your own: an .npz file or a
+    folder of class subfolders).
 
     Example:
         >>> ex = dataset_examples("cifar10-cnn", "conv2d_2", [0, 1], k=9)  # doctest: +SKIP
@@ -120,8 +144,8 @@ def dataset_examples(
         kind = "class" if layer is None else probe.layer(layer).kind
         kind = {"spatial": "filter", "units": "unit"}.get(kind, kind)
     k = checks.positive_int(k, "k")
-    x, name = load_examples_data(handle, dataset, split)
-    return examples_from(probe, kind, layer, list(targets), x, name, split, k)
+    images = load_examples_data(handle, dataset, split, data=data)
+    return examples_from(probe, kind, layer, list(targets), images, split, k, data is not None)
 
 
 def examples_from(
@@ -129,21 +153,32 @@ def examples_from(
     kind: str,
     layer: str | None,
     targets: list[int],
-    x: np.ndarray,
-    name: str,
+    images: UserData,
     split: str,
     k: int,
+    own: bool = False,
 ) -> Examples:
-    """The top ``k`` of images ``x`` for each target (``kind``: filter, unit or class).
+    """The top ``k`` of ``images`` for each target (``kind``: filter, unit or class).
+
+    ``own``: the images are a person's own data (their source goes into the sidecar).
 
     Example:
         >>> from interpret.core.models import resolve
         >>> x = np.random.default_rng(0).random((5, 28, 28, 1), "float32")
-        >>> examples_from(resolve("mnist-cnn").probe, "class", None, [3], x, "noise", "test", 2).indices.shape
+        >>> noise = UserData(x, None, (), "noise", spec="noise")
+        >>> examples_from(resolve("mnist-cnn").probe, "class", None, [3], noise, "test", 2).indices.shape
         (1, 2)
     """
+    x = images.x
     scores = _scores(probe, kind, layer, targets, x)
     k = min(k, len(x))
     order = np.argsort(-scores, axis=0, kind="stable")[:k].T  # (targets, k)
     top = np.take_along_axis(scores.T, order, axis=1)
-    return Examples(images=x[order], scores=top, indices=order, dataset=name, split=split)
+    return Examples(
+        images=x[order],
+        scores=top,
+        indices=order,
+        dataset=images.name,
+        split="" if own else split,
+        source=images.describe() if own else {},
+    )

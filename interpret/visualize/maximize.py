@@ -100,6 +100,32 @@ def _targets(probe: Any, layer: Any, filters: Any, classes: Any) -> tuple[str, l
     return kind, targets, lambda i: obj.neuron(layer, i)
 
 
+def _chunks(targets: list[int], size: int) -> list[list[int]]:
+    return [targets[i : i + size] for i in range(0, len(targets), size)]
+
+
+def _render_batches(
+    probe: Any,
+    batches: list[tuple[obj.Objective, int]],
+    s: RenderSettings,
+    canvas: tuple[int, int] | None,
+    seed: int,
+    progress: ProgressSpec,
+) -> tuple[np.ndarray, np.ndarray, float, dict]:
+    """Render each (objective, batch size) with seeds seed, seed + 1, ...; images, values, seconds, settings."""
+    images, values, seconds, described = [], [], 0.0, {}
+    with advance(progress, s.steps * len(batches), "rendering") as step:
+        for b, (objective, n) in enumerate(batches):
+            result = render(
+                probe, objective, batch=n, settings=s, size=canvas, seed=seed + b, advance=step
+            )
+            images.append(result.images)
+            values.append(result.values)
+            seconds += result.seconds
+            described = result.settings
+    return np.concatenate(images), np.concatenate(values), seconds, described
+
+
 def maximize(
     model: Any,
     layer: str | None = None,
@@ -109,6 +135,7 @@ def maximize(
     size: Any = None,
     examples: int = 0,
     dataset: Any = None,
+    data: Any = None,
     batch_size: int = 64,
     seed: int = 0,
     progress: ProgressSpec = None,
@@ -124,6 +151,9 @@ def maximize(
         size: canvas side (or (H, W)) for conv layers; default the model's input.
         examples: also find this many top data-set images per target (0: none).
         dataset: data set for ``examples`` (default: the one on the model's card).
+        data: instead of ``dataset``, your own images for ``examples``: an .npz file
+            (keys x, y or x_test, y_test) or a folder with one subfolder per class
+            (:func:`interpret.data.user.load_user_data`); resized to the model's input.
         batch_size: targets optimised together per compiled loop.
         seed: seeds the start images and every step's moves.
         progress: ``True`` for a bar on stderr, or a factory (:mod:`interpret.core.progress`).
@@ -161,33 +191,24 @@ def maximize(
         )
     if canvas is not None:
         probe.extractor([layer], size=canvas)  # fails early if the layer needs a fixed size
-    ex_data = load_examples_data(handle, dataset) if examples else None
-    chunks = [targets[i : i + batch_size] for i in range(0, len(targets), batch_size)]
-    images, values, seconds, described = [], [], 0.0, {}
-    with advance(progress, s.steps * len(chunks), "rendering") as step:
-        for b, chunk in enumerate(chunks):
-            result = render(
-                probe,
-                make(chunk),
-                batch=len(chunk),
-                settings=s,
-                size=canvas,
-                seed=seed + b,
-                advance=step,
-            )
-            images.append(result.images)
-            values.append(result.values)
-            seconds += result.seconds
-            described = result.settings
-    images_arr = np.concatenate(images)
+    if data is not None and not examples:
+        raise UserError(
+            "{data} is searched for dataset examples; add {examples} (e.g. 9)", "data", "examples"
+        )
+    ex_data = load_examples_data(handle, dataset, data=data) if examples else None
+    images, values, seconds, described = _render_batches(
+        probe, [(make(c), len(c)) for c in _chunks(targets, batch_size)], s, canvas, seed, progress
+    )
     probabilities = predicted = None
     if kind == "class":
-        probs = probe.predict(images_arr)
+        probs = probe.predict(images)
         probabilities = probs[np.arange(len(targets)), targets].astype("float32")
         predicted = [int(v) for v in probs.argmax(axis=1)]
     found = None
     if ex_data is not None:
-        found = examples_from(probe, kind, layer, targets, *ex_data, "test", examples)
+        found = examples_from(
+            probe, kind, layer, targets, ex_data, "test", examples, own=data is not None
+        )
     parameters = {
         "targets": kind,
         "layer": layer,
@@ -195,6 +216,7 @@ def maximize(
         "size": list(canvas or own),
         "batch_size": batch_size,
         "examples": examples,
+        **({"data": found.source["data"]} if found is not None and found.source else {}),
         **asdict(s),
         "precision": precision_lib.resolve(s.precision),
     }
@@ -210,8 +232,8 @@ def maximize(
         targets=targets,
         labels=labels,
         objectives=[s.with_penalties(make(i)).name for i in targets],
-        images=images_arr,
-        activations=np.concatenate(values),
+        images=images,
+        activations=values,
         probabilities=probabilities,
         predicted=predicted,
         seconds=seconds,
@@ -237,6 +259,7 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
         "parameters": result.parameters,
         "settings": result.settings,
         "layer": result.layer,
+        **(result.examples.source if result.examples is not None else {}),
     }
     for i, target in enumerate(result.targets):
         figures = {"activation": float(result.activations[i])}
@@ -278,7 +301,7 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
                 images.append(result.examples.images[i, j])
                 titles.append(f"{result.examples.scores[i, j]:.2f}")
         cols = k + 1
-        title += f"; right: top {k} {result.examples.dataset} {result.examples.split} images"
+        title += f"; right: top {k} {result.examples.caption} images"
     fig, _ = image_grid(images, titles=titles, cols=cols, cell=1.1, suptitle=title)
     span = _span(result.targets)
     grid_name = f"grid-{'class' if result.kind == 'class' else result.layer}-{span}"

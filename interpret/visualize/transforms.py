@@ -100,6 +100,15 @@ def _warp(images: Any, m: Any, flat: Any = None) -> Any:
     )
 
 
+def _maps(batch: Any, top_rows: Any) -> Any:
+    """(B, 3, 3) affine maps from ``top_rows(ones, zeros)``: their six upper entries, per image."""
+    from interpret._tf import tf
+
+    one, zero = tf.ones([batch]), tf.zeros([batch])
+    rows = [*top_rows(one, zero), zero, zero, one]
+    return tf.reshape(tf.stack(rows, axis=1), (-1, 3, 3))
+
+
 class _Jitter(Transform):
     affine = True
     separable = True
@@ -115,9 +124,7 @@ class _Jitter(Transform):
             tf.stack([batch, 2]), seed, minval=-self.d, maxval=self.d + 1, dtype=tf.int32
         )
         t = tf.cast(t, tf.float32)
-        one, zero = tf.ones([batch]), tf.zeros([batch])
-        rows = [one, zero, t[:, 1], zero, one, t[:, 0], zero, zero, one]
-        return tf.reshape(tf.stack(rows, axis=1), (-1, 3, 3))
+        return _maps(batch, lambda one, zero: [one, zero, t[:, 1], zero, one, t[:, 0]])
 
 
 class _Scale(Transform):
@@ -134,9 +141,8 @@ class _Scale(Transform):
         s = tf.random.stateless_uniform(
             tf.reshape(batch, [1]), seed, 1.0 - self.amount, 1.0 + self.amount
         )
-        one, zero = tf.ones([batch]), tf.zeros([batch])
-        rows = [1.0 / s, zero, zero, zero, 1.0 / s, zero, zero, zero, one]
-        return _about_centre(tf.reshape(tf.stack(rows, axis=1), (-1, 3, 3)), h, w)
+        m = _maps(batch, lambda one, zero: [1.0 / s, zero, zero, zero, 1.0 / s, zero])
+        return _about_centre(m, h, w)
 
 
 class _Rotate(Transform):
@@ -153,9 +159,7 @@ class _Rotate(Transform):
             tf.reshape(batch, [1]), seed, -self.degrees, self.degrees
         ) * (math.pi / 180.0)
         c, s = tf.cos(a), tf.sin(a)
-        one, zero = tf.ones([batch]), tf.zeros([batch])
-        rows = [c, -s, zero, s, c, zero, zero, zero, one]
-        return _about_centre(tf.reshape(tf.stack(rows, axis=1), (-1, 3, 3)), h, w)
+        return _about_centre(_maps(batch, lambda one, zero: [c, -s, zero, s, c, zero]), h, w)
 
 
 class _Pad(Transform):

@@ -1,0 +1,33 @@
+"""The README and docs: every image they show exists; results land in an untracked gallery/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import ROOT
+
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_image_link_resolves(page):
+    links = re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", page.read_text())
+    missing = [link for link in links if not (page.parent / link).is_file()]
+    assert not missing, missing
+
+
+def test_the_showcase_is_tracked_outside_the_ignored_gallery():
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "gallery/cifar10-cnn/maximize/x.png"], cwd=ROOT
+    )
+    assert ignored.returncode == 0  # results written by the README's command stay untracked
+    tracked = subprocess.run(
+        ["git", "ls-files", "docs/showcase/index.html"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert tracked.stdout.strip() == "docs/showcase/index.html"
