@@ -45,6 +45,7 @@ _API = {
     "attack_report": "interpret.attacks.report",
     "fool_report": "interpret.attacks.report",
     "report": "interpret.model_report",
+    "compare": "interpret.compare",
 }
 _ALIASES = {"load_data": "load"}
 

@@ -25,7 +25,9 @@ import click
 from interpret._version import __version__
 from interpret.core.errors import UserError
 
-COMMAND_MODULES = ("foundation", "maximize", "inspect", "dream", "attack", "report", "gallery")
+COMMAND_MODULES = (
+    "foundation", "maximize", "inspect", "dream", "attack", "report", "gallery", "compare",
+)  # fmt: skip
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
