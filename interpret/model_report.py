@@ -3,8 +3,9 @@
 Sections, in order: the model's summary, its training curves, data samples,
 first-layer kernels, feature maps of a test image, activation maximization of every
 filter of every conv layer (with dataset examples) and of every class, fooling images
-for every class, an attack robustness curve, a DeepDream of the shipped photo; then
-the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
+for every class, an attack robustness curve, a DeepDream of the shipped photo, for a
+zoo model with a standard or robust twin the two side by side (:mod:`interpret.compare`);
+then the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
 no conv layer) are skipped with the reason. Every section's wall time is recorded.
 
 Example:
@@ -60,6 +61,7 @@ SECTIONS = (
     "fooling",
     "attack",
     "dream",
+    "twin",
     "index",
 )
 
@@ -297,6 +299,22 @@ def _dream(ctx: _Context) -> list[Artifact] | str:
     return result.save(ctx.gallery)
 
 
+def _twin(ctx: _Context) -> list[Artifact] | str:
+    """Standard vs robust side by side (:func:`interpret.compare.compare`), for a zoo model with a twin."""
+    from interpret import zoo
+    from interpret.compare import compare
+
+    twin = zoo.twin(ctx.name) if ctx.handle.source == "zoo" else None
+    if twin is None:
+        return "the model has no standard or robust twin in the zoo"
+    if not zoo.weights_path(twin).is_file():
+        return f"its twin {twin} has no shipped weights; run `interpret train {twin} --install`"
+    s = ctx.settings
+    out = compare(ctx.handle, twin, steps=s["maximize_steps"], fool_steps=s["fool_steps"],
+                  attack_images=s["attack_n"], seed=ctx.seed)  # fmt: skip
+    return out.save(ctx.gallery)
+
+
 def _index(ctx: _Context) -> list[Artifact]:
     return []  # built after the sections, see report()
 
@@ -312,6 +330,7 @@ RUNNERS: dict[str, Callable[[_Context], Any]] = {
     "fooling": _fooling,
     "attack": _attack,
     "dream": _dream,
+    "twin": _twin,
     "index": _index,
 }
 

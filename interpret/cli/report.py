@@ -12,7 +12,7 @@ import click
 from interpret.cli.common import data_option, gallery_option, model_option, seed_option
 
 SECTION_NAMES = (
-    "summary,training,samples,kernels,featuremaps,maximize,classes,fooling,attack,dream,index"
+    "summary,training,samples,kernels,featuremaps,maximize,classes,fooling,attack,dream,twin,index"
 )
 
 
