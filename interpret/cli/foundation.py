@@ -85,7 +85,13 @@ def train(
 
     given = {k: v for k, v in options.items() if v is not None}
     result = train_model(
-        model_name, seed=seed, out=out_path, install=install, gallery=gallery_dir, **given
+        model_name,
+        seed=seed,
+        out=out_path,
+        install=install,
+        gallery=gallery_dir,
+        progress=True,
+        **given,
     )
     card = result["card"]
     text = f"{card['model']}: test accuracy {card['test_accuracy']:.4f}"

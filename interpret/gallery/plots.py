@@ -22,6 +22,9 @@ def plot_history(history: dict, title: str = "training") -> Any:
         >>> fig = plot_history(zoo.card("cifar10-cnn")["history"])  # doctest: +SKIP
     """
     has_loss = "loss" in history
+    adv = bool(
+        history.get("val_robust_accuracy")
+    )  # adversarial training: train batches are attacked
     fig, axes = new_figure(10 if has_loss else 5.5, 3.6, ncols=2 if has_loss else 1, squeeze=False)
     panels = [("accuracy", "val_accuracy")] + ([("loss", "val_loss")] if has_loss else [])
     for ax, (train_key, val_key) in zip(axes.flat, panels):
@@ -33,7 +36,8 @@ def plot_history(history: dict, title: str = "training") -> Any:
                     values,
                     marker="o",
                     ms=3,
-                    label=f"{label} {train_key}",
+                    label=f"{label} {train_key}"
+                    + (" (attacked)" if key == "accuracy" and adv else ""),
                 )
         if train_key == "accuracy" and history.get("val_robust_accuracy"):  # adversarial training
             values = [np.nan if v is None else v for v in history["val_robust_accuracy"]]
