@@ -119,20 +119,25 @@ def samples(dataset: str, seed: int, gallery_dir: str | None) -> None:
 
 @click.command()
 def models() -> None:
-    """List the zoo models with their test accuracy."""
+    """List the zoo models with their test accuracy (and PGD accuracy at the training eps)."""
     import json
 
     from interpret import zoo
 
-    click.echo(f"{'name':<14}{'data':<9}{'params':>9}  {'test acc':>8}  description")
+    click.echo(
+        f"{'name':<20}{'data':<9}{'params':>9}  {'test acc':>8}  {'robust acc':>16}  description"
+    )
     for name in zoo.names():
         try:
             card = json.loads(zoo.card_path(name).read_text())
         except OSError:
             card = {}
         acc = f"{card['test_accuracy']:.4f}" if "test_accuracy" in card else "untrained"
+        robust = card.get("robust_accuracy")
+        rob = f"{robust['value']:.4f} @{robust['eps']:.3g}" if robust else "-"
         click.echo(
-            f"{name:<14}{card.get('dataset', '-'):<9}{card.get('params', 0):>9,}  {acc:>8}  {card.get('description', '')}"
+            f"{name:<20}{card.get('dataset', '-'):<9}{card.get('params', 0):>9,}  {acc:>8}  {rob:>16}  "
+            f"{card.get('description', '')}"
         )
 
 
