@@ -1,12 +1,12 @@
-"""The model zoo: three classic small models and two robust twins, with shipped, trained weights.
+"""The model zoo: three classic small models and a robust twin, with shipped, trained weights.
 
-``mnist-cnn-robust`` and ``cifar10-cnn-robust`` share the architectures of
-``mnist-cnn`` and ``cifar10-cnn`` and are trained adversarially (their recipes say how).
+``mnist-cnn-robust`` shares the architecture of ``mnist-cnn`` and is trained
+adversarially (its recipe says how).
 
 Example:
     >>> from interpret import zoo
     >>> zoo.names()
-    ('cifar10-cnn', 'mnist-mlp', 'mnist-cnn', 'mnist-cnn-robust', 'cifar10-cnn-robust')
+    ('cifar10-cnn', 'mnist-mlp', 'mnist-cnn', 'mnist-cnn-robust')
     >>> zoo.twin("mnist-cnn-robust"), zoo.twin("mnist-cnn"), zoo.twin("mnist-mlp")
     ('mnist-cnn', 'mnist-cnn-robust', None)
     >>> model = zoo.load("cifar10-cnn")  # doctest: +SKIP
@@ -48,8 +48,8 @@ def twin(name: str) -> str | None:
     """The other half of a standard/robust pair of zoo models, or None.
 
     Example:
-        >>> twin("cifar10-cnn")
-        'cifar10-cnn-robust'
+        >>> twin("mnist-cnn")
+        'mnist-cnn-robust'
     """
     _check(name)
     if RECIPES[name].twin:

@@ -77,7 +77,7 @@ def test_trades_loss_is_cross_entropy_when_the_attack_moves_nothing():
     assert float(training_loss(adv, f, logits, moved, y)) > float(ce) + 0.01
 
 
-def _train(adv, steps: int = 150):
+def _train(adv, steps: int = 100):
     from interpret._tf import keras
     from interpret.core.probe import Probe
     from interpret.zoo.adversarial import TrainStep
@@ -91,23 +91,31 @@ def _train(adv, steps: int = 150):
     return probe
 
 
+@pytest.fixture(scope="module")
+def standard():
+    return _train(None)
+
+
 @pytest.mark.parametrize("method", ["fgsm-rs", "pgd", "trades"])
-def test_adversarial_training_buys_robustness_standard_training_lacks(method):
+def test_adversarial_training_buys_robustness_standard_training_lacks(method, standard):
     from interpret.zoo.adversarial import robust_accuracy
 
     x, y = toy_data(400, seed=1)
     settings = {"eps": 0.15, "steps": 10, "step_size": 0.03}
-    standard = robust_accuracy(_train(None), x, y, **settings)
-    robust = robust_accuracy(_train(Adversarial(method, 0.15).checked()), x, y, **settings)
+    standard = robust_accuracy(standard, x, y, **settings)
+    steps = None if method == "fgsm-rs" else 3  # few attack steps: quick to trace
+    robust = robust_accuracy(
+        _train(Adversarial(method, 0.15, steps=steps).checked()), x, y, **settings
+    )
     assert standard[0] > 0.95 and standard[1] < 0.5
     assert robust[0] > 0.9 and robust[1] > 0.9
 
 
-def test_robust_accuracy_counts_every_image_and_matches_evaluate_attack():
+def test_robust_accuracy_counts_every_image_and_matches_evaluate_attack(standard):
     from interpret.attacks.run import evaluate_attack
     from interpret.zoo.adversarial import robust_accuracy
 
-    probe = _train(None, steps=60)
+    probe = standard
     x, y = toy_data(300, seed=2)
     clean, robust = robust_accuracy(probe, x, y, eps=0.1, steps=10, step_size=0.025)
     ev = evaluate_attack(probe, x, y, method="pgd", eps=0.1, steps=10, step_size=0.025)

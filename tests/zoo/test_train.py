@@ -18,8 +18,8 @@ def test_plan_names_and_recipes():
     assert robust.name == "mnist-cnn-robust" and robust.recipe.adversarial.eps == 0.3
     assert plan("mnist-cnn", adversarial="trades", eps=0.3).name == "mnist-cnn-trades"
     # a robust recipe at another eps keeps its step / eps ratio
-    other = plan("cifar10-cnn-robust", eps=4 / 255).recipe.adversarial
-    assert other.step_size == pytest.approx(5 / 255) and other.method == "fgsm-rs"
+    other = plan("mnist-cnn-robust", eps=0.1).recipe.adversarial
+    assert other.step_size == pytest.approx(0.125) and other.method == "fgsm-rs"
     assert plan("mnist-cnn-robust", adversarial="pgd").recipe.adversarial.eps == 0.3
 
 
