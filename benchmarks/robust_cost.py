@@ -103,7 +103,7 @@ def main() -> None:
     }
     if args.all:
         methods["pgd-10"] = loop_epoch(
-            args.model, recipe, x, y, Adversarial("pgd", adv.eps, steps=10).checked()
+            args.model, recipe, x, y, Adversarial("pgd", adv.eps, attack_steps=10).checked()
         )
         methods["trades-10"] = loop_epoch(
             args.model, recipe, x, y, Adversarial("trades", adv.eps).checked()

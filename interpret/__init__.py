@@ -6,7 +6,8 @@ Example:
     >>> import interpret
     >>> interpret.__version__
     '0.1.0'
-    >>> model = interpret.zoo.load("cifar10-cnn")  # doctest: +SKIP
+    >>> interpret.zoo.load("cifar10-cnn").name
+    'cifar10_cnn'
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ _API = {
     "attack_report": "interpret.attacks.report",
     "fool_report": "interpret.attacks.report",
     "report": "interpret.model_report",
+    "explain": "interpret.attributions.api",
+    "Explanation": "interpret.attributions.explanation",
     "compare": "interpret.compare",
 }
 _ALIASES = {"load_data": "load"}

@@ -5,7 +5,9 @@ to file descriptor 2; they are hidden while it imports unless
 ``INTERPRET_TF_LOGS=1`` is set.
 
 Example:
-    >>> from interpret._tf import tf, keras  # doctest: +SKIP
+    >>> from interpret._tf import keras, tf
+    >>> tf.__version__ >= "2", keras.__version__ >= "3"
+    (True, True)
 """
 
 from __future__ import annotations

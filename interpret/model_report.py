@@ -3,14 +3,15 @@
 Sections, in order: the model's summary, its training curves, data samples,
 first-layer kernels, feature maps of a test image, activation maximization of every
 filter of every conv layer (with dataset examples) and of every class, fooling images
-for every class, an attack robustness curve, a DeepDream of the shipped photo, for a
-zoo model with a standard or robust twin the two side by side (:mod:`interpret.compare`);
-then the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
+for every class, an attack robustness curve, attribution maps of a few test images by
+every method that applies, a DeepDream of the shipped photo, for a zoo model with a
+standard or robust twin the two side by side (:mod:`interpret.compare`); then
+the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
 no conv layer) are skipped with the reason. Every section's wall time is recorded.
 
 Example:
     >>> from interpret.model_report import report
-    >>> out = report("mnist-cnn", gallery="gallery", quick=True)  # doctest: +SKIP
+    >>> out = report("mnist-cnn", gallery="/tmp/demo-gallery", quick=True)  # every section: too slow for a doctest  # doctest: +SKIP
     >>> [s.name for s in out.sections][:3]  # doctest: +SKIP
     ['summary', 'training', 'samples']
 """
@@ -38,6 +39,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "attack_eps": (0.01, 0.02, 0.05, 0.1),
         "mnist_attack_eps": (0.05, 0.1, 0.2, 0.3),
         "dream": {"octaves": 4, "steps": 20},
+        "explain": {"images": 4, "options": {}},
     },
     "quick": {
         "maximize_steps": 16,
@@ -48,6 +50,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "attack_eps": (0.02, 0.1),
         "mnist_attack_eps": (0.1, 0.3),
         "dream": {"octaves": 2, "steps": 3},
+        "explain": {"images": 2, "options": {"samples": 4, "steps": 8, "masks": 100}},
     },
 }
 SECTIONS = (
@@ -60,6 +63,7 @@ SECTIONS = (
     "classes",
     "fooling",
     "attack",
+    "explain",
     "dream",
     "twin",
     "index",
@@ -90,7 +94,11 @@ class Report:
         """Time and artifact count per section, as an aligned text table.
 
         Example:
-            >>> print(out.table())  # doctest: +SKIP
+            >>> out = report("mnist-mlp", sections=["summary"], gallery="/tmp/demo-gallery")
+            >>> print(out.table())  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
+            section       seconds  files  notes
+            summary           ...      1
+            total             ...      1
         """
         lines = [f"{'section':<12}{'seconds':>9}{'files':>7}  notes"]
         for s in self.sections:
@@ -264,6 +272,28 @@ def _attack(ctx: _Context) -> list[Artifact] | str:
     return out["artifacts"]
 
 
+def _explain(ctx: _Context) -> list[Artifact] | str:
+    from interpret.attributions.api import explain
+    from interpret.attributions.inputs import pick_images
+
+    if not ctx.has_images():
+        return "the model has no known data set to take test images from"
+    n = ctx.settings["explain"]["images"]
+    picked = pick_images(ctx.handle, index=f"0-{n - 1}", data=ctx.own)
+    result = explain(
+        ctx.handle,
+        picked.x,
+        "all",
+        y=picked.y,
+        names=picked.names,
+        seed=ctx.seed,
+        progress=ctx.progress,
+        **ctx.settings["explain"]["options"],
+    )
+    result.describe_images(picked.notes, picked.info)
+    return result.save(ctx.gallery)
+
+
 def _attack_own(ctx: _Context) -> list[Artifact] | str:
     """PGD on the first labelled images of the person's own data."""
     from interpret.attacks.run import evaluate_attack
@@ -329,6 +359,7 @@ RUNNERS: dict[str, Callable[[_Context], Any]] = {
     "classes": _classes,
     "fooling": _fooling,
     "attack": _attack,
+    "explain": _explain,
     "dream": _dream,
     "twin": _twin,
     "index": _index,
@@ -356,8 +387,9 @@ def report(
     dataset examples and the attack then use them instead of the model's data set.
 
     Example:
-        >>> out = report("mnist-cnn", sections=["summary", "kernels"], gallery="/tmp/g")  # doctest: +SKIP
-        >>> print(out.table())  # doctest: +SKIP
+        >>> out = report("mnist-cnn", sections=["summary", "kernels"], gallery="/tmp/demo-gallery")
+        >>> [(s.name, len(s.artifacts)) for s in out.sections]
+        [('summary', 1), ('kernels', 1)]
     """
     from interpret.core.models import resolve
     from interpret.gallery.html import build_index

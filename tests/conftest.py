@@ -5,18 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("MPLBACKEND", "Agg")
-# Tests never read real data or try a download: an empty data directory makes every
-# lookup fall back to the bundled 500-image samples (fixtures override it with tiny npz files).
-os.environ["INTERPRET_DATA_DIR"] = tempfile.mkdtemp(prefix="interpret-no-data-")
+# The repository's conftest.py points INTERPRET_DATA_DIR at an empty directory (no real
+# data, no download); fixtures override it with tiny npz files.
 
 
 def make_npz(path: Path, name: str, n_train: int = 64, n_test: int = 32, seed: int = 0) -> Path:

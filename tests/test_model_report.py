@@ -8,7 +8,6 @@ import pytest
 
 from interpret.core.errors import UserError
 from interpret.model_report import SECTIONS, report
-from tests.conftest import run_cli
 
 
 def test_dense_model_skips_dream_with_a_reason_and_builds_the_index(tmp_path):
@@ -49,15 +48,6 @@ def test_unknown_section():
         UserError, match="unknown report section.*bogus.*sections: " + ", ".join(SECTIONS)
     ):
         report("mnist-cnn", sections=["summary", "bogus"])
-
-
-def test_cli_bad_section_exits_2_and_writes_nothing(tmp_path):
-    result = run_cli("report", "--sections", "summary,bogus", "--gallery", str(tmp_path / "g"))
-    assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
-        f"error: unknown report section(s) bogus; sections: {', '.join(SECTIONS)}"
-    ]
-    assert not (tmp_path / "g").exists()
 
 
 def test_report_on_own_model_and_data(tmp_path, tiny_cnn, user_data):

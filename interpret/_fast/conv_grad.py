@@ -16,9 +16,12 @@ channels-first) are returned unchanged. Under the bfloat16 rewrite (see
 :mod:`interpret._fast.precision`) TensorFlow's own kernel is the faster one and is used.
 
 Example:
+    >>> import numpy as np
+    >>> from interpret import zoo
     >>> from interpret._fast.conv_grad import fast_input_grad
-    >>> layer = fast_input_grad(model.get_layer("conv2d"))  # doctest: +SKIP
-    >>> layer(x).shape == model.get_layer("conv2d")(x).shape  # doctest: +SKIP
+    >>> conv = zoo.load("mnist-cnn").get_layer("conv2d")
+    >>> x = np.random.default_rng(0).random((2, 28, 28, 1), "float32")
+    >>> bool(np.allclose(fast_input_grad(conv)(x), conv(x), atol=1e-5))
     True
 """
 
@@ -32,8 +35,13 @@ def covers(layer: Any) -> bool:
     """Whether ``layer`` is a Conv2D whose input gradient :func:`fast_input_grad` speeds up.
 
     Example:
-        >>> covers(keras.layers.Conv2D(8, 3))  # doctest: +SKIP
+        >>> from interpret._tf import keras
+        >>> covers(keras.layers.Conv2D(8, 3))  # not built yet
         False
+        >>> grey, rgb = keras.layers.Conv2D(8, 3), keras.layers.Conv2D(8, 3)
+        >>> grey.build((None, 28, 28, 1)); rgb.build((None, 28, 28, 3))
+        >>> covers(grey), covers(rgb)
+        (True, False)
     """
     from interpret._tf import keras
 
@@ -57,8 +65,9 @@ def input_gradient(dy: Any, kernel: Any, padding: str) -> Any:
     ``kernel`` is (kh, kw, 1, filters); ``padding`` is ``"same"`` or ``"valid"``.
 
     Example:
-        >>> dx = input_gradient(tf.ones((1, 24, 24, 8)), tf.ones((5, 5, 1, 8)), "valid")  # doctest: +SKIP
-        >>> dx.shape  # doctest: +SKIP
+        >>> from interpret._tf import tf
+        >>> dx = input_gradient(tf.ones((1, 24, 24, 8)), tf.ones((5, 5, 1, 8)), "valid")
+        >>> dx.shape
         TensorShape([1, 28, 28, 1])
     """
     from interpret._tf import tf
@@ -144,6 +153,10 @@ def fast_input_grad(layer: Any) -> Any:
     The returned layer shares the original's weights and computes the same output.
 
     Example:
-        >>> fast = fast_input_grad(model.get_layer("conv2d"))  # doctest: +SKIP
+        >>> from interpret import zoo
+        >>> fast_input_grad(zoo.load("mnist-cnn").get_layer("conv2d")).name
+        'conv2d_fastgrad'
+        >>> fast_input_grad(zoo.load("cifar10-cnn").get_layer("conv2d")).name  # RGB: unchanged
+        'conv2d'
     """
     return _wrapper_class()(layer) if covers(layer) else layer

@@ -81,7 +81,8 @@ def resolve(precision: str) -> str:
     if name == "bfloat16" and not bfloat16_supported():
         raise UserError(
             "this CPU has no bfloat16 hardware (AMX-BF16 or AVX512-BF16) or oneDNN is off; "
-            "use --precision float32 (or auto)"
+            "use float32 (or auto) for {precision}",
+            "precision",
         )
     return name
 

@@ -102,7 +102,11 @@ class Stage(NamedTuple):
         """This stage at step ``k`` (a scalar tensor).
 
         Example:
-            >>> stage.at(tf.constant(3))  # doctest: +SKIP
+            >>> from interpret._tf import tf
+            >>> from interpret.visualize import transforms as T
+            >>> stage = plan(T.default(32), 4, 32, 32, [0, 0])[0]
+            >>> stage.at(tf.constant(3)).flat.shape
+            TensorShape([8])
         """
         from interpret._tf import tf
 
@@ -112,7 +116,11 @@ class Stage(NamedTuple):
         """One step's two-pass coordinates for an h x w image (see :func:`_pass_coords`).
 
         Example:
-            >>> ys, xs = stage.at(0).coords(32, 32)  # doctest: +SKIP
+            >>> from interpret.visualize import transforms as T
+            >>> stage = plan(T.default(32, rotate_degrees=5), 4, 32, 32, [0, 0])[0]
+            >>> ys, xs = stage.at(0).coords(32, 32)
+            >>> ys.shape, xs.shape
+            (TensorShape([32, 32]), TensorShape([32, 32]))
         """
         if self.ys is not None:
             return self.ys, self.xs
@@ -127,9 +135,10 @@ class AxisPlan(NamedTuple):
     image). :meth:`at` turns one step into its two interpolation matrices.
 
     Example:
-        >>> hy, hx = default(32).axis_plan(4, 32, 32, [0, 0]).at(tf.constant(0))  # doctest: +SKIP
-        >>> hy.shape  # doctest: +SKIP
-        TensorShape([32, 32])
+        >>> from interpret.visualize import transforms as T
+        >>> hy, hx = axis_plan(T.default(32), 4, 32, 32, [0, 0]).at(0)
+        >>> hy.shape, hx.numpy().sum(axis=1).round(4).min()
+        (TensorShape([32, 32]), np.float32(1.0))
     """
 
     ys: Any
@@ -139,7 +148,10 @@ class AxisPlan(NamedTuple):
         """Step ``k``'s (H, H) and (W, W) linear-interpolation matrices, rows summing to 1.
 
         Example:
-            >>> hy, hx = plan.at(tf.constant(3))  # doctest: +SKIP
+            >>> from interpret.visualize import transforms as T
+            >>> hy, hx = axis_plan(T.default(16), 4, 16, 24, [0, 0]).at(3)
+            >>> hy.shape, hx.shape
+            (TensorShape([16, 16]), TensorShape([24, 24]))
         """
         from interpret._tf import tf
 
@@ -153,7 +165,8 @@ def to_planes(images: Any) -> Any:
     The axis reversal is its own inverse: applied to planes it gives NHWC back.
 
     Example:
-        >>> to_planes(tf.zeros((2, 4, 5, 3))).shape  # doctest: +SKIP
+        >>> from interpret._tf import tf
+        >>> to_planes(tf.zeros((2, 4, 5, 3))).shape
         TensorShape([3, 5, 4, 2])
     """
     from interpret._tf import tf
@@ -175,7 +188,12 @@ def warp_planes(planes: Any, m: Any) -> Any:
     kernel, a gather of bilinear taps or a sparse matmul.
 
     Example:
-        >>> warp_planes(planes, tf.constant([1.0, 0, 0, 0, 1.0, 0, 0, 0]))  # doctest: +SKIP
+        >>> from interpret._tf import tf
+        >>> images = tf.random.uniform((2, 6, 6, 3), seed=0)
+        >>> identity = tf.constant([1.0, 0, 0, 0, 1.0, 0, 0, 0])
+        >>> out = warp_planes(to_planes(images), identity)
+        >>> out.shape, bool(tf.reduce_max(tf.abs(out - images)) < 1e-6)
+        (TensorShape([2, 6, 6, 3]), True)
     """
     from interpret._tf import tf
 
@@ -210,7 +228,7 @@ def plan(pipeline: Any, steps: int, h: int, w: int, seed: Any) -> list[Stage]:
 
     Example:
         >>> from interpret.visualize import transforms as T
-    >>> [s.flat.shape for s in plan(T.default(32, rotate_degrees=5), 4, 32, 32, [0, 0])]
+        >>> [s.flat.shape for s in plan(T.default(32, rotate_degrees=5), 4, 32, 32, [0, 0])]
         [TensorShape([4, 8])]
     """
     return [_stage(flat, h, w) for flat, h, w in pipeline.draw(steps, h, w, seed)]
@@ -224,7 +242,7 @@ def axis_plan(pipeline: Any, steps: int, h: int, w: int, seed: Any) -> AxisPlan:
 
     Example:
         >>> from interpret.visualize import transforms as T
-    >>> axis_plan(T.default(32), 4, 32, 32, [0, 0]).ys.shape
+        >>> axis_plan(T.default(32), 4, 32, 32, [0, 0]).ys.shape
         TensorShape([4, 32])
     """
     from interpret._tf import tf

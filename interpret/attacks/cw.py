@@ -12,12 +12,7 @@ best successful iterate so far, which the shared loop (one step per call, variab
 updated in place) would only do with a host round trip per step; forced into it, the
 attack would be slower and no simpler.
 
-Example:
-    >>> from interpret.core.models import resolve
-    >>> from interpret.data import datasets
-    >>> probe = resolve("mnist-cnn").probe
-    >>> x, y = datasets.load_test_images("mnist").split("test")
-    >>> x, y = x[:4].astype("float32") / 255, y[:4].astype("int32")
+Through the API: ``interpret.attack(model, x, y, method="cw")``.
 """
 
 from __future__ import annotations
@@ -104,9 +99,14 @@ def carlini_wagner(
     Images never fooled come back unchanged.
 
     Example:
-        >>> x_adv = carlini_wagner(probe, x, y, steps=20, binary_search_steps=2)
-    >>> x_adv.shape
-    (4, 28, 28, 1)
+        >>> from interpret.core.models import resolve
+        >>> from interpret.data.datasets import load_test_images
+        >>> probe = resolve("mnist-mlp").probe
+        >>> x, y = load_test_images("mnist").split("test")
+        >>> x, y = x[:4] / 255, y[:4]
+        >>> x_adv = carlini_wagner(probe, x, y, steps=100, binary_search_steps=3)
+        >>> x_adv.shape, bool((probe.predict(x_adv).argmax(1) != y).all())
+        ((4, 28, 28, 1), True)
     """
     fn = probe.memo(("cw", bool(targeted)), lambda: _build(probe, bool(targeted)))
     n = len(x)

@@ -10,12 +10,7 @@ runs inside one ``tf.while_loop`` that stops when every image has flipped; the
 shared loop climbs a single score, so forcing DeepFool into it would cost a
 gradient pass per class and a host round trip per step.
 
-Example:
-    >>> from interpret.core.models import resolve
-    >>> from interpret.data import datasets
-    >>> probe = resolve("mnist-cnn").probe
-    >>> x, y = datasets.load_test_images("mnist").split("test")
-    >>> x, y = x[:4].astype("float32") / 255, y[:4].astype("int32")
+Through the API: ``interpret.attack(model, x, y, method="deepfool")``.
 """
 
 from __future__ import annotations
@@ -96,8 +91,14 @@ def deepfool(
     """DeepFool (L2): step to the nearest linearised boundary until the label flips.
 
     Example:
-        >>> deepfool(probe, x, y).shape
-    (4, 28, 28, 1)
+        >>> from interpret.core.models import resolve
+        >>> from interpret.data.datasets import load_test_images
+        >>> probe = resolve("mnist-mlp").probe
+        >>> x, y = load_test_images("mnist").split("test")
+        >>> x, y = x[:4] / 255, y[:4]
+        >>> x_adv = deepfool(probe, x, y, candidates=3)
+        >>> x_adv.shape, bool((probe.predict(x_adv).argmax(1) != y).all())
+        ((4, 28, 28, 1), True)
     """
     fn = probe.memo(("deepfool", int(candidates)), lambda: _build(probe, int(candidates)))
     out = fn(

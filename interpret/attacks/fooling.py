@@ -25,10 +25,12 @@ softmax probability >= ``threshold`` (default 0.9999):
 
 Example:
     >>> import interpret
-    >>> res = interpret.fool("mnist-cnn", classes="all")  # doctest: +SKIP
-    >>> bool(res.reached.all()), float(res.confidence.min()) >= 0.9999  # doctest: +SKIP
+    >>> res = interpret.fool("mnist-cnn", classes="all")
+    >>> bool(res.reached.all()), float(res.confidence.min()) >= 0.9999
     (True, True)
-    >>> res = interpret.fool("mnist-cnn", method="evolve", generations=2000)  # doctest: +SKIP
+    >>> res = interpret.fool("mnist-mlp", "0-2", method="evolve", generations=200, population=64)
+    >>> res.class_names, bool(res.reached.all())
+    (['0', '1', '2'], True)
 """
 
 from __future__ import annotations
@@ -43,14 +45,18 @@ from interpret.attacks.gradient import projected_steps
 from interpret.core import checks
 from interpret.core.models import as_probe
 from interpret.core.progress import ProgressSpec, Step, advance
+from interpret.gallery.inline import ShowsInline
 
 FOOL_METHODS = ("gradient", "evolve")
 OBJECTIVES = ("log_softmax", "logit")
 
 
 @dataclass
-class FoolResult:
-    """One fooling image per requested class, with the model's confidence in that class."""
+class FoolResult(ShowsInline):
+    """One fooling image per requested class, with the model's confidence in that class.
+
+    Jupyter shows the labelled grid.
+    """
 
     method: str
     images: np.ndarray  # (K, H, W, C) float32 [0, 1]
@@ -78,6 +84,12 @@ class FoolResult:
         from interpret.attacks.report import save_fooling
 
         return save_fooling(self, gallery)
+
+    def inline_view(self) -> Any:
+        """The labelled grid with each class's confidence (what Jupyter shows)."""
+        from interpret.attacks.report import fooling_figure
+
+        return fooling_figure(self)
 
 
 def fool(

@@ -16,11 +16,12 @@ eps (the images, labels, eps and step size live in variables).
   the ball; the final iterate is returned, as foolbox and ART do.
 
 Example:
+    >>> import numpy as np
     >>> from interpret.core.models import resolve
-    >>> from interpret.data import datasets
+    >>> from interpret.data.datasets import load_test_images
     >>> probe = resolve("mnist-cnn").probe
-    >>> x, y = datasets.load_test_images("mnist").split("test")
-    >>> x, y = x[:8].astype("float32") / 255, y[:8].astype("int32")
+    >>> x, y = load_test_images("mnist").split("test")
+    >>> x, y = x[:8] / 255, y[:8]
     >>> adv, ran = projected_steps(probe, x, x, y, eps=0.1, step_size=0.1, steps=1)
     >>> ran, bool(np.abs(adv - x).max() <= 0.1 + 1e-6)
     (1, True)
@@ -113,6 +114,7 @@ def random_start(x: np.ndarray, eps: float, norm: str, rng: np.random.Generator)
     """A uniformly random point of the eps-ball (Linf box or L2 ball) around x, clipped to [0, 1].
 
     Example:
+        >>> import numpy as np
         >>> s = random_start(np.full((2, 4, 4, 1), .5, "float32"), .1, "linf", np.random.default_rng(0))
         >>> bool(np.abs(s - .5).max() <= .1)
         True
@@ -136,8 +138,14 @@ def fgsm(
     """One step of size eps (signed for Linf, normalised for L2) from the images.
 
     Example:
-        >>> fgsm(probe, x, y, 0.1, {"norm": "linf", "precision": "float32"}, False).shape  # doctest: +SKIP
-        (8, 28, 28, 1)
+        >>> import numpy as np
+        >>> from interpret.core.models import resolve
+        >>> from interpret.data.datasets import load_test_images
+        >>> x, y = load_test_images("mnist").split("test")
+        >>> x, y = x[:8] / 255, y[:8]
+        >>> adv = fgsm(resolve("mnist-cnn").probe, x, y, 0.1, {"norm": "linf", "precision": "float32"}, False)
+        >>> adv.shape, float(np.abs(adv - x).max().round(4))
+        ((8, 28, 28, 1), 0.1)
     """
     if eps == 0:
         return x.copy()
@@ -167,8 +175,16 @@ def pgd(
     """``steps`` projected steps of ``step_size`` from a random start in the ball (or the image).
 
     Example:
-        >>> pgd(probe, x, y, 0.1, DEFAULTS["pgd"], False, np.random.default_rng(0)).shape  # doctest: +SKIP
-        (8, 28, 28, 1)
+        >>> import numpy as np
+        >>> from interpret.attacks.options import DEFAULTS
+        >>> from interpret.core.models import resolve
+        >>> from interpret.data.datasets import load_test_images
+        >>> x, y = load_test_images("mnist").split("test")
+        >>> x, y = x[:8] / 255, y[:8]
+        >>> params = {**DEFAULTS["pgd"], "steps": 10}
+        >>> adv = pgd(resolve("mnist-cnn").probe, x, y, 0.1, params, False, np.random.default_rng(0))
+        >>> adv.shape, bool(np.abs(adv - x).max() <= 0.1 + 1e-6)
+        ((8, 28, 28, 1), True)
     """
     start = random_start(x, eps, params["norm"], rng) if params["random_start"] else x
     return projected_steps(

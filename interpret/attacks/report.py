@@ -6,9 +6,13 @@
 
 Example:
     >>> import interpret
-    >>> out = interpret.attack_report("mnist-cnn", method="pgd", eps=[0.1, 0.3], n=100)  # doctest: +SKIP
-    >>> print(out["table"])  # doctest: +SKIP
-    >>> out = interpret.fool_report("mnist-cnn", classes="all")  # doctest: +SKIP
+    >>> out = interpret.attack_report(
+    ...     "mnist-cnn", method="pgd", eps=[0.1, 0.3], n=32, steps=10, gallery="/tmp/demo-gallery"
+    ... )
+    >>> print(out["table"])  # doctest: +ELLIPSIS
+    pgd on mnist-cnn: clean accuracy 1.0000 (32/32); robust accuracy is counted on the 32 ...
+    >>> [a.png.name for a in out["artifacts"]]
+    ['pgd-linf-robust-accuracy.png', 'pgd-linf-examples-eps0.1.png']
 """
 
 from __future__ import annotations
@@ -66,7 +70,13 @@ def robustness_figure(ev: Evaluation) -> Any:
     """Robust accuracy (on initially-correct images) against eps.
 
     Example:
-        >>> fig = robustness_figure(ev)  # doctest: +SKIP
+        >>> import interpret
+        >>> from interpret.data.datasets import load_test_images
+        >>> x, y = load_test_images("mnist").split("test")
+        >>> ev = interpret.evaluate_attack("mnist-cnn", x[:16], y[:16], method="fgsm", eps=[0.1, 0.3])
+        >>> fig = robustness_figure(ev)
+        >>> fig.axes[0].get_ylabel()
+        'robust accuracy'
     """
     from interpret.gallery.style import new_figure
 
@@ -105,7 +115,13 @@ def triplet_sheet(
     Shows the first ``rows`` images fooled at ``ev.rows[row_index]``.
 
     Example:
-        >>> fig, shown = triplet_sheet(ev, 1, [str(i) for i in range(10)])  # doctest: +SKIP
+        >>> import interpret
+        >>> from interpret.data.datasets import load_test_images
+        >>> x, y = load_test_images("mnist").split("test")
+        >>> ev = interpret.evaluate_attack("mnist-cnn", x[:16], y[:16], method="fgsm", eps=[0.1, 0.3])
+        >>> fig, shown = triplet_sheet(ev, 1, ev.class_names, rows=4)
+        >>> shown, len(fig.axes)
+        ([0, 2, 3, 4], 12)
     """
     from interpret.gallery.style import _pyplot, show_image
 
@@ -145,8 +161,14 @@ def sheet_row(ev: Evaluation, rows: int = SHEET_ROWS) -> int:
     """The smallest eps at which at least ``rows`` images were fooled (else the largest eps).
 
     Example:
-        >>> sheet_row(ev)  # doctest: +SKIP
-        1
+        >>> import interpret
+        >>> from interpret.data.datasets import load_test_images
+        >>> x, y = load_test_images("mnist").split("test")
+        >>> ev = interpret.evaluate_attack("mnist-cnn", x[:16], y[:16], method="fgsm", eps=[0.1, 0.3])
+        >>> [r.n_attacked - r.robust for r in ev.rows]  # images fooled at each eps
+        [4, 15]
+        >>> sheet_row(ev), sheet_row(ev, rows=4)
+        (1, 0)
     """
     for i, r in enumerate(ev.rows):
         if r.n_attacked - r.robust >= rows:
@@ -158,7 +180,12 @@ def save_evaluation(ev: Evaluation, gallery: Any = None) -> list[Artifact]:
     """The robust-accuracy plot and the triplet sheet of an evaluation, with sidecars.
 
     Example:
-        >>> arts = ev.save("/tmp/demo-gallery")  # doctest: +SKIP
+        >>> import interpret
+        >>> from interpret.data.datasets import load_test_images
+        >>> x, y = load_test_images("mnist").split("test")
+        >>> ev = interpret.evaluate_attack("mnist-cnn", x[:16], y[:16], method="fgsm", eps=[0.1, 0.3])
+        >>> [a.png.name for a in save_evaluation(ev, "/tmp/demo-gallery")]
+        ['fgsm-linf-robust-accuracy.png', 'fgsm-linf-examples-eps0.3.png']
     """
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     method = ev.method
@@ -267,10 +294,11 @@ def save_fooling(res: FoolResult, gallery: Any = None) -> list[Artifact]:
     """The labelled grid of fooling images and one PNG per class, with sidecars.
 
     Example:
-        >>> arts = res.save("/tmp/demo-gallery")  # doctest: +SKIP
+        >>> import interpret
+        >>> res = interpret.fool("mnist-cnn", "3,7", steps=100)
+        >>> [a.png.name for a in save_fooling(res, "/tmp/demo-gallery")]
+        ['gradient-grid.png', 'gradient-class-3-3.png', 'gradient-class-7-7.png']
     """
-    from interpret.gallery.style import image_grid
-
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     seed = res.parameters["seed"]
     figures = {
@@ -282,20 +310,7 @@ def save_fooling(res: FoolResult, gallery: Any = None) -> list[Artifact]:
         "seconds": res.seconds,
     }
     meta = {"seed": seed, "parameters": res.parameters, "figures": figures, **res.model_info}
-    titles = [
-        f"{name}: {confidence_text(c)}" + ("" if ok else " (short)")
-        for name, c, ok in zip(res.class_names, res.confidence, res.reached)
-    ]
-    cols = min(5, len(res.classes))
-    fig, _ = image_grid(
-        list(res.images),
-        titles=titles,
-        cols=cols,
-        cell=2.0,
-        suptitle=f"{res.model}: fooling images ({res.method}), softmax >= {res.threshold:g}: "
-        f"{int(res.reached.sum())}/{len(res.classes)}",
-    )
-    fig.tight_layout(h_pad=1.5)  # room for the titles between rows
+    fig = fooling_figure(res)
     arts = [
         g.save_figure(fig, model=res.model, technique="fool", name=f"{res.method}-grid", meta=meta)
     ]
@@ -323,6 +338,30 @@ def save_fooling(res: FoolResult, gallery: Any = None) -> list[Artifact]:
             )
         )
     return arts
+
+
+def fooling_figure(res: FoolResult) -> Any:
+    """The labelled grid of fooling images, each with the model's confidence in its class.
+
+    Example:
+        >>> fig = fooling_figure(res)  # doctest: +SKIP
+    """
+    from interpret.gallery.style import image_grid
+
+    titles = [
+        f"{name}: {confidence_text(c)}" + ("" if ok else " (short)")
+        for name, c, ok in zip(res.class_names, res.confidence, res.reached)
+    ]
+    fig, _ = image_grid(
+        list(res.images),
+        titles=titles,
+        cols=min(5, len(res.classes)),
+        cell=2.0,
+        suptitle=f"{res.model}: fooling images ({res.method}), softmax >= {res.threshold:g}: "
+        f"{int(res.reached.sum())}/{len(res.classes)}",
+    )
+    fig.tight_layout(h_pad=1.5)  # room for the titles between rows
+    return fig
 
 
 def fool_report(

@@ -16,10 +16,11 @@ from typing import Any
 import numpy as np
 
 from interpret.attacks.options import MINIMAL
+from interpret.gallery.inline import ShowsInline
 
 
 @dataclass
-class AttackResult:
+class AttackResult(ShowsInline):
     """What :func:`attack` returns; arrays are per image, in the order given.
 
     ``success`` means the adversarial image is misclassified (untargeted) or
@@ -46,10 +47,26 @@ class AttackResult:
         """Fraction of images fooled.
 
         Example:
-            >>> res.success_rate  # doctest: +SKIP
-            1.0
+            >>> import interpret
+            >>> from interpret.data.datasets import load_test_images
+            >>> x, y = load_test_images("mnist").split("test")
+            >>> interpret.attack("mnist-cnn", x[:8], y[:8], method="fgsm", eps=0.3).success_rate
+            0.875
         """
         return float(np.mean(self.success)) if len(self.success) else float("nan")
+
+    def inline_view(self) -> Any:
+        """Up to 8 adversarial images, each titled label -> prediction (what Jupyter shows)."""
+        from interpret.gallery.style import image_grid
+
+        n = min(8, len(self.adversarial))
+        titles = [
+            f"{int(self.labels[i])} -> {int(self.pred[i])} ({self.confidence[i]:.2f})"
+            + ("" if self.success[i] else " held")
+            for i in range(n)
+        ]
+        title = f"{self.method}: {int(np.sum(self.success))}/{len(self.success)} fooled"
+        return image_grid(list(self.adversarial[:n]), titles=titles, cols=4, suptitle=title)[0]
 
 
 @dataclass
@@ -67,7 +84,7 @@ class EvalRow:
 
 
 @dataclass
-class Evaluation:
+class Evaluation(ShowsInline):
     """An eps sweep: clean accuracy and one :class:`EvalRow` per eps."""
 
     model: str
@@ -86,19 +103,35 @@ class Evaluation:
         """The robust-accuracy plot and the triplet sheet, into ``gallery`` with sidecars.
 
         Example:
-            >>> arts = ev.save("/tmp/demo-gallery")  # doctest: +SKIP
+            >>> import interpret
+            >>> from interpret.data.datasets import load_test_images
+            >>> x, y = load_test_images("mnist").split("test")
+            >>> ev = interpret.evaluate_attack("mnist-cnn", x[:16], y[:16], method="fgsm", eps=[0.3])
+            >>> [a.png.name for a in ev.save("/tmp/demo-gallery")]
+            ['fgsm-linf-robust-accuracy.png', 'fgsm-linf-examples-eps0.3.png']
         """
         from interpret.attacks.report import save_evaluation
 
         return save_evaluation(self, gallery)
+
+    def inline_view(self) -> Any:
+        """Robust accuracy against eps, or the triplets of a single unbounded run (Jupyter)."""
+        from interpret.attacks.report import robustness_figure, sheet_row, triplet_sheet
+
+        if any(r.eps is not None for r in self.rows):
+            return robustness_figure(self)
+        return triplet_sheet(self, sheet_row(self), self.class_names)[0]
 
     @property
     def clean_accuracy(self) -> float:
         """Accuracy on the n clean images.
 
         Example:
-            >>> ev.clean_accuracy  # doctest: +SKIP
-            0.991
+            >>> import interpret
+            >>> from interpret.data.datasets import load_test_images
+            >>> x, y = load_test_images("mnist").split("test")
+            >>> interpret.evaluate_attack("mnist-cnn", x[:16], y[:16], method="fgsm", eps=[0.1]).clean_accuracy
+            1.0
         """
         return self.clean_correct / self.n if self.n else float("nan")
 
@@ -106,7 +139,16 @@ class Evaluation:
         """The sweep as an aligned text table, saying what the accuracy is counted on.
 
         Example:
-            >>> print(ev.table())  # doctest: +SKIP
+            >>> import interpret
+            >>> from interpret.data.datasets import load_test_images
+            >>> x, y = load_test_images("mnist").split("test")
+            >>> ev = interpret.evaluate_attack("mnist-cnn", x[:16], y[:16], method="fgsm", eps=[0.1, 0.3])
+            >>> print(ev.table())  # doctest: +ELLIPSIS
+            fgsm on mnist-cnn: clean accuracy 1.0000 (16/16); robust accuracy is counted on the 16 initially-correct images
+            eps (linf)  robust acc  fooled  mean L2  mean Linf  seconds
+                   0.1      0.7500    4/16   2.1135     0.1000  ...
+                   0.3      0.0625   15/16   6.2052     0.3000  ...
+            mean L2/Linf are over successful perturbations only (mean over fooled images)
         """
         norm = self.parameters.get("norm", "l2")
         head = (
@@ -144,8 +186,13 @@ class Evaluation:
         """The measured numbers as a JSON-able dict (for sidecars).
 
         Example:
-            >>> ev.figures()["clean_accuracy"]  # doctest: +SKIP
-            0.991
+            >>> import interpret
+            >>> from interpret.data.datasets import load_test_images
+            >>> x, y = load_test_images("mnist").split("test")
+            >>> ev = interpret.evaluate_attack("mnist-cnn", x[:16], y[:16], method="fgsm", eps=[0.3])
+            >>> figs = ev.figures()
+            >>> figs["clean_accuracy"], figs["rows"][0]["robust"]
+            (1.0, 1)
         """
         return {
             "n": self.n,

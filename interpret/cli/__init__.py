@@ -26,8 +26,16 @@ from interpret._version import __version__
 from interpret.core.errors import UserError
 
 COMMAND_MODULES = (
-    "foundation", "maximize", "inspect", "dream", "attack", "report", "gallery", "compare",
-)  # fmt: skip
+    "foundation",
+    "maximize",
+    "inspect",
+    "dream",
+    "attack",
+    "explain",
+    "report",
+    "gallery",
+    "compare",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -74,8 +82,12 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning bad input into one line on stderr and exit code 2.
 
     Example:
-        >>> main(["--version"])  # doctest: +SKIP
+        >>> try:
+        ...     main(["--version"])
+        ... except SystemExit as e:
+        ...     print("exit code", e.code)
         interpret, version 0.1.0
+        exit code 0
     """
     try:
         rv = cli.main(args=argv, prog_name="interpret", standalone_mode=False)

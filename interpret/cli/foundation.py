@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import click
 
-from interpret.cli.common import echo_artifact, gallery_option, seed_option
+from interpret.callbacks import watchers
+from interpret.cli.common import api_option, echo_artifact, gallery_option, seed_option
 
 
 @click.command()
@@ -33,25 +34,19 @@ from interpret.cli.common import echo_artifact, gallery_option, seed_option
 )
 @click.option("--eps", type=float, default=None, help="Linf budget of --adversarial, in (0, 1].")
 @click.option("--beta", type=float, default=None, help="TRADES' robustness weight [default: 6].")
-@click.option("--steps", type=int, default=None, help="Attack steps [default: 1 / 10 / 10].")
+@click.option("--attack-steps", type=int, default=None, help="Attack steps [default: 1 / 10 / 10].")
 @click.option(
     "--step-size",
-    "step_size",
     type=float,
     default=None,
-    help="Attack step [default: 1.25 eps for fgsm-rs, 2.5 eps / steps otherwise].",
+    help="Attack step [default: 1.25 eps for fgsm-rs, 2.5 eps / attack steps otherwise].",
 )
 @click.option(
-    "--data", default=None, help="Training data for your own .keras MODEL: mnist or cifar10."
+    "--data",
+    default=None,
+    help="Training data for your own .keras MODEL: mnist or cifar10.",
 )
 @click.option("--precision", default=None, help="Arithmetic of the steps: float32, bfloat16, auto.")
-@click.option(
-    "--out",
-    "out_path",
-    default=None,
-    metavar="FILE",
-    help="Where to save the .keras file [default: gallery/MODEL/train/MODEL.keras].",
-)
 @click.option(
     "--checkpoint",
     default=None,
@@ -60,9 +55,40 @@ from interpret.cli.common import echo_artifact, gallery_option, seed_option
     "started again with the same settings resumes from it.",
 )
 @click.option(
+    "--out",
+    "out_path",
+    default=None,
+    metavar="FILE",
+    help="Where to save the .keras file [default: gallery/MODEL/train/MODEL.keras].",
+)
+@click.option(
     "--install",
     is_flag=True,
     help="Also replace the zoo's shipped weights and card with the result.",
+)
+@click.option(
+    "--watch",
+    multiple=True,
+    metavar="LAYER[:FILTERS]",
+    help="Watch the network learn: render these filters (or 'classes[:LIST]') every "
+    "--watch-every epochs into the gallery (one grid per epoch, a GIF over the epochs) and "
+    "TensorBoard. Repeatable.",
+)
+@api_option(
+    watchers,
+    "attack_eps",
+    "--watch-attack",
+    type=float,
+    metavar="EPS",
+    help="Also PGD robust accuracy at EPS on the first 200 test images, every --watch-every epochs.",
+)
+@api_option(watchers, "every", "--watch-every", help="Epochs between watches (and the last).")
+@api_option(watchers, "steps", "--watch-steps", help="Render steps per watched epoch.")
+@click.option(
+    "--log-dir",
+    default=None,
+    metavar="DIR",
+    help="TensorBoard directory [default when watching: GALLERY/MODEL/train/logs].",
 )
 @seed_option
 @gallery_option
@@ -70,6 +96,11 @@ def train(
     model_name: str,
     out_path: str | None,
     install: bool,
+    watch: tuple[str, ...],
+    attack_eps: float | None,
+    every: int,
+    steps: int,
+    log_dir: str | None,
     seed: int,
     gallery_dir: str | None,
     **options: object,
@@ -77,21 +108,38 @@ def train(
     """Train zoo MODEL on its real data set (INTERPRET_DATA_DIR or keras.datasets).
 
     Saves the .keras file, a JSON card (test/train accuracy, epochs, seed, data source,
-    seconds; with --adversarial also the robust accuracy of each epoch and the final
-    PGD accuracy on the whole test set) and the training-curve plot into the gallery.
-    MODEL may also be your own .keras file, trained on --data.
+    seconds; with --adversarial also the PGD accuracy of each epoch and the final PGD
+    accuracy on the whole test set) and the training-curve plot into the gallery. MODEL
+    may also be your own .keras file, trained on --data. With --watch, renders of the
+    chosen filters after each epoch land in GALLERY/MODEL/watch/ and in TensorBoard
+    (tensorboard --logdir GALLERY/MODEL/train/logs).
     """
-    from interpret.zoo.train import train_model
+    from interpret.gallery.store import Gallery
+    from interpret.zoo.train import first_test_images, train_model
 
-    given = {k: v for k, v in options.items() if v is not None}
+    watching = bool(watch) or attack_eps is not None
+    if watching and log_dir is None:
+        log_dir = str(Gallery(gallery_dir).root / model_name / "train" / "logs")
+    callbacks = watchers(
+        watch,
+        attack_eps=attack_eps,
+        attack_data=first_test_images(model_name) if attack_eps is not None else None,
+        every=every,
+        steps=steps,
+        gallery=gallery_dir,
+        log_dir=log_dir,
+        name=model_name,
+        seed=seed,
+    )
     result = train_model(
         model_name,
         seed=seed,
         out=out_path,
         install=install,
         gallery=gallery_dir,
+        callbacks=callbacks,
         progress=True,
-        **given,
+        **{k: v for k, v in options.items() if v is not None},
     )
     card = result["card"]
     text = f"{card['model']}: test accuracy {card['test_accuracy']:.4f}"
@@ -104,6 +152,11 @@ def train(
     )
     for path in result["paths"]:
         echo_artifact(path)
+    watched = [art.png for cb in callbacks for art in getattr(cb, "artifacts", [])]
+    for path in dict.fromkeys(watched):  # the files over the epochs are rewritten each time
+        echo_artifact(path)
+    if log_dir is not None and watching:
+        click.echo(f"TensorBoard: tensorboard --logdir {log_dir}")
 
 
 @click.command()

@@ -55,7 +55,7 @@ def filters_command(model: str, layer: str, filters: str | None, gallery_dir: st
     help="A conv/pool layer, or 'all' for one sheet per conv/pool layer.",
 )
 @click.option(
-    "--image", "image_path", default=None, metavar="FILE", help="A picture file to feed the model."
+    "--image", "image", default=None, metavar="FILE", help="A picture file to feed the model."
 )
 @click.option(
     "--index", type=int, default=None, help="Index of a data-set image instead of --image."
@@ -72,7 +72,7 @@ def filters_command(model: str, layer: str, filters: str | None, gallery_dir: st
 def featuremaps(
     model: str,
     layer: str,
-    image_path: str | None,
+    image: str | None,
     index: int | None,
     dataset: str | None,
     split: str,
@@ -90,9 +90,9 @@ def featuremaps(
     handle = resolve(model)
     where = {"index": index, "dataset": dataset, "split": split, "data": data}
     if layer == "all":
-        sheets = plot_featuremaps_all(handle, image_path, **where)
+        sheets = plot_featuremaps_all(handle, image, **where)
     else:
-        sheets = [plot_featuremaps(handle, layer, image_path, **where)]
+        sheets = [plot_featuremaps(handle, layer, image, **where)]
     for i, sheet in enumerate(sheets):
         if i:
             sheet.notes = []  # say it once
@@ -109,7 +109,7 @@ def featuremaps(
 )
 @click.option(
     "--image",
-    "image_path",
+    "image",
     default=None,
     metavar="FILE",
     help="A picture to convolve (as grayscale) [default: the 8x8 example].",
@@ -138,7 +138,7 @@ def featuremaps(
 @gallery_option
 def convolve(
     kernel: str,
-    image_path: str | None,
+    image: str | None,
     index: int | None,
     dataset: str | None,
     digits: bool,
@@ -155,7 +155,7 @@ def convolve(
     from interpret.inspect.convolution import digit_shift_demo, plot_convolution
 
     if digits:
-        if image_path is not None or index is not None:
+        if image is not None or index is not None:
             raise click.UsageError("--digits makes its own digits; drop --image/--index")
         ctx = click.get_current_context()
         src = ctx.get_parameter_source("kernel")
@@ -170,7 +170,7 @@ def convolve(
                 f"{d['shifted_one_to_seven']:.1f} (closer to the {f[what + '_closer_to']})"
             )
     else:
-        sheet = plot_convolution(image_path, kernel, index=index, dataset=dataset)
+        sheet = plot_convolution(image, kernel, index=index, dataset=dataset)
         if sheet.data["output"].size <= 144:
             click.echo(f"output ({sheet.data['output'].shape[0]}x{sheet.data['output'].shape[1]}):")
             for row in sheet.data["output"]:

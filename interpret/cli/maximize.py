@@ -46,6 +46,8 @@ from interpret.visualize.render import RenderSettings
 @api_option(api, "examples", help="Also show the N test images that excite each target most.")
 @api_option(api, "dataset", help="Data set for --examples (default: the model card's).")
 @data_option("Search these for --examples instead of a data set.")
+@api_option(api, "animate", is_flag=True, help="Also write an animated GIF of each render.")
+@api_option(api, "frame_every", type=int, help="Steps per GIF frame [default: steps/32].")
 @settings_options(RenderSettings)
 @api_option(api, "batch_size", help="Targets rendered together.")
 @seed_option
@@ -63,6 +65,8 @@ def maximize(model: str, gallery_dir: str | None, **options) -> None:
         click.echo(f"note: {note}", err=True)
     for art in result.save(Gallery(gallery_dir)):
         echo_artifact(art.png)
+        if "animation" in art.meta:
+            echo_artifact(art.png.with_name(art.meta["animation"]))
     acts = result.activations
     click.echo(
         f"{len(result.targets)} {result.kind} target(s) in {result.seconds:.1f}s; "

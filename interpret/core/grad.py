@@ -18,7 +18,9 @@ back too: what Grad-CAM needs.
 
 An objective can depend on per-image *targets* known only at call time (the
 predicted class of each image, its label): pass a function ``targets -> Objective``
-and the targets with each call.
+and the targets with each call. A negative target stands for the image's own top
+class, read from the logits in the same pass (no forward pass of its own); with
+``return_targets=True`` the targets used come back last.
 
 Example:
     >>> import numpy as np
@@ -61,6 +63,8 @@ class Gradient:
             convolutional part of the model; default the model's input size.
         precision: arithmetic of the compiled gradient (:mod:`interpret._fast.precision`).
         batch_size: the most images per compiled call in :meth:`__call__`.
+        return_targets: also return the per-image targets used (negative ones
+            resolved to the top class), as the last output.
 
     Example:
         >>> from interpret.core import objectives as obj
@@ -68,6 +72,10 @@ class Gradient:
         >>> g = Gradient(resolve("mnist-cnn").probe, obj.channel("conv2d", 0))
         >>> g.wrt is None, g(np.zeros((3, 28, 28, 1), "float32"))[1].shape
         (True, (3, 28, 28, 1))
+        >>> top = Gradient(resolve("mnist-cnn").probe, obj.class_logit, return_targets=True)
+        >>> values, g, used = top(np.zeros((2, 28, 28, 1), "float32"), targets=[-1, 4])
+        >>> int(used[1]), bool(used[0] >= 0)
+        (4, True)
     """
 
     def __init__(
@@ -79,6 +87,7 @@ class Gradient:
         size: tuple[Any, Any] | None = None,
         precision: str = "float32",
         batch_size: int = 256,
+        return_targets: bool = False,
     ):
         from interpret._tf import tf
 
@@ -86,6 +95,7 @@ class Gradient:
         self.wrt = wrt
         self.precision = precision_lib.resolve(precision)
         self.batch_size = int(batch_size)
+        self.return_targets = bool(return_targets)
         self._make = (
             objective if callable(objective) and not isinstance(objective, Objective) else None
         )
@@ -107,18 +117,26 @@ class Gradient:
         return self._fixed if self._fixed is not None else self._make(targets)
 
     def _tensors(self, images: Any, targets: Any) -> tuple:
-        """Traceable: (values, grads) or, with ``wrt``, (values, activations, grads)."""
+        """Traceable: (values, grads) or, with ``wrt``, (values, activations, grads).
+
+        With ``return_targets`` the targets used follow as the last output.
+        """
         from interpret._tf import tf
 
         with tf.GradientTape() as tape:
             tape.watch(images)
             ctx = self.reader(images)
+            if ctx.logits is not None:  # a negative target: the image's top class
+                top = tf.argmax(ctx.logits, axis=-1, output_type=tf.int32)
+                targets = tf.where(targets < 0, top, targets)
             values = self.objective(targets)(ctx)
             total = tf.reduce_sum(values)
         if self.wrt is None:
-            return values, tape.gradient(total, images)
-        acts = ctx.acts[self.wrt]
-        return values, acts, tape.gradient(total, acts)
+            out = (values, tape.gradient(total, images))
+        else:
+            acts = ctx.acts[self.wrt]
+            out = (values, acts, tape.gradient(total, acts))
+        return (*out, targets) if self.return_targets else out
 
     def __call__(self, images: Any, targets: Any = None) -> tuple[np.ndarray, ...]:
         """NumPy in, NumPy out, in batches of at most ``batch_size`` images.
@@ -134,5 +152,6 @@ class Gradient:
                 out = self.tensors(x[i : i + self.batch_size], t[i : i + self.batch_size])
                 parts.append([o.numpy() for o in out])
         if not parts:
-            return tuple(np.zeros((0,), np.float32) for _ in range(2 if self.wrt is None else 3))
+            n = (2 if self.wrt is None else 3) + self.return_targets
+            return tuple(np.zeros((0,), np.float32) for _ in range(n))
         return tuple(np.concatenate(cols) for cols in zip(*parts))

@@ -1,9 +1,9 @@
-"""Resolve what a user typed after ``--model``: a zoo name or a ``.keras``/``.h5`` file.
+"""Resolve the model a user names: a zoo name or a ``.keras``/``.h5`` file.
 
 Example:
     >>> from interpret.core.models import resolve
-    >>> handle = resolve("cifar10-cnn")  # doctest: +SKIP
-    >>> handle.name, handle.probe.input_shape  # doctest: +SKIP
+    >>> handle = resolve("cifar10-cnn")
+    >>> handle.name, handle.probe.input_shape
     ('cifar10-cnn', (32, 32, 3))
 """
 
@@ -35,7 +35,7 @@ class ModelHandle:
         """The model's :class:`~interpret.core.probe.Probe` (built once).
 
         Example:
-            >>> resolve("mnist-cnn").probe.n_classes  # doctest: +SKIP
+            >>> resolve("mnist-cnn").probe.n_classes
             10
         """
         from interpret.core.probe import Probe
@@ -52,7 +52,7 @@ class ModelHandle:
         """The data set the model was trained on, when known (zoo models).
 
         Example:
-            >>> resolve("mnist-mlp").dataset  # doctest: +SKIP
+            >>> resolve("mnist-mlp").dataset
             'mnist'
         """
         return self.card.get("dataset")
@@ -61,8 +61,8 @@ class ModelHandle:
         """How the model was resolved, for sidecars.
 
         Example:
-            >>> resolve("mnist-cnn").describe()["source"]  # doctest: +SKIP
-            'zoo'
+            >>> resolve("mnist-cnn").describe()
+            {'model': 'mnist-cnn', 'model_source': 'zoo', 'input_range': [0.0, 1.0]}
         """
         return {
             "model": self.name,
@@ -77,8 +77,17 @@ def resolve(spec: Any = None, *, input_range: tuple[float, float] | None = None)
     ``None`` means the default zoo model (cifar10-cnn).
 
     Example:
-        >>> resolve("path/to/my_model.keras").source  # doctest: +SKIP
-        'path/to/my_model.keras'
+        >>> import os, tempfile
+        >>> from interpret._tf import keras
+        >>> path = os.path.join(tempfile.mkdtemp(), "my_model.keras")
+        >>> keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)]).save(path)
+        >>> handle = resolve(path)
+        >>> handle.name, handle.source == path
+        ('my_model', True)
+        >>> resolve("my_model.keras")
+        Traceback (most recent call last):
+        ...
+        interpret.core.errors.UserError: model file my_model.keras does not exist; give a zoo name (cifar10-cnn, mnist-mlp, mnist-cnn) or an existing .keras/.h5 file
     """
     if isinstance(spec, ModelHandle):
         return spec

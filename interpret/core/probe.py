@@ -12,11 +12,12 @@ either) and re-runs it from a new input, so that it can
 * run the fully convolutional prefix of a model on a canvas larger than its input.
 
 Example:
-    >>> from interpret.core.probe import Probe
+    >>> import numpy as np
     >>> from interpret import zoo
-    >>> probe = Probe(zoo.load("cifar10-cnn"))  # doctest: +SKIP
-    >>> f = probe.extractor(["conv2d_1"], size=(128, 128))  # doctest: +SKIP
-    >>> f(np.zeros((1, 128, 128, 3), "float32"))[0].shape  # doctest: +SKIP
+    >>> from interpret.core.probe import Probe
+    >>> probe = Probe(zoo.load("cifar10-cnn"))
+    >>> f = probe.extractor(["conv2d_1"], size=(128, 128))
+    >>> f(np.zeros((1, 128, 128, 3), "float32"))[0].shape
     TensorShape([1, 61, 61, 64])
 """
 
@@ -36,7 +37,7 @@ LOGITS = "logits"
 
 @dataclass(frozen=True)
 class LayerInfo:
-    """What ``--layer`` and ``--filter`` accept for one layer."""
+    """What a layer is, for picking targets in it (``layer=``, ``filters=``)."""
 
     name: str
     type: str
@@ -97,7 +98,8 @@ def _flat(x: Any) -> list:
 class _Tracer:
     """Re-runs a model's graph on new tensors, recording every layer's output by name."""
 
-    def __init__(self, last_layer: Any, stop_at: str | None = None):
+    def __init__(self, last_layer: Any, stop_at: str | None = None, wrap: Any = fast_input_grad):
+        self.wrap = wrap
         self.taps: dict[str, Any] = {}
         self.inputs: dict[str, Any] = {}
         self.last_layer = last_layer
@@ -118,7 +120,7 @@ class _Tracer:
             if args:
                 self.inputs[op.name] = args[0]
             if id(op) not in self._fast:
-                self._fast[id(op)] = fast_input_grad(op)
+                self._fast[id(op)] = self.wrap(op)
             try:
                 out = self._fast[id(op)](*args, training=False, **kwargs)
             except Exception:
@@ -185,8 +187,9 @@ def detect_input_range(model: Any) -> tuple[float, float]:
     anything else is assumed to take [0, 1].
 
     Example:
-        >>> detect_input_range(zoo.load("cifar10-cnn"))  # doctest: +SKIP
-        (0.0, 1.0)
+        >>> from interpret._tf import keras
+        >>> detect_input_range(keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Rescaling(1 / 255)]))
+        (0.0, 255.0)
     """
     from interpret._tf import keras
 
@@ -213,7 +216,11 @@ class Extractor:
     Other attributes (``trainable_weights``, ``outputs``...) are the wrapped model's.
 
     Example:
-        >>> (acts,) = probe.extractor(["conv2d"])(images)  # doctest: +SKIP
+        >>> import numpy as np
+        >>> from interpret.core.models import resolve
+        >>> (acts,) = resolve("mnist-cnn").probe.extractor(["conv2d"])(np.zeros((2, 28, 28, 1)))
+        >>> acts.shape
+        TensorShape([2, 28, 28, 32])
     """
 
     def __init__(self, model: Any):
@@ -237,10 +244,12 @@ class Probe:
         name: how the model is called in messages and the gallery.
 
     Example:
-        >>> probe = Probe(zoo.load("mnist-cnn"), name="mnist-cnn")  # doctest: +SKIP
-        >>> probe.layer("conv2d_1").size  # doctest: +SKIP
+        >>> import numpy as np
+        >>> from interpret import zoo
+        >>> probe = Probe(zoo.load("mnist-cnn"), name="mnist-cnn")
+        >>> probe.layer("conv2d_1").size
         64
-        >>> probe.logits(np.zeros((2, 28, 28, 1), "float32")).shape  # doctest: +SKIP
+        >>> probe.logits(np.zeros((2, 28, 28, 1), "float32")).shape
         TensorShape([2, 10])
     """
 
@@ -285,7 +294,7 @@ class Probe:
         inp = keras.Input(shape, name="image01")
         lo, hi = self.input_range
         x = keras.layers.Rescaling(scale=hi - lo, offset=lo, name="to_model_range")(inp)
-        tracer = _Tracer(self._last, stop_at=stop_at)
+        tracer = _Tracer(self._last, stop_at=stop_at, wrap=self.wrap_layer)
         tracer.run(self.model, x)
         return inp, tracer
 
@@ -314,6 +323,20 @@ class Probe:
                 )
             )
         return infos
+
+    def wrap_layer(self, layer: Any) -> Any:
+        """What the re-run graph calls in place of ``layer``: the layer with a faster gradient.
+
+        A subclass may change a layer's gradient here (Guided Backprop's rectifiers,
+        :mod:`interpret.attributions.guided`); the forward pass must stay the layer's.
+
+        Example:
+            >>> from interpret.core.models import resolve
+            >>> probe = resolve("cifar10-cnn").probe
+            >>> probe.wrap_layer(probe.layer_object("dense")) is probe.layer_object("dense")
+            True
+        """
+        return fast_input_grad(layer)
 
     @staticmethod
     def _keras():
@@ -349,7 +372,8 @@ class Probe:
         """Every layer a target can name, in graph order.
 
         Example:
-            >>> Probe(zoo.load("mnist-mlp")).layer_names[:2]  # doctest: +SKIP
+            >>> from interpret import zoo
+            >>> Probe(zoo.load("mnist-mlp")).layer_names[:2]
             ['flatten', 'dense']
         """
         return [info.name for info in self.layers]
@@ -358,8 +382,11 @@ class Probe:
         """Look a layer up by name; a wrong name lists the valid ones.
 
         Example:
-            >>> probe.layer("conv9")  # doctest: +SKIP
-            UserError: unknown layer 'conv9' in cifar10-cnn; layers: conv2d, ...
+            >>> from interpret.core.models import resolve
+            >>> resolve("cifar10-cnn").probe.layer("conv9")
+            Traceback (most recent call last):
+            ...
+            interpret.core.errors.UserError: unknown layer 'conv9' in cifar10-cnn; layers: conv2d, ...
         """
         for info in self.layers:
             if info.name == name:
@@ -372,7 +399,8 @@ class Probe:
         """The Keras layer object behind a name (also inside nested models).
 
         Example:
-            >>> probe.layer_object("conv2d").kernel.shape  # doctest: +SKIP
+            >>> from interpret.core.models import resolve
+            >>> tuple(resolve("cifar10-cnn").probe.layer_object("conv2d").kernel.shape)
             (3, 3, 3, 32)
         """
         self.layer(name)
@@ -382,7 +410,8 @@ class Probe:
         """Names of the layers with (N, H, W, C) outputs.
 
         Example:
-            >>> Probe(zoo.load("cifar10-cnn")).spatial_layers()[:2]  # doctest: +SKIP
+            >>> from interpret import zoo
+            >>> Probe(zoo.load("cifar10-cnn")).spatial_layers()[:2]
             ['conv2d', 'max_pooling2d']
         """
         return [info.name for info in self.layers if info.kind == "spatial"]
@@ -406,8 +435,12 @@ class Probe:
         *before* it; :meth:`activation` gives the function that completes it.
 
         Example:
-            >>> f = probe.extractor(["conv2d_2"], logits=True)  # doctest: +SKIP
-            >>> acts, logits = f(images)  # doctest: +SKIP
+            >>> import numpy as np
+            >>> from interpret.core.models import resolve
+            >>> f = resolve("cifar10-cnn").probe.extractor(["conv2d_2"], logits=True)
+            >>> acts, logits = f(np.zeros((2, 32, 32, 3), "float32"))
+            >>> acts.shape, logits.shape
+            (TensorShape([2, 4, 4, 64]), TensorShape([2, 10]))
         """
         for name in layers:
             self.layer(name)
@@ -415,7 +448,9 @@ class Probe:
         if key in self._cache:
             return self._cache[key]
         if size is not None and logits:
-            raise UserError("logits need the model's own input size; drop --size for class targets")
+            raise UserError(
+                "logits need the model's own input size; drop {size} for class targets", "size"
+            )
         inp, tracer = self._trace(size)
         outputs = []
         for name in layers:
@@ -423,7 +458,8 @@ class Probe:
             if out is None or isinstance(out, _Missing):
                 raise UserError(
                     f"layer {name} cannot run on a {size[0]}x{size[1]} canvas (it needs the model's fixed "
-                    f"{self.input_shape[0]}x{self.input_shape[1]} input); choose a conv layer or drop --size"
+                    f"{self.input_shape[0]}x{self.input_shape[1]} input); choose a conv layer or drop {{size}}",
+                    "size",
                 )
             if pre_activation:
                 out = self._pre_activation(name, tracer, out)
@@ -464,7 +500,8 @@ class Probe:
         ``""`` when the layer has none (its pre-activation is its output).
 
         Example:
-            >>> Probe(zoo.load("cifar10-cnn")).activation("conv2d")[0]  # doctest: +SKIP
+            >>> from interpret import zoo
+            >>> Probe(zoo.load("cifar10-cnn")).activation("conv2d")[0]
             'relu'
         """
         self.layer(name)
@@ -507,7 +544,9 @@ class Probe:
         """Pre-softmax class scores of [0, 1] images.
 
         Example:
-            >>> probe.logits(np.zeros((1, 32, 32, 3), "float32")).shape  # doctest: +SKIP
+            >>> import numpy as np
+            >>> from interpret.core.models import resolve
+            >>> resolve("cifar10-cnn").probe.logits(np.zeros((1, 32, 32, 3), "float32")).shape
             TensorShape([1, 10])
         """
         return _first(self.extractor((), logits=True)(images))
@@ -516,8 +555,11 @@ class Probe:
         """Softmax probabilities of [0, 1] images as a NumPy array, batched.
 
         Example:
-            >>> probe.predict(images).sum(axis=1)  # doctest: +SKIP
-            array([1., 1.], dtype=float32)
+            >>> import numpy as np
+            >>> from interpret.core.models import resolve
+            >>> p = resolve("mnist-cnn").probe.predict(np.zeros((2, 28, 28, 1), "float32"))
+            >>> p.shape, p.sum(axis=1).round(4).tolist()
+            ((2, 10), [1.0, 1.0])
         """
         from interpret._tf import tf
 

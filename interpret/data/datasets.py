@@ -6,9 +6,11 @@ Images come back as uint8 NHWC (MNIST gets a channel axis), labels as 1-D uint8.
 
 Example:
     >>> from interpret.data import datasets as data
-    >>> ds = data.load("mnist")  # doctest: +SKIP
+    >>> ds = data.load("mnist")  # the full set: INTERPRET_DATA_DIR or a download  # doctest: +SKIP
     >>> ds.x_train.shape, ds.class_names[7]  # doctest: +SKIP
     ((60000, 28, 28, 1), '7')
+    >>> data.sample("mnist").x_test.shape  # offline: the 500 test images shipped with the package
+    (500, 28, 28, 1)
 """
 
 from __future__ import annotations
@@ -63,7 +65,10 @@ class Dataset:
         """Return ``(x, y)`` of ``"train"`` or ``"test"``.
 
         Example:
-            >>> x, y = ds.split("test")  # doctest: +SKIP
+            >>> from interpret.data.datasets import sample
+            >>> x, y = sample("cifar10").split("test")
+            >>> x.shape, y[:3].tolist()
+            ((500, 32, 32, 3), [1, 5, 2])
         """
         if which not in ("train", "test"):
             raise UserError(f"unknown split {which!r}; use 'train' or 'test'")
@@ -153,9 +158,9 @@ def load(name: str) -> Dataset:
     variable and the expected layout when neither source works.
 
     Example:
-        >>> ds = load("cifar10")  # doctest: +SKIP
-        >>> ds.class_names[3]  # doctest: +SKIP
-        'cat'
+        >>> ds = load("cifar10")  # the full set: INTERPRET_DATA_DIR or a download  # doctest: +SKIP
+        >>> ds.x_test.shape, ds.class_names[3]  # doctest: +SKIP
+        ((10000, 32, 32, 3), 'cat')
     """
     _check_name(name)
     return _load_cached(name, os.environ.get(ENV_VAR) or "")
@@ -228,7 +233,7 @@ def load_test_images(name: str) -> Dataset:
     ``Dataset.source`` says which one was used.
 
     Example:
-        >>> load_test_images("cifar10").source  # doctest: +SKIP
+        >>> load_test_images("cifar10").source  # offline, with no INTERPRET_DATA_DIR
         'bundled sample (500 test images)'
     """
     key = (name, os.environ.get(ENV_VAR) or "")

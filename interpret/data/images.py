@@ -30,8 +30,12 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     Raises :class:`UserError` naming the file and the reason when it cannot be used.
 
     Example:
-        >>> read_image("cat.png").shape  # doctest: +SKIP
-        (480, 640, 3)
+        >>> read_image(sample_photo()).shape
+        (600, 512, 3)
+        >>> read_image("cat.png")
+        Traceback (most recent call last):
+        ...
+        interpret.core.errors.UserError: image file cat.png does not exist
     """
     from PIL import Image, UnidentifiedImageError
 
@@ -92,8 +96,10 @@ def fit_image(image: np.ndarray, shape: tuple[int, int, int]) -> tuple[np.ndarra
     """An image (uint8 or float [0, 1]) -> float32 [0, 1] of exactly ``shape`` (H, W, C), with notes.
 
     Example:
-        >>> fit_image(np.full((28, 28, 1), 255, "uint8"), (28, 28, 3))[0].max()
-        1.0
+        >>> import numpy as np
+        >>> img, notes = fit_image(np.full((28, 28, 1), 255, "uint8"), (32, 32, 3))
+        >>> img.shape, float(img.max()), notes
+        ((32, 32, 3), 1.0, ['converted grayscale to RGB (channel repeated)', 'resized 28x28 to 32x32'])
     """
     from PIL import Image
 
@@ -118,7 +124,9 @@ def load_image(
     """Read ``path`` and fit it to a model input ``shape`` (H, W, C): float32 [0, 1] and notes.
 
     Example:
-        >>> img, notes = load_image("photo.jpg", (32, 32, 3))  # doctest: +SKIP
+        >>> img, notes = load_image(sample_photo(), (32, 32, 3))
+        >>> img.shape, notes
+        ((32, 32, 3), ['resized 512x600 to 32x32'])
     """
     return fit_image(read_image(path), shape)
 
@@ -132,9 +140,9 @@ def dataset_image(
     shipped with the package (a note says so).
 
     Example:
-        >>> img, notes, label = dataset_image("mnist", 0)  # doctest: +SKIP
-        >>> label  # doctest: +SKIP
-        'mnist test #0 (7)'
+        >>> img, notes, label = dataset_image("mnist", 0)
+        >>> img.shape, label
+        ((28, 28, 1), 'mnist test #0 (7)')
     """
     from interpret.data import datasets as data
 
@@ -160,7 +168,7 @@ def sample_photo(name: str = SAMPLE_PHOTO) -> Path:
     """The path of a sample photo shipped with matplotlib, usable offline.
 
     Example:
-        >>> sample_photo().name  # doctest: +SKIP
+        >>> sample_photo().name
         'grace_hopper.jpg'
     """
     import matplotlib.cbook
@@ -169,10 +177,10 @@ def sample_photo(name: str = SAMPLE_PHOTO) -> Path:
         path = Path(matplotlib.cbook.get_sample_data(name, asfileobj=False))
     except (OSError, ValueError) as e:
         raise UserError(
-            f"matplotlib's sample photo {name!r} is not installed ({e}); pass --image"
+            f"matplotlib's sample photo {name!r} is not installed ({e}); pass {{image}}", "image"
         ) from e
     if not path.is_file():
-        raise UserError(f"matplotlib's sample photo {path} is missing; pass --image")
+        raise UserError(f"matplotlib's sample photo {path} is missing; pass {{image}}", "image")
     return path
 
 

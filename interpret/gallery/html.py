@@ -66,6 +66,7 @@ class Item:
     width: int | None
     height: int | None
     meta: dict
+    animation: str | None = None  # URL-quoted path of the item's animated GIF, if it has one
 
 
 def _text(value: Any) -> str:
@@ -128,8 +129,11 @@ def collect(root: str | os.PathLike) -> list[Item]:
     back to the directory names when a sidecar lacks them.
 
     Example:
-        >>> [i.name for i in collect("/tmp/demo-gallery")]  # doctest: +SKIP
-        ['black']
+        >>> import numpy as np
+        >>> from interpret.gallery.store import Gallery
+        >>> _ = Gallery("/tmp/collect-demo").save_image(np.zeros((8, 8)), model="m", technique="t", name="black")
+        >>> "black" in [i.name for i in collect("/tmp/collect-demo")]
+        True
     """
     root = Path(root)
     items = []
@@ -143,6 +147,10 @@ def collect(root: str | os.PathLike) -> list[Item]:
         layer = _text(meta.get("layer")) or NO_LAYER
         name = _text(meta.get("name")) or rel.stem
         width, height = _png_size(root / rel)
+        anim = meta.get("animation")
+        anim_rel = rel.parent / str(anim) if isinstance(anim, str) and anim else None
+        if anim_rel is not None and not (root / anim_rel).is_file():
+            anim_rel = None
         items.append(
             Item(
                 model=model,
@@ -153,6 +161,7 @@ def collect(root: str | os.PathLike) -> list[Item]:
                 width=width,
                 height=height,
                 meta=meta,
+                animation=quote(str(anim_rel), safe="/") if anim_rel else None,
             )
         )
     items.sort(
@@ -213,8 +222,9 @@ def render_index(items: list[Item], title: str = "interpret gallery") -> str:
                 small = " pixelated"
             if item.width > 1.6 * item.height:  # plots and grids get a wider tile
                 wide = " wide"
+        animated = " animated" if item.animation else ""
         out.append(
-            f'<figure class="item{wide}" id="item-{idx}" data-index="{idx}">'
+            f'<figure class="item{wide}{animated}" id="item-{idx}" data-index="{idx}">'
             f'<a class="open" href="{_esc(item.src)}">'
             f'<img class="thumb{small}" src="{_esc(item.src)}" alt="{_esc(item.name)}"{size}'
             ' loading="lazy" decoding="async"></a>'
@@ -236,6 +246,7 @@ def render_index(items: list[Item], title: str = "interpret gallery") -> str:
         {
             **{k: v for k, v in i.meta.items()},
             "png": i.src,
+            "_anim": i.animation,
             "_group": [i.model, i.technique, i.layer, i.name],
         }
         for i in items
@@ -331,6 +342,9 @@ h4.layer-name { font-size: 13px; margin: 8px 0 4px; color: var(--muted); font-we
 figure.item { margin: 0; width: 148px; background: #fff; border: 1px solid var(--line);
               border-radius: 6px; padding: 6px; cursor: pointer; }
 figure.item:hover { border-color: var(--accent); }
+figure.item.animated a { position: relative; }
+figure.item.animated a::after { content: "\\25B6"; position: absolute; right: 4px; bottom: 4px;
+  font-size: 11px; color: #fff; background: var(--accent); border-radius: 3px; padding: 0 4px; }
 figure.item a { display: flex; align-items: center; justify-content: center; height: 128px; }
 img.thumb { width: 134px; height: 128px; object-fit: contain; background: #ecece6; }
 figure.item.wide { width: 306px; }
@@ -401,7 +415,7 @@ button { font: inherit; padding: 3px 10px; border: 1px solid var(--line); backgr
   var count = document.getElementById("count");
   var viewer = document.getElementById("viewer");
   var current = -1;
-  var SKIP = { png: 1, _group: 1, command: 1 };
+  var SKIP = { png: 1, _group: 1, _anim: 1, command: 1 };
 
   function haystack(m) {
     var parts = m._group.slice();
@@ -446,11 +460,11 @@ button { font: inherit; padding: 3px 10px; border: 1px solid var(--line); backgr
     if (!m) { return; }
     current = i;
     var img = document.getElementById("v-img");
-    img.src = m.png;
+    img.src = m._anim || m.png;  // an animated item plays its GIF; the grid shows the poster
     img.alt = m._group[3];
     img.classList.toggle("pixelated", items[i].querySelector("img").classList.contains("pixelated"));
     document.getElementById("v-title").textContent = m._group[3];
-    document.getElementById("v-path").textContent = m._group.slice(0, 3).join(" / ") + "  \\u2014  " + decodeURIComponent(m.png);
+    document.getElementById("v-path").textContent = m._group.slice(0, 3).join(" / ") + "  \\u2014  " + decodeURIComponent(m._anim || m.png);
     document.getElementById("v-command").textContent = m.command || "(not recorded)";
     var table = document.getElementById("v-meta");
     table.textContent = "";

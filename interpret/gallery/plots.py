@@ -3,6 +3,7 @@
 Example:
     >>> from interpret.gallery.plots import plot_history
     >>> fig = plot_history({"accuracy": [0.5, 0.7], "val_accuracy": [0.4, 0.6]})
+    >>> fig.savefig("/tmp/history.png")
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ def plot_history(history: dict, title: str = "training") -> Any:
     """Accuracy and val_accuracy per epoch (and loss, and the PGD accuracy of adversarial training, when present).
 
     Example:
-        >>> fig = plot_history(zoo.card("cifar10-cnn")["history"])  # doctest: +SKIP
+        >>> from interpret import zoo
+        >>> fig = plot_history(zoo.card("mnist-cnn")["history"], title="mnist-cnn")
+        >>> [ax.get_ylabel() for ax in fig.axes]
+        ['accuracy', 'loss']
     """
     has_loss = "loss" in history
     adv = bool(
@@ -62,8 +66,11 @@ def plot_samples(
     """A grid of data-set images with their class names.
 
     Example:
-        >>> ds = data.load("cifar10")  # doctest: +SKIP
-        >>> fig = plot_samples(ds.x_test[:25], ds.y_test[:25], ds.class_names)  # doctest: +SKIP
+        >>> from interpret.data.datasets import sample
+        >>> ds = sample("cifar10")
+        >>> fig = plot_samples(ds.x_test[:4], ds.y_test[:4], ds.class_names, cols=4)
+        >>> [ax.get_title() for ax in fig.axes][:3]
+        ['automobile', 'dog', 'bird']
     """
     titles = [class_names[int(i)] for i in labels]
     fig, _ = image_grid(list(images), titles=titles, cols=cols, suptitle=title or None)
@@ -74,8 +81,11 @@ def sample_indices(labels: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
     """``n`` random indices into ``labels``, seeded.
 
     Example:
+        >>> import numpy as np
         >>> sample_indices(np.arange(100), 3, seed=0).shape
         (3,)
+        >>> len(sample_indices(np.arange(4), 10))  # never more than there are
+        4
     """
     rng = np.random.default_rng(seed)
     return rng.choice(len(labels), size=min(n, len(labels)), replace=False)

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from interpret.gallery.inline import ShowsInline
 from interpret.gallery.store import Artifact, Gallery, slug
 
 
@@ -35,8 +36,8 @@ def label_slug(label: str) -> str:
 
 
 @dataclass
-class Sheet:
-    """One figure, the arrays it draws, and what its sidecar should say.
+class Sheet(ShowsInline):
+    """One figure, the arrays it draws, and what its sidecar should say (Jupyter shows the figure).
 
     Attributes:
         figure: the matplotlib figure.

@@ -28,7 +28,7 @@ import shlex
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,7 +214,16 @@ class Gallery:
         """
         return self.root / slug(model) / slug(technique) / f"{slug(name)}.png"
 
-    def _save(self, png: bytes, model: str, technique: str, name: str, meta: dict) -> Artifact:
+    def _save(
+        self,
+        png: bytes,
+        model: str,
+        technique: str,
+        name: str,
+        meta: dict,
+        extras: dict[str, bytes] | None = None,
+    ) -> Artifact:
+        """Write ``extras`` (suffix -> bytes, beside the PNG), the PNG, then the sidecar."""
         path = self.path_for(model, technique, name)
         full = {
             "model": model,
@@ -231,12 +240,16 @@ class Gallery:
         # both files are written to temp files first; the two renames then happen under
         # a lock on the directory, so when several processes save the same name the
         # PNG and sidecar that end up in place always come from the same save
-        tmps = [_write_temp(path, png)]
+        targets = [path.with_suffix(suffix) for suffix in extras or {}] + [path, sidecar]
+        payloads = [*(extras or {}).values(), png, text.encode()]
+        tmps: list[str] = []
         try:
-            tmps.append(_write_temp(sidecar, text.encode()))
+            for target, payload in zip(targets, payloads):
+                tmps.append(_write_temp(target, payload))
             with _directory_lock(path.parent):
-                os.replace(tmps[0], path)  # PNG first: a sidecar always finds its image
-                os.replace(tmps[1], sidecar)
+                # extras and PNG first: a sidecar always finds its files
+                for tmp, target in zip(tmps, targets):
+                    os.replace(tmp, target)
         except BaseException:
             for tmp in tmps:
                 _unlink_quietly(tmp)
@@ -254,6 +267,41 @@ class Gallery:
             True
         """
         return self._save(png_bytes(image), model, technique, name, dict(meta or {}))
+
+    def save_animation(
+        self,
+        frames: Sequence[np.ndarray],
+        *,
+        model: str,
+        technique: str,
+        name: str,
+        meta: dict | None = None,
+        steps: Sequence[int] | None = None,
+        poster: np.ndarray | None = None,
+    ) -> Artifact:
+        """Save an animated GIF (one frame per array) beside its poster PNG, with a sidecar.
+
+        The poster is ``poster`` or the last frame; the sidecar names the GIF
+        (``animation``), its frame count and the step (or epoch) of each frame.
+
+        Example:
+            >>> art = Gallery("/tmp/g").save_animation([np.zeros((4, 4)), np.ones((4, 4))],
+            ...                                        model="m", technique="t", name="a")
+            >>> art.meta["animation"], art.meta["frames"]
+            ('a.gif', 2)
+        """
+        from interpret.gallery.animation import gif_bytes
+
+        gif = gif_bytes(frames)
+        path = self.path_for(model, technique, name)
+        full = {
+            **dict(meta or {}),
+            "animation": path.with_suffix(".gif").name,
+            "frames": len(frames),
+            "frame_steps": list(steps) if steps is not None else list(range(len(frames))),
+        }
+        still = png_bytes(frames[-1] if poster is None else poster)
+        return self._save(still, model, technique, name, full, extras={".gif": gif})
 
     def save_figure(
         self, fig: Any, *, model: str, technique: str, name: str, meta: dict | None = None

@@ -7,8 +7,8 @@ dark map is a channel that barely fired.
 
 Example:
     >>> import interpret
-    >>> sheet = interpret.plot_featuremaps("mnist-cnn", "conv2d", index=0)  # doctest: +SKIP
-    >>> sheet.data["maps"].shape  # doctest: +SKIP
+    >>> sheet = interpret.plot_featuremaps("mnist-cnn", "conv2d", index=0)
+    >>> sheet.data["maps"].shape
     (28, 28, 32)
 """
 
@@ -42,9 +42,9 @@ def pick_input(
     shape; ``notes`` list any channel conversion or resizing; ``label`` names the input.
 
     Example:
-        >>> img, notes, label = pick_input("mnist-cnn", index=3)  # doctest: +SKIP
-        >>> label  # doctest: +SKIP
-        'mnist test #3 (label 0)'
+        >>> img, notes, label = pick_input("mnist-cnn", index=3)
+        >>> img.shape, label
+        ((28, 28, 1), 'mnist test #3 (0)')
     """
     from interpret.core.models import resolve
     from interpret.data.images import dataset_image, fit_image, load_image
@@ -55,7 +55,9 @@ def pick_input(
         raise UserError("{data} needs {index}: which of its images to draw", "index", "data")
     if (image is None) == (index is None):
         raise UserError(
-            "give exactly one input: an image file (--image) or a data-set index (--index)"
+            "give exactly one input: an image file ({image}) or a data-set index ({index})",
+            "image",
+            "index",
         )
     if image is not None and not isinstance(image, np.ndarray):
         arr, notes = load_image(image, shape)
@@ -70,7 +72,9 @@ def pick_input(
     name = dataset or handle.dataset
     if not name:
         raise UserError(
-            f"model {handle.name} has no known data set; give --dataset ({', '.join(data.names())}) or --image"
+            f"model {handle.name} has no known data set; give {{dataset}} ({', '.join(data.names())}) or {{image}}",
+            "dataset",
+            "image",
         )
     raw, source_notes, label = dataset_image(name, int(index), split)
     arr, notes = fit_image(raw, shape)
@@ -98,14 +102,15 @@ def _user_image(handle: Any, data: Any, index: int, dataset: str | None) -> tupl
 
 
 def map_layers(probe: Any) -> list[str]:
-    """The layers ``--layer all`` draws: every convolution and pooling layer.
+    """The layers ``layer="all"`` draws: every convolution and pooling layer.
 
     A model with none (an MLP) gets its Dense layers instead, each drawn as a grid of units.
 
     Example:
-        >>> map_layers(resolve("cifar10-cnn").probe)  # doctest: +SKIP
+        >>> from interpret.core.models import resolve
+        >>> map_layers(resolve("cifar10-cnn").probe)
         ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1', 'conv2d_2']
-        >>> map_layers(resolve("mnist-mlp").probe)  # doctest: +SKIP
+        >>> map_layers(resolve("mnist-mlp").probe)
         ['dense', 'dense_1', 'dense_2', 'dense_3']
     """
     spatial = [
@@ -122,7 +127,8 @@ def feature_maps(model: Any, layer: str, image: np.ndarray) -> np.ndarray:
     """The output of ``layer`` for one [0, 1] image (H, W, C): (h, w, channels), or (units,).
 
     Example:
-        >>> feature_maps("mnist-cnn", "conv2d", np.zeros((28, 28, 1), "float32")).shape  # doctest: +SKIP
+        >>> import numpy as np
+        >>> feature_maps("mnist-cnn", "conv2d", np.zeros((28, 28, 1), "float32")).shape
         (28, 28, 32)
     """
     from interpret.core.models import resolve
@@ -157,9 +163,10 @@ def plot_featuremaps(
     file or a folder of class subfolders) or of ``dataset`` (default: the model's own). ``data["maps"]`` holds the maps drawn, ``data["input"]`` the input.
 
     Example:
-        >>> sheet = plot_featuremaps("cifar10-cnn", "conv2d_1", "cat.png")  # doctest: +SKIP
-        >>> sheet.notes  # doctest: +SKIP
-        ['resized 640x480 to 32x32']
+        >>> from interpret.data.images import sample_photo
+        >>> sheet = plot_featuremaps("cifar10-cnn", "conv2d_1", sample_photo())
+        >>> sheet.notes, sheet.data["maps"].shape
+        (['resized 512x600 to 32x32'], (13, 13, 64))
     """
     from interpret.core.models import resolve
 
@@ -193,9 +200,9 @@ def plot_featuremaps_all(
     """One :func:`plot_featuremaps` sheet per convolution/pooling layer, in order.
 
     Example:
-        >>> sheets = plot_featuremaps_all("mnist-cnn", index=0)  # doctest: +SKIP
-        >>> [s.layer for s in sheets]  # doctest: +SKIP
-        ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1']
+        >>> sheets = plot_featuremaps_all("mnist-mlp", index=0)  # an MLP: its dense layers
+        >>> [s.layer for s in sheets]
+        ['dense', 'dense_1', 'dense_2', 'dense_3']
     """
     from interpret.core.models import resolve
 

@@ -11,8 +11,8 @@ with every filter's bias alongside (in the titles, or as bars beside the rows).
 
 Example:
     >>> import interpret
-    >>> sheet = interpret.plot_filters("cifar10-cnn", "conv2d")  # doctest: +SKIP
-    >>> sheet.data["kernel"].shape  # doctest: +SKIP
+    >>> sheet = interpret.plot_filters("cifar10-cnn", "conv2d")
+    >>> sheet.data["kernel"].shape
     (3, 3, 3, 32)
 """
 
@@ -35,7 +35,8 @@ def kernel_layers(probe: Any) -> list[str]:
     """Names of the layers ``plot_filters`` can draw (convolutions, dense layers on the image).
 
     Example:
-        >>> kernel_layers(resolve("cifar10-cnn").probe)  # doctest: +SKIP
+        >>> from interpret.core.models import resolve
+        >>> kernel_layers(resolve("cifar10-cnn").probe)
         ['conv2d', 'conv2d_1', 'conv2d_2']
     """
     return [info.name for info in probe.layers if _classify(probe, info.name)[0]]
@@ -66,8 +67,9 @@ def kernel_weights(probe: Any, layer: str) -> tuple[str, np.ndarray, np.ndarray 
     on the flattened image, kernel ``(H*W*C, units)``).
 
     Example:
-        >>> kind, kernel, bias = kernel_weights(resolve("mnist-cnn").probe, "conv2d")  # doctest: +SKIP
-        >>> kind, kernel.shape  # doctest: +SKIP
+        >>> from interpret.core.models import resolve
+        >>> kind, kernel, bias = kernel_weights(resolve("mnist-cnn").probe, "conv2d")
+        >>> kind, kernel.shape
         ('conv', (5, 5, 1, 32))
     """
     kind, kernel, bias = _classify(probe, layer)
@@ -101,7 +103,7 @@ def plot_filters(model: Any, layer: str, filters: Any = None) -> Sheet:
 
     Example:
         >>> sheet = plot_filters("mnist-cnn", "conv2d_1", filters="0-7")
-        >>> sheet.data["shown"], sheet.data["kernel"].shape
+        >>> sheet.data["shown"].tolist(), sheet.data["kernel"].shape
         ([0, 1, 2, 3, 4, 5, 6, 7], (5, 5, 32, 64))
     """
     handle = _handle(model)

@@ -26,8 +26,9 @@ def sample_grid(
     """Save a grid of ``n`` random images of ``dataset`` with their class names.
 
     Example:
-        >>> sample_grid("mnist", n=9).png.name  # doctest: +SKIP
-        'mnist-samples.png'
+        >>> art = sample_grid("cifar10", n=4, seed=1, gallery="/tmp/demo-gallery")
+        >>> art.png.name, len(art.meta["indices"])
+        ('cifar10-samples.png', 4)
     """
     from interpret.data import datasets as data
     from interpret.gallery.plots import plot_samples, sample_indices

@@ -22,10 +22,12 @@ the photo's grayscale (luma) version.
 
 Example:
     >>> import interpret
-    >>> res = interpret.dream("cifar10-cnn", "photo.jpg", layers="conv2d_1=1.0,conv2d_2=1.5")  # doctest: +SKIP
-    >>> res.image.shape == res.original.shape  # doctest: +SKIP
+    >>> from interpret.data.images import load_image, sample_photo
+    >>> photo, notes = load_image(sample_photo(), (150, 128, 3))  # a small copy: a fast dream
+    >>> res = interpret.dream("cifar10-cnn", photo, layers="conv2d_1=1.0,conv2d_2=1.5")
+    >>> res.image.shape == res.original.shape == (150, 128, 3)
     True
-    >>> res.figures["activation_ratio"] > 3  # doctest: +SKIP
+    >>> res.figures["activation_ratio"] > 3
     True
 """
 
@@ -47,6 +49,7 @@ from interpret.core.grad import Gradient
 from interpret.core.progress import ProgressSpec, Step, advance
 from interpret.core.specs import parse_indices
 from interpret.core.updates import NormalisedStep
+from interpret.gallery.inline import ShowsInline
 
 DEFAULT_WEIGHTS = (1.0, 1.5)  # weights of the last two conv layers when no layers are given
 DEFAULT_TILE = 512
@@ -67,7 +70,7 @@ class Target:
 
     @property
     def label(self) -> str:
-        """``conv2d_2:17=1.5`` style text, as ``--layers`` takes it.
+        """``conv2d_2:17=1.5`` style text, as ``layers=`` takes it.
 
         Example:
             >>> Target("conv2d_2", 17, 1.5).label
@@ -140,7 +143,8 @@ def default_targets(probe: Any) -> list[Target]:
     """The last two convolution layers, weighted 1.0 and 1.5 (deeper = more weight).
 
     Example:
-        >>> [t.label for t in default_targets(resolve("cifar10-cnn").probe)]  # doctest: +SKIP
+        >>> from interpret.core.models import resolve
+        >>> [t.label for t in default_targets(resolve("cifar10-cnn").probe)]
         ['conv2d_1=1', 'conv2d_2=1.5']
     """
     convs = [i.name for i in probe.layers if i.kind == "spatial" and "Conv" in i.type]
@@ -159,8 +163,11 @@ def check_targets(probe: Any, targets: Sequence[Target]) -> None:
     """Raise a UserError unless every target is a spatial layer (and a valid channel of it).
 
     Example:
-        >>> check_targets(probe, [Target("dense")])  # doctest: +SKIP
-        UserError: layer dense has no spatial output ...
+        >>> from interpret.core.models import resolve
+        >>> check_targets(resolve("cifar10-cnn").probe, [Target("dense")])
+        Traceback (most recent call last):
+        ...
+        interpret.core.errors.UserError: layer dense in layers= has no spatial output ...
     """
     for t in targets:
         info = probe.layer(t.layer)
@@ -284,8 +291,8 @@ class DreamStep:
 
 
 @dataclass
-class DreamResult:
-    """What :func:`dream` returns: the dreamed image and how it was made."""
+class DreamResult(ShowsInline):
+    """What :func:`dream` returns: the dreamed image and how it was made (Jupyter: before/after)."""
 
     image: np.ndarray  # H x W x C float32 [0, 1], the input's resolution, the model's channels
     original: np.ndarray  # the photo as the model saw it (same shape)
@@ -301,11 +308,22 @@ class DreamResult:
         """The dreamed image and a before/after sheet, into ``gallery`` with sidecars.
 
         Example:
-            >>> arts = dream("mnist-cnn", octaves=1, steps=1).save("/tmp/demo-gallery")
+            >>> import numpy as np
+            >>> photo = np.random.default_rng(0).random((64, 64))
+            >>> arts = dream("mnist-cnn", photo, octaves=1, steps=1).save("/tmp/demo-gallery")
             >>> [a.png.name for a in arts]
-            ['grace_hopper-conv2d-conv2d_1.png', 'grace_hopper-conv2d-conv2d_1-before-after.png']
+            ['array-conv2d-conv2d_1.png', 'array-conv2d-conv2d_1-before-after.png']
         """
         return _save(self, gallery)
+
+    @property
+    def title(self) -> str:
+        """The before/after sheet's title: the model and the layers dreamed."""
+        return f"{self.model} DeepDream: {', '.join(t.label for t in self.targets)}"
+
+    def inline_view(self) -> Any:
+        """The before/after sheet (what Jupyter shows)."""
+        return before_after_figure(self, self.title)
 
 
 def octave_sizes(
@@ -415,9 +433,11 @@ def dream(
         ``figures`` with the weighted activation before/after and their ratio).
 
     Example:
-        >>> res = dream("mnist-cnn", layers={"conv2d_1": 1.0}, octaves=2, steps=2)
-        >>> res.notes
-        ['mnist-cnn takes 1 channel: dreamed on the grayscale (luma) version of the photo']
+        >>> from interpret.data.images import load_image, sample_photo
+        >>> photo, _ = load_image(sample_photo(), (150, 128, 3))
+        >>> res = dream("mnist-cnn", photo, layers={"conv2d_1": 1.0}, octaves=2, steps=2)
+        >>> res.image.shape, res.notes
+        ((150, 128, 1), ['mnist-cnn takes 1 channel: dreamed on the grayscale (luma) version of the photo'])
     """
     from interpret.core.models import resolve
 
@@ -520,7 +540,11 @@ def before_after_figure(result: DreamResult, title: str) -> Any:
     """A two-panel sheet: the photo as the model saw it, and the dream.
 
     Example:
-        >>> fig = before_after_figure(res, "cifar10-cnn")  # doctest: +SKIP
+        >>> import numpy as np
+        >>> res = dream("mnist-cnn", np.random.default_rng(0).random((64, 64)), octaves=1, steps=2)
+        >>> fig = before_after_figure(res, "mnist-cnn")
+        >>> [ax.get_title().split(" (")[0] for ax in fig.axes]
+        ['original', 'dream']
     """
     from interpret.gallery.style import image_grid
 
@@ -568,9 +592,8 @@ def _save(result: DreamResult, gallery: Any) -> list[Any]:
         **result.model_info,
     }
     art = g.save_image(result.image, model=model_name, technique="dream", name=name, meta=meta)
-    title = f"{model_name} DeepDream: {', '.join(t.label for t in result.targets)}"
     sheet = g.save_figure(
-        before_after_figure(result, title),
+        before_after_figure(result, result.title),
         model=model_name,
         technique="dream",
         name=f"{name}-before-after",

@@ -28,13 +28,17 @@ from interpret.core import objectives as obj
 from interpret.core.errors import UserError
 from interpret.core.progress import ProgressSpec, advance
 from interpret.core.specs import parse_indices
+from interpret.gallery.inline import ShowsInline
 from interpret.visualize.examples import Examples, examples_from, load_examples_data
-from interpret.visualize.render import RenderSettings, render
+from interpret.visualize.render import Frames, RenderSettings, render
 
 
 @dataclass
-class MaximizeResult:
-    """What :func:`maximize` returns; ``images[i]`` is the render for ``targets[i]``."""
+class MaximizeResult(ShowsInline):
+    """What :func:`maximize` returns; ``images[i]`` is the render for ``targets[i]``.
+
+    In Jupyter it shows as its labelled grid, or plays as an animation with ``animate``.
+    """
 
     model: str
     kind: str  # "filter", "unit" or "class"
@@ -51,14 +55,28 @@ class MaximizeResult:
     settings: dict
     examples: Examples | None = None
     model_info: dict = field(default_factory=dict)  # how the model was resolved
+    frames: np.ndarray | None = None  # (T, N, H, W, C) with ``animate``: the images over steps
+    frame_steps: list[int] | None = None  # the step of each frame (the last is the result)
 
     def save(self, gallery: Any = None) -> list:
         """Write one PNG + sidecar per target and one labelled grid; return the artifacts.
 
         Example:
-            >>> arts = res.save("/tmp/demo-gallery")  # doctest: +SKIP
+            >>> res = maximize("mnist-cnn", "dense", [0, 5], steps=4)
+            >>> [a.png.name for a in res.save("/tmp/demo-gallery")]
+            ['dense-u0.png', 'dense-u5.png', 'grid-dense-0-5.png']
         """
         return _save(self, gallery)
+
+    def inline_view(self) -> Any:
+        """The labelled grid (what Jupyter shows)."""
+        return grid_figure(self)
+
+    def inline_frames(self) -> list[np.ndarray] | None:
+        """With ``animate``: every target side by side, one frame per logged step."""
+        from interpret.gallery.animation import tile
+
+        return None if self.frames is None else [tile(step) for step in self.frames]
 
 
 def _size(size: Any) -> tuple[int, int] | None:
@@ -111,13 +129,24 @@ def _render_batches(
     canvas: tuple[int, int] | None,
     seed: int,
     progress: ProgressSpec,
+    frames: list[Frames] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, float, dict]:
-    """Render each (objective, batch size) with seeds seed, seed + 1, ...; images, values, seconds, settings."""
+    """Render each (objective, batch size) with seeds seed, seed + 1, ...; images, values, seconds, settings.
+
+    ``frames``: one :class:`Frames` per batch, filled by the renders (an animation).
+    """
     images, values, seconds, described = [], [], 0.0, {}
     with advance(progress, s.steps * len(batches), "rendering") as step:
         for b, (objective, n) in enumerate(batches):
             result = render(
-                probe, objective, batch=n, settings=s, size=canvas, seed=seed + b, advance=step
+                probe,
+                objective,
+                batch=n,
+                settings=s,
+                size=canvas,
+                seed=seed + b,
+                advance=step,
+                frames=frames[b] if frames else None,
             )
             images.append(result.images)
             values.append(result.values)
@@ -136,6 +165,8 @@ def maximize(
     examples: int = 0,
     dataset: Any = None,
     data: Any = None,
+    animate: bool = False,
+    frame_every: int | None = None,
     batch_size: int = 64,
     seed: int = 0,
     progress: ProgressSpec = None,
@@ -154,6 +185,9 @@ def maximize(
         data: instead of ``dataset``, your own images for ``examples``: an .npz file
             (keys x, y or x_test, y_test) or a folder with one subfolder per class
             (:func:`interpret.data.user.load_user_data`); resized to the model's input.
+        animate: also keep the images along the way (``frames``; ``save`` then writes an
+            animated GIF beside each PNG, one frame per logged step).
+        frame_every: log a frame every this many steps (default: steps / 32, at least 1).
         batch_size: targets optimised together per compiled loop.
         seed: seeds the start images and every step's moves.
         progress: ``True`` for a bar on stderr, or a factory (:mod:`interpret.core.progress`).
@@ -195,9 +229,12 @@ def maximize(
         raise UserError(
             "{data} is searched for dataset examples; add {examples} (e.g. 9)", "data", "examples"
         )
+    every = _frame_every(animate, frame_every, s.steps)
     ex_data = load_examples_data(handle, dataset, data=data) if examples else None
+    batches = [(make(c), len(c)) for c in _chunks(targets, batch_size)]
+    frames = [Frames(every) for _ in batches] if every else None
     images, values, seconds, described = _render_batches(
-        probe, [(make(c), len(c)) for c in _chunks(targets, batch_size)], s, canvas, seed, progress
+        probe, batches, s, canvas, seed, progress, frames
     )
     probabilities = predicted = None
     if kind == "class":
@@ -241,13 +278,26 @@ def maximize(
         settings={**described, "seed": int(seed)},
         examples=found,
         model_info=handle.describe(),
+        frames=_stack_frames(frames) if frames else None,
+        frame_steps=frames[0].steps if frames else None,
     )
+
+
+def _frame_every(animate: bool, frame_every: int | None, steps: int) -> int:
+    """Steps between frames, 0 for no animation (``frame_every`` alone implies ``animate``)."""
+    if frame_every is not None:
+        return checks.positive_int(frame_every, "frame_every")
+    return max(1, int(steps) // 32) if animate else 0
+
+
+def _stack_frames(frames: list[Frames]) -> np.ndarray:
+    """(T, N, H, W, C): every batch's frames side by side, in target order."""
+    return np.stack([np.concatenate(step) for step in zip(*(f.images for f in frames))])
 
 
 def _save(result: MaximizeResult, gallery: Any) -> list:
     """One PNG + sidecar per target and one labelled grid (renders beside their examples)."""
     from interpret.gallery.store import Gallery
-    from interpret.gallery.style import image_grid
 
     gallery = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     described = result.model_info
@@ -280,29 +330,15 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
             "objective": result.objectives[i],
             "figures": figures,
         }
-        arts.append(
-            gallery.save_image(
-                result.images[i], model=result.model, technique="maximize", name=name, meta=meta
+        where = {"model": result.model, "technique": "maximize", "name": name, "meta": meta}
+        if result.frames is None:
+            arts.append(gallery.save_image(result.images[i], **where))
+        else:
+            frames, steps = result.frames[:, i], result.frame_steps
+            arts.append(
+                gallery.save_animation(frames, steps=steps, poster=result.images[i], **where)
             )
-        )
-    captions = [f"{lab}\n{a:.2f}" for lab, a in zip(result.labels, result.activations)]
-    what = "classes" if result.kind == "class" else f"{result.layer} {result.kind}s"
-    title = f"{result.model}: {what} (activation reached)"
-    if result.examples is None:
-        images, titles = list(result.images), captions
-        cols = None
-    else:
-        k = result.examples.images.shape[1]
-        images, titles = [], []
-        for i in range(len(result.targets)):
-            images.append(result.images[i])
-            titles.append(captions[i])
-            for j in range(k):
-                images.append(result.examples.images[i, j])
-                titles.append(f"{result.examples.scores[i, j]:.2f}")
-        cols = k + 1
-        title += f"; right: top {k} {result.examples.caption} images"
-    fig, _ = image_grid(images, titles=titles, cols=cols, cell=1.1, suptitle=title)
+    fig = grid_figure(result)
     span = _span(result.targets)
     grid_name = f"grid-{'class' if result.kind == 'class' else result.layer}-{span}"
     if result.examples is not None:
@@ -330,6 +366,37 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
         )
     )
     return arts
+
+
+def grid_figure(result: MaximizeResult) -> Any:
+    """The labelled grid of a run: each render with its activation (beside its examples).
+
+    Example:
+        >>> fig = grid_figure(maximize("mnist-cnn", classes="0-3", steps=2))
+        >>> len(fig.axes)
+        4
+    """
+    from interpret.gallery.style import image_grid
+
+    captions = [f"{lab}\n{a:.2f}" for lab, a in zip(result.labels, result.activations)]
+    what = "classes" if result.kind == "class" else f"{result.layer} {result.kind}s"
+    title = f"{result.model}: {what} (activation reached)"
+    if result.examples is None:
+        images, titles = list(result.images), captions
+        cols = None
+    else:
+        k = result.examples.images.shape[1]
+        images, titles = [], []
+        for i in range(len(result.targets)):
+            images.append(result.images[i])
+            titles.append(captions[i])
+            for j in range(k):
+                images.append(result.examples.images[i, j])
+                titles.append(f"{result.examples.scores[i, j]:.2f}")
+        cols = k + 1
+        title += f"; right: top {k} {result.examples.caption} images"
+    fig, _ = image_grid(images, titles=titles, cols=cols, cell=1.1, suptitle=title)
+    return fig
 
 
 def _span(targets: list[int]) -> str:

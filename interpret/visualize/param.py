@@ -13,8 +13,8 @@ noise into readable patterns (Olah et al., "Feature Visualization", 2017).
 
 Example:
     >>> from interpret.visualize.param import make
-    >>> p = make("fourier", batch=4, size=(32, 32), channels=3, seed=0)  # doctest: +SKIP
-    >>> p.image().shape  # doctest: +SKIP
+    >>> p = make("fourier", batch=4, size=(32, 32), channels=3, seed=0)
+    >>> p.image().shape
     TensorShape([4, 32, 32, 3])
 """
 
@@ -68,8 +68,8 @@ class Param:
     """Trainable variables plus the map to [0, 1] images; build with :func:`make`.
 
     Example:
-        >>> p = make("pixel", batch=2, size=(8, 8), channels=1, seed=0)  # doctest: +SKIP
-        >>> float(p.image().numpy().min()) >= 0.0  # doctest: +SKIP
+        >>> p = make("pixel", batch=2, size=(8, 8), channels=1, seed=0)
+        >>> float(p.image().numpy().min()) >= 0.0
         True
     """
 
@@ -121,7 +121,7 @@ class Param:
         """The tensors the optimiser updates.
 
         Example:
-            >>> len(make("pixel", 1, (4, 4), 3, 0).variables)  # doctest: +SKIP
+            >>> len(make("pixel", 1, (4, 4), 3, 0).variables)
             1
         """
         return [self.var]
@@ -148,7 +148,7 @@ class Param:
         two tiny matrix products instead of a pass over the batch.
 
         Example:
-            >>> make("fourier", 2, (8, 6), 3, 0).logits().shape  # doctest: +SKIP
+            >>> make("fourier", 2, (8, 6), 3, 0).logits().shape
             TensorShape([2, 8, 6, 3])
         """
         from interpret._tf import tf
@@ -175,7 +175,7 @@ class Param:
         """The current images, float32 [0, 1], shape (batch, H, W, C).
 
         Example:
-            >>> make("fourier", 1, (8, 8), 3, 0).image().shape  # doctest: +SKIP
+            >>> make("fourier", 1, (8, 8), 3, 0).image().shape
             TensorShape([1, 8, 8, 3])
         """
         from interpret._tf import tf
@@ -186,7 +186,7 @@ class Param:
         """The parameterization's settings for the sidecar.
 
         Example:
-            >>> make("pixel", 1, (4, 4), 1, 0).describe()["param"]  # doctest: +SKIP
+            >>> make("pixel", 1, (4, 4), 1, 0).describe()["param"]
             'pixel'
         """
         out = {"param": self.kind, "decorrelate": self.decorrelate, "init_sd": self.sd}
@@ -211,7 +211,9 @@ def make(
     ``sd`` is the spread of the random start (a seeded, nearly grey image).
 
     Example:
-        >>> p = make("fourier", batch=64, size=(32, 32), channels=3, seed=1)  # doctest: +SKIP
+        >>> p = make("fourier", batch=64, size=(32, 32), channels=3, seed=1)
+        >>> p.image().shape, [tuple(v.shape) for v in p.variables]
+        (TensorShape([64, 32, 32, 3]), [(3, 32, 32, 64)])
     """
     if kind not in KINDS:
         raise UserError(f"unknown parameterization {kind!r}; choose one of: {', '.join(KINDS)}")

@@ -173,6 +173,41 @@ class RenderResult:
     settings: dict = field(default_factory=dict)
 
 
+@dataclass
+class Frames:
+    """The frame-capture hook of :func:`render`: the images at step 0 and every ``every`` steps.
+
+    ``steps[i]`` is the step count at which ``images[i]`` (B, H, W, C) was taken; the
+    last frame is the final image. Pass one as ``render(..., frames=Frames(8))``.
+
+    Example:
+        >>> f = Frames(every=2)
+        >>> step = f.hook(lambda: np.zeros((1, 2, 2, 1)), None)
+        >>> step(2); step(1)
+        >>> f.steps
+        [0, 2, 3]
+    """
+
+    every: int
+    steps: list[int] = field(default_factory=list)
+    images: list[np.ndarray] = field(default_factory=list)
+
+    def hook(
+        self, snapshot: Callable[[], np.ndarray], advance: Callable[[int], None] | None
+    ) -> Callable[[int], None]:
+        """Take the first frame now; return an ``advance`` that takes one after each chunk."""
+        self.steps.append(0)
+        self.images.append(snapshot())
+
+        def step(n: int) -> None:
+            self.steps.append(self.steps[-1] + int(n))
+            self.images.append(snapshot())
+            if advance is not None:
+                advance(n)
+
+        return step
+
+
 def evaluate(
     probe: Any, objective: Objective, images: Any, size: tuple[int, int] | None = None
 ) -> np.ndarray:
@@ -201,6 +236,7 @@ def render(
     seed: int = 0,
     chunk: int = 32,
     advance: Callable[[int], None] | None = None,
+    frames: Frames | None = None,
 ) -> RenderResult:
     """Maximise ``target`` (minus the settings' penalties) over ``batch`` images; return them.
 
@@ -215,6 +251,7 @@ def render(
         transforms: the moves applied every step; default ``settings.pipeline``.
         seed: seeds the start images and every step's moves.
         chunk, advance: ``advance(n)`` is called after every ``chunk`` steps.
+        frames: a :class:`Frames` to fill with the images every ``frames.every`` steps.
 
     Example:
         >>> from interpret.core.models import resolve
@@ -250,6 +287,8 @@ def render(
         x = T.center_crop(moved(step, img), *canvas)
         return objective(reader(x, slope, raw=img))
 
+    if frames is not None:  # the images between chunks of frames.every steps
+        chunk, advance = frames.every, frames.hook(lambda: p.image().numpy(), advance)
     start = time.perf_counter()
     Ascent(score, p.variables, Adam(s.lr)).run(
         int(s.steps), chunk=chunk, advance=advance, precision=used

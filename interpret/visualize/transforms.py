@@ -357,7 +357,8 @@ def center_crop(images: Any, h: int, w: int) -> Any:
     """Crop the centre ``h`` x ``w`` of a batch (no-op when it already has that size).
 
     Example:
-        >>> center_crop(tf.zeros((1, 40, 40, 3)), 32, 32).shape  # doctest: +SKIP
+        >>> from interpret._tf import tf
+        >>> center_crop(tf.zeros((1, 40, 40, 3)), 32, 32).shape
         TensorShape([1, 32, 32, 3])
     """
     H, W = images.shape[1], images.shape[2]

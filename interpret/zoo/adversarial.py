@@ -8,10 +8,10 @@ Three methods, each a min-max over Linf perturbations of size ``eps`` of [0, 1] 
   standard step. Its failure mode, catastrophic overfitting (robustness to
   multi-step attacks collapses within an epoch), is watched by the guard of
   :mod:`interpret.zoo.fit`;
-* ``pgd`` (Madry et al. 2018): ``steps`` signed steps (default 10, of 2.5 eps /
-  steps) from a random start; ``steps + 1`` times the cost of a standard step;
+* ``pgd`` (Madry et al. 2018): ``attack_steps`` signed steps (default 10, of 2.5 eps /
+  attack_steps) from a random start; ``attack_steps + 1`` times the cost of a standard step;
 * ``trades`` (Zhang et al. 2019): the clean cross-entropy plus ``beta`` times
-  ``KL(p(x) || p(x'))``, with ``x'`` found by ``steps`` signed steps that climb that KL
+  ``KL(p(x) || p(x'))``, with ``x'`` found by ``attack_steps`` signed steps that climb that KL
   from ``x`` plus small Gaussian noise.
 
 The attack inside the step is :func:`interpret.attacks.ingraph.linf_steps` (its
@@ -22,7 +22,7 @@ BatchNorm train as usual.
 
 Example:
     >>> adv = Adversarial("fgsm-rs", eps=0.3).checked()
-    >>> adv.step_size, adv.steps
+    >>> adv.step_size, adv.attack_steps
     (0.375, 1)
     >>> Adversarial("trades", eps=8 / 255, beta=0).checked()
     Traceback (most recent call last):
@@ -51,9 +51,9 @@ class Adversarial:
     Args:
         method: ``fgsm-rs``, ``pgd`` or ``trades``.
         eps: the Linf budget in [0, 1] pixel units, in (0, 1].
-        step_size: the attack's step; default 1.25 eps (fgsm-rs), 2.5 eps / steps
+        step_size: the attack's step; default 1.25 eps (fgsm-rs), 2.5 eps / attack_steps
             (pgd, trades).
-        steps: the attack's steps; default 1 (fgsm-rs), 10 (pgd, trades).
+        attack_steps: the attack's steps; default 1 (fgsm-rs), 10 (pgd, trades).
         beta: TRADES' weight of the robustness term (> 0; default 6).
         eps_warmup: epochs over which eps (and the step) ramps up linearly from 0.
         guard: stop when the PGD accuracy of a fixed batch of training images falls
@@ -64,7 +64,7 @@ class Adversarial:
     method: str
     eps: float
     step_size: float | None = None
-    steps: int | None = None
+    attack_steps: int | None = None
     beta: float | None = None
     eps_warmup: float = 0.0
     guard: float | None = 0.2
@@ -73,7 +73,7 @@ class Adversarial:
         """The settings validated, with every default filled in.
 
         Example:
-            >>> Adversarial("pgd", eps=0.3, steps=40).checked().step_size
+            >>> Adversarial("pgd", eps=0.3, attack_steps=40).checked().step_size
             0.01875
             >>> Adversarial("pgd", eps=1.5).checked()
             Traceback (most recent call last):
@@ -85,10 +85,13 @@ class Adversarial:
         if self.beta is not None and method != "trades":
             raise UserError(f"{{beta}} applies to trades only, not {method}", "beta")
         beta = checks.positive(6.0 if self.beta is None else self.beta, "beta")
-        if method == "fgsm-rs" and self.steps not in (None, 1):
-            raise UserError("fgsm-rs takes one step; use pgd for {steps} > 1", "steps")
+        if method == "fgsm-rs" and self.attack_steps not in (None, 1):
+            raise UserError(
+                "fgsm-rs takes one step; use pgd for {attack_steps} > 1", "attack_steps"
+            )
         steps = checks.positive_int(
-            DEFAULT_STEPS[method] if self.steps is None else self.steps, "steps"
+            DEFAULT_STEPS[method] if self.attack_steps is None else self.attack_steps,
+            "attack_steps",
         )
         default_step = 1.25 * eps if method == "fgsm-rs" else 2.5 * eps / steps
         step_size = checks.positive(
@@ -97,7 +100,7 @@ class Adversarial:
         warmup = checks.non_negative(self.eps_warmup, "eps_warmup")
         guard = None if self.guard is None else checks.fraction(self.guard, "guard")
         return replace(
-            self, method=method, eps=eps, beta=beta if method == "trades" else None, steps=steps,
+            self, method=method, eps=eps, beta=beta if method == "trades" else None, attack_steps=steps,
             step_size=step_size, eps_warmup=warmup, guard=guard,
         )  # fmt: skip
 
@@ -116,7 +119,7 @@ class Adversarial:
         """Plain dict for cards.
 
         Example:
-            >>> Adversarial("pgd", 0.3).checked().to_dict()["steps"]
+            >>> Adversarial("pgd", 0.3).checked().to_dict()["attack_steps"]
             10
         """
         return asdict(self)
@@ -147,7 +150,7 @@ def perturb(adv: Adversarial, logits_fn: Any, x: Any, y: Any, eps: Any, generato
     else:
         start, kw = ingraph.uniform_start(generator, x, eps), {}
     return ingraph.linf_steps(
-        logits_fn, x, y, start, eps=eps, step_size=step, steps=adv.steps, **kw
+        logits_fn, x, y, start, eps=eps, step_size=step, steps=adv.attack_steps, **kw
     )
 
 

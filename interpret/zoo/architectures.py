@@ -6,8 +6,8 @@ the session.
 
 Example:
     >>> from interpret.zoo.architectures import build
-    >>> model = build("cifar10-cnn")  # doctest: +SKIP
-    >>> model.count_params()  # doctest: +SKIP
+    >>> model = build("cifar10-cnn")
+    >>> model.count_params()
     122570
 """
 
@@ -20,7 +20,7 @@ def cifar10_cnn() -> Any:
     """The TensorFlow tutorial CNN for CIFAR-10: 122,570 parameters.
 
     Example:
-        >>> cifar10_cnn().get_layer("conv2d_1").count_params()  # doctest: +SKIP
+        >>> cifar10_cnn().get_layer("conv2d_1").count_params()
         18496
     """
     from interpret._tf import keras
@@ -46,7 +46,7 @@ def mnist_mlp() -> Any:
     """The classic dense baseline: 784 -> 256 -> 256 -> 256 -> 10, ReLU.
 
     Example:
-        >>> mnist_mlp().count_params()  # doctest: +SKIP
+        >>> mnist_mlp().count_params()
         335114
     """
     from interpret._tf import keras
@@ -69,7 +69,7 @@ def mnist_cnn() -> Any:
     """A LeNet-style CNN: two 5x5 conv + max-pool stages, then two dense layers.
 
     Example:
-        >>> mnist_cnn().output_shape  # doctest: +SKIP
+        >>> mnist_cnn().output_shape
         (None, 10)
     """
     from interpret._tf import keras
@@ -97,7 +97,7 @@ def build(name: str) -> Any:
     """Build an untrained zoo model by name (a robust model gets its standard twin's architecture).
 
     Example:
-        >>> build("mnist-mlp").name  # doctest: +SKIP
+        >>> build("mnist-mlp").name
         'mnist_mlp'
         >>> build("mnist-cnn-robust").name  # doctest: +SKIP
         'mnist_cnn'

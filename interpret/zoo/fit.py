@@ -25,6 +25,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +61,7 @@ def make_optimizer(recipe: Any, steps: int) -> Any:
 
 
 def _fingerprint(recipe: Any, adv: Adversarial | None, seed: int, n: int) -> str:
-    text = json.dumps(
-        [recipe.to_dict(), adv and adv.to_dict(), seed, n], sort_keys=True, default=str
-    )
+    text = json.dumps([asdict(recipe), adv and adv.to_dict(), seed, n], sort_keys=True, default=str)
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
@@ -115,6 +114,7 @@ def fit(
     checkpoint: str | Path | None = None,
     progress: ProgressSpec = None,
     log: Callable[[str], None] | None = None,
+    callbacks: list | None = None,
 ) -> dict:
     """Train ``probe.model`` in place with ``recipe`` (its ``adversarial`` settings, if any); return the history.
 
@@ -124,7 +124,8 @@ def fit(
     under PGD on its first ``recipe.eval_images``), plus ``guard`` (None, or where
     the guard stopped training), ``resumed_from``, ``train_seconds`` (the training
     steps) and ``fit_seconds`` (steps and per-epoch measurements), both summed over
-    every epoch run, including those before a resume.
+    every epoch run, including those before a resume. ``callbacks`` are Keras callbacks,
+    told of the start and end of training and of every epoch (with that epoch's row).
 
     Example: see the module docstring.
     """
@@ -145,6 +146,8 @@ def fit(
     guard_x, guard_y = _as_float(x[:GUARD_IMAGES]), np.asarray(y[:GUARD_IMAGES])
     previous = probe.model.get_weights()
     say = log or (lambda s: None)
+    hooks = _callbacks(callbacks, probe.model, recipe.epochs)
+    hooks.on_train_begin()
     with (
         precision_lib.compute(recipe.precision),
         advance(progress, (recipe.epochs - start) * per_epoch, f"training {probe.name}") as tick,
@@ -170,9 +173,17 @@ def fit(
             else:
                 previous = probe.model.get_weights()
             saver.save(history)
+            hooks.on_epoch_end(epoch, {k: v for k, v in row.items() if v is not None})
+    hooks.on_train_end()
     history["train_seconds"] = round(float(sum(history["seconds"])), 1)
     history["fit_seconds"] = round(float(sum(history["wall"])), 1)
     return history
+
+
+def _callbacks(callbacks: list | None, model: Any, epochs: int) -> Any:
+    from interpret._tf import keras
+
+    return keras.callbacks.CallbackList(list(callbacks or []), model=model, epochs=epochs)
 
 
 def _as_float(x: np.ndarray) -> np.ndarray:

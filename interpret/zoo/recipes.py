@@ -44,9 +44,20 @@ class Recipe:
         Example:
             >>> RECIPES["mnist-mlp"].to_dict()["epochs"]
             10
+            >>> RECIPES["mnist-cnn-robust"].to_dict()["adversarial"]["attack_steps"]
+            1
         """
-        return asdict(self)
+        d = asdict(self)
+        if self.adversarial is None:  # a standard recipe's card keeps its standard fields only
+            return {k: v for k, v in d.items() if k not in ADVERSARIAL_FIELDS}
+        d["adversarial"] = self.adversarial.checked().to_dict()
+        d["robust_eval"] = list(self.robust_eval) if self.robust_eval else None
+        return d
 
+
+ADVERSARIAL_FIELDS = (
+    "twin", "adversarial", "warmup", "precision", "eval_images", "eval_steps", "robust_eval",
+)  # fmt: skip
 
 RECIPES: dict[str, Recipe] = {
     "cifar10-cnn": Recipe(

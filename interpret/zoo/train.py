@@ -7,7 +7,7 @@ the robust accuracy of each epoch and the final robust accuracy on the whole tes
 
 Example:
     >>> from interpret.zoo.train import train
-    >>> model, card = train("mnist-mlp", epochs=1)  # doctest: +SKIP
+    >>> model, card = train("mnist-mlp", epochs=1)  # the full set: INTERPRET_DATA_DIR or a download  # doctest: +SKIP
     >>> round(card["test_accuracy"], 2)  # doctest: +SKIP
     0.96
     >>> model, card = train("mnist-cnn", adversarial="fgsm-rs", eps=0.3)  # doctest: +SKIP
@@ -48,7 +48,12 @@ def make_dataset(x: np.ndarray, y: np.ndarray, recipe: Recipe, seed: int, traini
     """A ``tf.data`` pipeline of float images in [0, 1], shuffled and augmented when training.
 
     Example:
-        >>> ds = make_dataset(x, y, RECIPES["mnist-cnn"], seed=0, training=True)  # doctest: +SKIP
+        >>> from interpret.data.datasets import split_sample
+        >>> data = split_sample("mnist")
+        >>> ds = make_dataset(data.x_train, data.y_train, RECIPES["mnist-cnn"], seed=0, training=True)
+        >>> x, y = next(iter(ds))
+        >>> x.shape, x.dtype.name, float(x.numpy().max()) <= 1.0
+        (TensorShape([128, 28, 28, 1]), 'float32', True)
     """
     from interpret._tf import tf
 
@@ -66,8 +71,11 @@ def evaluate(model: Any, x: np.ndarray, y: np.ndarray, batch_size: int = 500) ->
     """Top-1 accuracy of a logits model on uint8 (or float [0, 1]) images.
 
     Example:
-        >>> evaluate(model, ds.x_test, ds.y_test)  # doctest: +SKIP
-        0.9921
+        >>> from interpret import zoo
+        >>> from interpret.data.datasets import sample
+        >>> ds = sample("mnist")
+        >>> evaluate(zoo.load("mnist-cnn"), ds.x_test, ds.y_test)
+        0.994
     """
     x = x.astype("float32") / 255.0 if x.dtype == np.uint8 else x.astype("float32")
     logits = model.predict(x, batch_size=batch_size, verbose=0)
@@ -92,7 +100,7 @@ def plan(
     adversarial: str | Adversarial | None = None,
     eps: float | None = None,
     beta: float | None = None,
-    steps: int | None = None,
+    attack_steps: int | None = None,
     step_size: float | None = None,
     epochs: int | None = None,
     batch_size: int | None = None,
@@ -126,7 +134,7 @@ def plan(
     if precision is not None:
         changes["precision"] = precision_lib.resolve(precision)
     name = zoo_name or Path(str(getattr(model, "name", model))).stem
-    adv = _adversarial(adversarial, eps, beta, steps, step_size, recipe.adversarial)
+    adv = _adversarial(adversarial, eps, beta, attack_steps, step_size, recipe.adversarial)
     if adv is not None:
         changes["adversarial"] = adv
         if adv != (recipe.adversarial and recipe.adversarial.checked()) and zoo_name:
@@ -143,7 +151,7 @@ def _adversarial(method: Any, eps: Any, beta: Any, steps: Any, step_size: Any,
     """The adversarial settings asked for (a method name and its options), checked."""
     from interpret.core import checks
 
-    options = {"beta": beta, "steps": steps, "step_size": step_size}
+    options = {"beta": beta, "attack_steps": steps, "step_size": step_size}
     if method is None:
         given = [k for k, v in {"eps": eps, **options}.items() if v is not None]
         if default is None:
@@ -200,6 +208,7 @@ def train(
     dataset: Any = None,
     checkpoint: str | Path | None = None,
     progress: ProgressSpec = None,
+    callbacks: list | None = None,
     **options: Any,
 ) -> tuple[Any, dict]:
     """Train zoo model ``model`` with its recipe (or your own Keras model on ``data``); return it and its card.
@@ -208,16 +217,18 @@ def train(
     images only (for quick checks); ``dataset`` trains on a given
     :class:`~interpret.data.datasets.Dataset` instead of loading the real one.
     ``options`` are those of :func:`plan`: ``adversarial`` (``fgsm-rs``, ``pgd``,
-    ``trades``) with ``eps``, ``beta``, ``steps``, ``step_size``; ``batch_size``,
+    ``trades``) with ``eps``, ``beta``, ``attack_steps``, ``step_size``; ``batch_size``,
     ``learning_rate``, ``precision``. ``checkpoint`` (a directory) lets an
-    interrupted adversarial run resume. The card holds test and train accuracy, the
-    per-epoch history, epochs, seed, data source and seconds (and, when adversarial,
-    the settings and the robust accuracy).
+    interrupted adversarial run resume. ``callbacks`` are Keras callbacks (e.g.
+    :mod:`interpret.callbacks`), called after every epoch of either loop. The card
+    holds test and train accuracy, the per-epoch history, epochs, seed, data source and
+    seconds (and, when adversarial, the settings and the robust accuracy).
 
     Example:
-        >>> model, card = train("mnist-cnn", epochs=2, seed=1)  # doctest: +SKIP
-        >>> sorted(card)[:3]  # doctest: +SKIP
-        ['dataset', 'epochs', 'history']
+        >>> from interpret.data.datasets import split_sample
+        >>> model, card = train("mnist-mlp", epochs=1, dataset=split_sample("mnist"), verbose=0)
+        >>> card["train_images"], card["data_source"], list(card["history"])[:2]
+        (400, 'bundled sample split 400/100', ['accuracy', 'loss'])
     """
     p = plan(model, dataset if data is None else data, epochs=epochs, limit=limit, **options)
     from interpret._tf import keras
@@ -229,11 +240,11 @@ def train(
     net = build(p.zoo_name) if p.zoo_name else _own_model(p.model)
     start = time.perf_counter()
     if p.recipe.adversarial is None and p.zoo_name:
-        history = _keras_fit(net, p.recipe, ds, x_train, y_train, seed, verbose)
+        history = _keras_fit(net, p.recipe, ds, (x_train, y_train), seed, verbose, callbacks)
         extra: dict[str, Any] = {}
     else:
         history, extra = _custom_fit(
-            p, net, ds, (x_train, y_train), seed, verbose, checkpoint, progress
+            p, net, ds, (x_train, y_train), seed, verbose, checkpoint, progress, callbacks
         )
     seconds = time.perf_counter() - start
     return net, _card(p, net, ds, (x_train, y_train), seed, history, seconds, extra)
@@ -245,10 +256,12 @@ def _own_model(model: Any) -> Any:
     return resolve(model).model
 
 
-def _keras_fit(net: Any, recipe: Recipe, ds: Any, x: Any, y: Any, seed: int, verbose: Any) -> dict:
+def _keras_fit(net: Any, recipe: Recipe, ds: Any, train_xy: tuple, seed: int, verbose: Any,
+               callbacks: list | None) -> dict:  # fmt: skip
     """Standard training of a zoo recipe with ``model.fit`` (how the shipped weights were made)."""
     from interpret._tf import keras
 
+    x, y = train_xy
     steps = recipe.epochs * int(np.ceil(len(x) / recipe.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(recipe.learning_rate, steps)
     net.compile(
@@ -261,12 +274,13 @@ def _keras_fit(net: Any, recipe: Recipe, ds: Any, x: Any, y: Any, seed: int, ver
         validation_data=make_dataset(ds.x_test, ds.y_test, recipe, seed, training=False),
         epochs=recipe.epochs,
         verbose=verbose,
+        callbacks=list(callbacks or []),
     )
     return {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 
 def _custom_fit(p: Plan, net: Any, ds: Any, train_xy: tuple, seed: int, verbose: Any,
-                checkpoint: Any, progress: ProgressSpec) -> tuple[dict, dict]:  # fmt: skip
+                checkpoint: Any, progress: ProgressSpec, callbacks: list | None) -> tuple[dict, dict]:  # fmt: skip
     """Adversarial (or own-model) training with the loop of :mod:`interpret.zoo.fit`, then the final PGD."""
     from interpret.core.probe import Probe
     from interpret.zoo.adversarial import robust_accuracy
@@ -275,7 +289,7 @@ def _custom_fit(p: Plan, net: Any, ds: Any, train_xy: tuple, seed: int, verbose:
     probe = Probe(net, name=p.name, class_names=ds.class_names)
     log = (lambda line: print(line, flush=True)) if verbose else None
     history = fit(probe, train_xy, (ds.x_test, ds.y_test), p.recipe, seed=seed,
-                  checkpoint=checkpoint, progress=progress, log=log)  # fmt: skip
+                  checkpoint=checkpoint, progress=progress, log=log, callbacks=callbacks)  # fmt: skip
     extra: dict[str, Any] = {"train_seconds": history.pop("train_seconds"),
                              "fit_seconds": history.pop("fit_seconds"),
                              "guard": history.pop("guard"), "resumed_from": history.pop("resumed_from")}  # fmt: skip
@@ -343,6 +357,24 @@ def _accuracy(probe: Any, x: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(probe.predict(x, batch_size=500).argmax(1) == np.asarray(y).reshape(-1)))
 
 
+def first_test_images(name: str, n: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``n`` test images of zoo model ``name``'s data set (uint8) and their labels.
+
+    The full test set when it can be had, else the bundled sample (works offline).
+
+    Example:
+        >>> x, y = first_test_images("mnist-cnn", 20)
+        >>> x.shape, y.shape
+        ((20, 28, 28, 1), (20,))
+    """
+    from interpret.data import datasets as data
+
+    if name not in RECIPES:
+        raise UserError(f"unknown zoo model {name!r}; trainable models: {', '.join(RECIPES)}")
+    x, y = data.load_test_images(RECIPES[name].dataset).split("test")
+    return x[:n], y[:n]
+
+
 def train_model(
     model: Any,
     data: Any = None,
@@ -357,21 +389,25 @@ def train_model(
     verbose: int | str = "auto",
     checkpoint: str | Path | None = None,
     progress: ProgressSpec = None,
+    callbacks: list | None = None,
     **options: Any,
 ) -> dict[str, Any]:
     """Train zoo model ``model`` (or your own Keras model on ``data``); save the .keras file, its card and curves.
 
     Returns ``{"model", "card", "paths"}``. ``install=True`` also replaces the zoo's
     shipped weights. ``options``: ``adversarial="fgsm-rs"|"pgd"|"trades"`` with
-    ``eps`` (and ``beta``, ``steps``, ``step_size``), ``batch_size``,
+    ``eps`` (and ``beta``, ``attack_steps``, ``step_size``), ``batch_size``,
     ``learning_rate``, ``precision`` (see :func:`plan`). An adversarial run keeps a
     checkpoint beside its output (``checkpoint`` to choose where) and resumes from
     it when started again with the same settings.
 
     Example:
-        >>> res = train_model("mnist-mlp", epochs=1, limit=2000)  # doctest: +SKIP
-        >>> res["card"]["epochs"]  # doctest: +SKIP
-        1
+        >>> from interpret.data.datasets import split_sample
+        >>> res = train_model(  # trains a model, like train() above: seconds  # doctest: +SKIP
+        ...     "mnist-mlp", epochs=1, dataset=split_sample("mnist"), gallery="/tmp/demo-gallery", verbose=0
+        ... )
+        >>> [p.name for p in res["paths"]]  # doctest: +SKIP
+        ['mnist-mlp.keras', 'mnist-mlp.json', 'training-curves.png']
         >>> res = train_model(my_keras_model, "mnist", adversarial="fgsm-rs", eps=0.3)  # doctest: +SKIP
     """
     from interpret import zoo
@@ -390,7 +426,8 @@ def train_model(
     if checkpoint is None and p.recipe.adversarial is not None:
         checkpoint = target.with_name(f"{target.stem}.checkpoint")
     net, card = train(model, data, epochs=epochs, seed=seed, verbose=verbose, limit=limit,
-                      dataset=dataset, checkpoint=checkpoint, progress=progress, **options)  # fmt: skip
+                      dataset=dataset, checkpoint=checkpoint, progress=progress,
+                      callbacks=callbacks, **options)  # fmt: skip
     zoo.save_model(net, target)
     card_file = atomic_write_json(target.with_suffix(".json"), card)
     title = f"{p.name}: test accuracy {card['test_accuracy']:.4f}"

@@ -23,7 +23,9 @@ def test_auto_follows_the_hardware(monkeypatch, supported, auto):
 
 def test_bfloat16_without_hardware_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(precision, "bfloat16_supported", lambda: False)
-    with pytest.raises(UserError, match="no bfloat16 hardware.*use --precision float32"):
+    with pytest.raises(
+        UserError, match=r"no bfloat16 hardware.*use float32 \(or auto\) for precision="
+    ):
         precision.resolve("bfloat16")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from interpret.cli import main
+from tests.cli.test_maximize import run  # main(args) in-process: (code, out, err)
 
 
 @pytest.fixture
@@ -15,13 +15,6 @@ def own_model(tmp_path, tiny_cnn):
     path = tmp_path / "mine.keras"
     tiny_cnn.save(path)
     return str(path)
-
-
-def run(args, capsys):
-    with pytest.raises(SystemExit) as e:
-        main(args)
-    out = capsys.readouterr()
-    return e.value.code, out.out, out.err
 
 
 @pytest.mark.parametrize("form", ["npz", "folder"])

@@ -134,8 +134,9 @@ def test_summary_prints_table_and_saves_figure(files, tmp_path, capsys):
                 "--index",
                 "1",
             ],
-            "give exactly one input",
+            "give exactly one input: an image file (--image) or a data-set index (--index)",
         ),
+        (["convolve", "--index", "0"], "--index needs --dataset (mnist, cifar10)"),
         (
             [
                 "featuremaps",

@@ -1,11 +1,9 @@
-"""index.html: structure, escaping of hostile strings, atomic rebuild, the CLI, the server."""
+"""index.html: structure, escaping of hostile strings, atomic rebuild, the server."""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import threading
 import urllib.request
 from html.parser import HTMLParser
@@ -14,10 +12,7 @@ from urllib.parse import unquote
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
-from interpret.cli import cli
-from interpret.cli import main as cli_main
 from interpret.gallery.html import build_index, collect, make_server, render_index, script_json
 from interpret.gallery.store import Gallery
 
@@ -207,41 +202,6 @@ def test_build_sweeps_only_stale_temp_files(gallery):
     assert not stale.exists() and fresh.exists()
 
 
-def test_cli_build(gallery):
-    result = CliRunner().invoke(cli, ["gallery", "build", str(gallery.root)])
-    assert result.exit_code == 0, result.output
-    assert "8 artifacts indexed" in result.output
-    assert (gallery.root / "index.html").is_file()
-
-
-def test_cli_build_uses_env_default(gallery, monkeypatch):
-    monkeypatch.setenv("INTERPRET_GALLERY", str(gallery.root))
-    result = CliRunner().invoke(cli, ["gallery", "build"])
-    assert result.exit_code == 0, result.output
-    assert (gallery.root / "index.html").is_file()
-
-
-@pytest.mark.parametrize(
-    "args, message",
-    [
-        (["gallery", "build", "{missing}"], "does not exist"),
-        (["gallery", "serve", "{missing}"], "does not exist"),
-        (["gallery", "build", "{file}"], "is a file, not a gallery directory"),
-        (["gallery", "serve", "{root}", "--port", "70000"], "--port must be between 0 and 65535"),
-        (["gallery", "serve", "{root}", "--port", "x"], "is not a valid integer"),
-    ],
-)
-def test_cli_bad_input(gallery, tmp_path, capsys, args, message):
-    afile = tmp_path / "a.png"
-    afile.write_bytes(b"x")
-    args = [a.format(missing=tmp_path / "nope", root=gallery.root, file=afile) for a in args]
-    with pytest.raises(SystemExit) as exc:
-        cli_main(args)
-    assert exc.value.code == 2
-    err = capsys.readouterr().err.strip()
-    assert err.startswith("error: ") and message in err and "\n" not in err
-
-
 def test_server_serves_page_and_images_on_localhost(gallery):
     build_index(gallery.root)
     server = make_server(gallery.root, 0)
@@ -260,33 +220,18 @@ def test_server_serves_page_and_images_on_localhost(gallery):
         server.server_close()
 
 
-def test_cli_serve_subprocess(gallery):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "interpret", "gallery", "serve", str(gallery.root), "--port", "0"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = proc.stdout.readline()
-        assert "http://127.0.0.1:" in line, proc.stderr.read() if proc.poll() is not None else line
-        url = line.split(" at ")[1].split()[0]
-        assert b"gallery-data" in urllib.request.urlopen(url + "index.html", timeout=10).read()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+def test_an_animated_item_has_its_poster_in_the_grid_and_its_gif_in_the_data(tmp_path):
+    from interpret.gallery.html import collect, render_index
 
-
-def test_cli_serve_port_in_use(gallery, capsys):
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        s.listen()
-        port = s.getsockname()[1]
-        with pytest.raises(SystemExit) as exc:
-            cli_main(["gallery", "serve", str(gallery.root), "--port", str(port)])
-    assert exc.value.code == 2
-    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+    g = Gallery(tmp_path)
+    g.save_animation([np.zeros((4, 4)), np.ones((4, 4))], model="m", technique="t", name="a b")
+    g.save_image(np.zeros((4, 4)), model="m", technique="t", name="still")
+    items = collect(tmp_path)
+    assert [(i.src, i.animation) for i in items] == [
+        ("m/t/a-b.png", "m/t/a-b.gif"),
+        ("m/t/still.png", None),
+    ]
+    page = render_index(items)
+    assert page.count('class="item animated"') == 1 and '"_anim": "m/t/a-b.gif"' in page
+    (tmp_path / "m" / "t" / "a-b.gif").unlink()  # a missing GIF: the poster alone, no badge
+    assert collect(tmp_path)[0].animation is None

@@ -96,7 +96,7 @@ def test_dataset_sample_by_index(tmp_path, monkeypatch):
         (reshaping, "rows", {}, "neither feature maps nor units; layers to choose from: flat, out"),
         (rgb_cnn, "nope", {}, "unknown layer 'nope'"),
         (rgb_cnn, "conv_a", {"image": None}, "give exactly one input"),
-        (rgb_cnn, "conv_a", {"image": None, "index": 0}, "has no known data set; give --dataset"),
+        (rgb_cnn, "conv_a", {"image": None, "index": 0}, "has no known data set; give dataset="),
         (
             rgb_cnn,
             "conv_a",

@@ -5,7 +5,6 @@ from interpret.core import objectives as obj
 from interpret.core.errors import UserError
 from interpret.core.models import resolve
 from interpret.core.probe import Probe
-from interpret.visualize.examples import dataset_examples
 from interpret.visualize.maximize import maximize
 from interpret.visualize.render import evaluate
 from tests.maxi_models import nested_bn_softmax, rescaling_0_255, small_cnn
@@ -65,36 +64,6 @@ def test_any_keras_model_rescaling_0_255():
     r = maximize(h, "conv", "all", **FAST)
     assert r.images.max() <= 1.0 and r.images.shape == (3, 8, 8, 1)
     assert improved(r.activations, grey(h, obj.channel("conv", [0, 1, 2]), 3))
-
-
-def test_dataset_examples_from_an_array(cnn):
-    x = np.random.default_rng(0).integers(0, 256, (40, 12, 12, 3), dtype=np.uint8)
-    ex = dataset_examples(cnn, "c2", [0, 4], k=5, dataset=x)
-    assert ex.images.shape == (2, 5, 12, 12, 3) and ex.dataset == "array"
-    assert np.all(np.diff(ex.scores, axis=1) <= 0)  # best first
-    direct = evaluate(cnn.probe, obj.channel("c2", 4), x[ex.indices[1]].astype("float32") / 255)
-    np.testing.assert_allclose(direct, ex.scores[1], rtol=1e-4, atol=1e-5)
-    r = maximize(cnn, "c2", [0], examples=3, dataset=x, **FAST)
-    assert r.examples.images.shape == (1, 3, 12, 12, 3)
-
-
-def test_dataset_examples_by_name_work_offline(monkeypatch, tmp_path):
-    """No data directory and no download: the bundled 500-image sample is searched."""
-    from interpret._tf import keras
-    from interpret.data import datasets as data
-
-    def offline(name):
-        raise OSError("no network")
-
-    monkeypatch.setenv("INTERPRET_DATA_DIR", str(tmp_path))  # empty: load() fails
-    monkeypatch.setattr(data, "_load_keras", offline)
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential(
-        [keras.Input((28, 28, 1)), keras.layers.Conv2D(2, 3, activation="relu", name="c")]
-    )
-    ex = dataset_examples(model, "c", [0, 1], k=4, dataset="mnist")
-    assert ex.images.shape == (2, 4, 28, 28, 1) and ex.dataset == "mnist"
-    assert ex.indices.max() < 500
 
 
 @pytest.mark.parametrize(
@@ -162,3 +131,21 @@ def test_package_attribute_is_callable_even_after_module_import(cnn):
 
     r = interpret.maximize(cnn, "c1", [0], steps=2)
     assert r.images.shape == (1, 12, 12, 3)
+
+
+def test_animate_keeps_one_frame_per_logged_step_and_saves_a_gif(cnn, tmp_path):
+    from interpret.gallery.animation import gif_frame_count
+
+    r = maximize(cnn, "c2", [0, 3, 5], steps=7, frame_every=2, batch_size=2, precision="float32")
+    assert r.frame_steps == [0, 2, 4, 6, 7]  # the start, every 2 steps, and the end
+    assert r.frames.shape == (5, 3, 12, 12, 3)
+    np.testing.assert_array_equal(r.frames[-1], r.images)  # the last frame is the result
+    assert not np.array_equal(r.frames[0], r.frames[-1])
+    arts = r.save(tmp_path)
+    assert [a.meta.get("animation") for a in arts] == ["c2-f0.gif", "c2-f3.gif", "c2-f5.gif", None]
+    gif = arts[1].png.with_suffix(".gif")
+    assert gif_frame_count(gif.read_bytes()) == 5 == arts[1].meta["frames"]
+    assert arts[1].meta["frame_steps"] == [0, 2, 4, 6, 7]
+    plain = maximize(cnn, "c2", [0], steps=4, animate=True)
+    assert plain.frame_steps == [0, 1, 2, 3, 4]  # steps / 32, at least 1
+    assert maximize(cnn, "c2", [0], steps=4).frames is None

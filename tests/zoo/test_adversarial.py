@@ -42,7 +42,7 @@ def linear(seed: int = 0):
         ({"method": "trades", "eps": 0.1, "beta": 0}, "beta= must be greater than 0, got 0"),
         ({"method": "trades", "eps": 0.1, "beta": -1}, "beta= must be greater than 0"),
         ({"method": "pgd", "eps": 0.1, "beta": 6}, "beta= applies to trades only"),
-        ({"method": "fgsm-rs", "eps": 0.1, "steps": 3}, "fgsm-rs takes one step"),
+        ({"method": "fgsm-rs", "eps": 0.1, "attack_steps": 3}, "fgsm-rs takes one step"),
         ({"method": "pgd", "eps": 0.1, "step_size": 0}, "step_size= must be greater than 0"),
     ],
 )
@@ -54,9 +54,11 @@ def test_bad_settings_name_the_parameter(kwargs, message):
 def test_defaults_follow_the_papers():
     fgsm = Adversarial("FGSM-RS", 8 / 255).checked()
     assert (
-        fgsm.method == "fgsm-rs" and fgsm.steps == 1 and fgsm.step_size == pytest.approx(10 / 255)
+        fgsm.method == "fgsm-rs"
+        and fgsm.attack_steps == 1
+        and fgsm.step_size == pytest.approx(10 / 255)
     )
-    pgd = Adversarial("pgd", 0.3, steps=40).checked()
+    pgd = Adversarial("pgd", 0.3, attack_steps=40).checked()
     assert pgd.step_size == pytest.approx(0.01875) and pgd.beta is None
     assert Adversarial("trades", 0.1).checked().beta == 6.0
     ramp = Adversarial("pgd", 0.3, eps_warmup=3).checked()
@@ -105,7 +107,7 @@ def test_adversarial_training_buys_robustness_standard_training_lacks(method, st
     standard = robust_accuracy(standard, x, y, **settings)
     steps = None if method == "fgsm-rs" else 3  # few attack steps: quick to trace
     robust = robust_accuracy(
-        _train(Adversarial(method, 0.15, steps=steps).checked()), x, y, **settings
+        _train(Adversarial(method, 0.15, attack_steps=steps).checked()), x, y, **settings
     )
     assert standard[0] > 0.95 and standard[1] < 0.5
     assert robust[0] > 0.9 and robust[1] > 0.9

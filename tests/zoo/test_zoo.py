@@ -1,4 +1,4 @@
-"""interpret.zoo: architectures as the tutorial defines them, and the shipped weights."""
+"""interpret.zoo: the shipped weights and cards, loading offline, saving and installing."""
 
 from __future__ import annotations
 
@@ -9,50 +9,6 @@ from interpret import zoo
 from interpret.core.errors import UserError
 from interpret.zoo.architectures import build
 from interpret.zoo.recipes import RECIPES
-
-CIFAR_LAYERS = [
-    ("conv2d", "Conv2D", 896),
-    ("max_pooling2d", "MaxPooling2D", 0),
-    ("conv2d_1", "Conv2D", 18496),
-    ("max_pooling2d_1", "MaxPooling2D", 0),
-    ("conv2d_2", "Conv2D", 36928),
-    ("flatten", "Flatten", 0),
-    ("dense", "Dense", 65600),
-    ("dense_1", "Dense", 650),
-]
-
-
-def test_cifar10_cnn_matches_the_tutorial_summary():
-    model = build("cifar10-cnn")
-    assert [(la.name, type(la).__name__, la.count_params()) for la in model.layers] == CIFAR_LAYERS
-    assert model.count_params() == 122570
-
-
-def test_layer_names_do_not_depend_on_session_history():
-    from interpret._tf import keras
-
-    for _ in range(3):
-        keras.layers.Conv2D(4, 3)  # auto-named layers would shift the counters
-        build("mnist-cnn")
-    assert [la.name for la in build("cifar10-cnn").layers][:3] == [
-        "conv2d",
-        "max_pooling2d",
-        "conv2d_1",
-    ]
-
-
-def test_mnist_mlp_is_784_256_256_256_10():
-    model = build("mnist-mlp")
-    dense = [la.units for la in model.layers if type(la).__name__ == "Dense"]
-    assert dense == [256, 256, 256, 10]
-    assert model.count_params() == 784 * 256 + 256 + 2 * (256 * 256 + 256) + 2570
-
-
-@pytest.mark.parametrize("name", zoo.names())
-def test_every_model_outputs_logits(name):
-    model = build(name)
-    assert model.layers[-1].activation.__name__ == "linear"
-    assert model.output_shape == (None, 10)
 
 
 @pytest.mark.parametrize("name", zoo.names())
@@ -94,3 +50,37 @@ def test_robust_twins_share_the_architecture_and_record_their_robustness(name):
 
 def test_twins_of_models_without_one():
     assert zoo.twin("mnist-mlp") is None and zoo.twin("cifar10-cnn") in (None, *zoo.names())
+
+
+def test_save_model_keeps_weights_without_optimizer_state(tmp_path, tiny_cnn):
+    import zipfile
+
+    import h5py
+
+    from interpret._tf import keras
+
+    tiny_cnn.compile(optimizer="adam", loss="mse")
+    tiny_cnn.fit(np.zeros((2, 16, 16, 3)), np.zeros((2, 5)), verbose=0)  # Adam has moments now
+    path = zoo.save_model(tiny_cnn, tmp_path / "sub" / "tiny.keras")
+    assert path.is_file() and not list(path.parent.glob(".*tmp*"))  # no temp file left
+    loaded = keras.models.load_model(path, compile=False)
+    for a, b in zip(loaded.get_weights(), tiny_cnn.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    with zipfile.ZipFile(path) as z, z.open("model.weights.h5") as f, h5py.File(f) as h5:
+        assert "optimizer" not in h5 and "layers" in h5
+
+
+def test_install_writes_the_weights_and_the_card_side_by_side(tmp_path, tiny_cnn):
+    import json
+
+    target = zoo.install("mnist-mlp", tiny_cnn, {"test_accuracy": 0.5}, directory=tmp_path)
+    assert target == tmp_path / "mnist-mlp.keras" and target.is_file()
+    assert json.loads((tmp_path / "mnist-mlp.json").read_text()) == {"test_accuracy": 0.5}
+
+
+def test_missing_weights_say_how_to_get_them_back(monkeypatch, tmp_path):
+    monkeypatch.setattr(zoo, "WEIGHTS_DIR", tmp_path)
+    with pytest.raises(UserError, match="mnist-cnn.keras is missing; reinstall interpret"):
+        zoo.load("mnist-cnn")
+    with pytest.raises(UserError, match="mnist-cnn.json is missing"):
+        zoo.card("mnist-cnn")

@@ -1,0 +1,134 @@
+"""``interpret layers | models | samples | train``: the commands that list, show and train the zoo."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+def test_layers_prints_names_and_counts():
+    result = run_cli("layers", "cifar10-cnn")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "conv2d_1" in result.stdout and "18,496" in result.stdout and "64 filters" in result.stdout
+    )
+    assert "122,570" in result.stdout
+
+
+def test_models_lists_the_zoo_with_accuracy():
+    result = run_cli("models")
+    assert result.returncode == 0, result.stderr
+    for name in ("cifar10-cnn", "mnist-mlp", "mnist-cnn"):
+        assert name in result.stdout
+
+
+def test_samples_writes_grid_and_sidecar(tmp_path, data_dir):
+    result = run_cli(
+        "samples",
+        "cifar10",
+        "--gallery",
+        str(tmp_path / "g"),
+        env={"INTERPRET_DATA_DIR": str(data_dir)},
+    )
+    assert result.returncode == 0, result.stderr
+    sidecar = tmp_path / "g" / "cifar10" / "samples" / "cifar10-samples.json"
+    meta = json.loads(sidecar.read_text())
+    assert len(meta["indices"]) == 25 and meta["seed"] == 0
+    assert sidecar.with_suffix(".png").stat().st_size > 1000
+
+
+def test_train_on_tiny_data_writes_model_card_and_curves(tmp_path, data_dir):
+    result = run_cli(
+        "train",
+        "mnist-mlp",
+        "--epochs",
+        "2",
+        "--gallery",
+        str(tmp_path / "g"),
+        env={"INTERPRET_DATA_DIR": str(data_dir)},
+    )
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "g" / "mnist-mlp" / "train"
+    card = json.loads((out / "mnist-mlp.json").read_text())
+    assert card["epochs"] == 2 and len(card["history"]["accuracy"]) == 2
+    assert card["data_source"].endswith("mnist.npz") and card["train_images"] == 64
+    assert 0.0 <= card["test_accuracy"] <= 1.0
+    assert (out / "mnist-mlp.keras").is_file() and (out / "training-curves.png").is_file()
+    # the saved model resolves by path like any user model
+    listed = run_cli("layers", str(out / "mnist-mlp.keras"))
+    assert listed.returncode == 0 and "dense_2" in listed.stdout
+
+
+def test_train_watch_writes_epochs_to_gallery_and_tensorboard(tmp_path, data_dir):
+    g = tmp_path / "g"
+    args = ["train", "mnist-mlp", "--epochs", "2", "--watch", "dense:0-1", "--watch-steps", "2"]
+    result = run_cli(
+        *args,
+        "--watch-attack",
+        "0.1",
+        "--gallery",
+        str(g),
+        env={"INTERPRET_DATA_DIR": str(data_dir)},
+    )
+    assert result.returncode == 0, result.stderr
+    watch = g / "mnist-mlp" / "watch"
+    assert sorted(p.name for p in watch.glob("dense*.png")) == [
+        "dense-0-1-epoch001.png",
+        "dense-0-1-epoch002.png",
+        "dense-0-1-epochs.png",
+    ]
+    assert (watch / "dense-0-1-epochs.gif").is_file() and (
+        watch / "pgd-eps0.1-epochs.png"
+    ).is_file()
+    logs = g / "mnist-mlp" / "train" / "logs"
+    assert f"tensorboard --logdir {logs}" in result.stdout
+    for run in ("interpret", "train", "validation"):  # ours beside Keras' own
+        assert list((logs / run).glob("events.out.tfevents.*")), run
+    bad = run_cli("train", "mnist-mlp", "--watch", "nope:0", "--gallery", str(tmp_path / "b"))
+    assert bad.returncode == 2 and "unknown layer 'nope'" in bad.stderr
+
+
+ADVERSARIAL_BAD_INPUT = [
+    (["--adversarial", "free", "--eps", "0.3"], "unknown adversarial training method 'free'"),
+    (["--adversarial", "pgd", "--eps", "0"], "--eps must lie in (0, 1], got 0"),
+    (["--adversarial", "pgd", "--eps", "1.5"], "--eps must lie in (0, 1], got 1.5"),
+    (["--adversarial", "trades", "--eps", ".3", "--beta", "0"], "--beta must be greater than 0"),
+    (["--adversarial", "trades", "--eps", ".3", "--beta", "-1"], "--beta must be greater than 0"),
+    (["--adversarial", "pgd"], "adversarial training needs --eps"),
+    (["--eps", "0.3"], "--eps needs --adversarial"),
+    (["--adversarial", "fgsm-rs", "--eps", ".3", "--attack-steps", "3"], "fgsm-rs takes one step"),
+]
+
+
+@pytest.mark.parametrize(
+    "args,message", ADVERSARIAL_BAD_INPUT, ids=[" ".join(a) for a, _ in ADVERSARIAL_BAD_INPUT]
+)
+def test_adversarial_bad_input_exits_2_with_one_line_and_writes_nothing(
+    tmp_path, data_dir, args, message
+):
+    result = run_cli("train", "mnist-cnn", *args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], result.stderr
+    assert not (tmp_path / "gallery").exists()
+
+
+def test_adversarial_train_on_tiny_data_records_robust_accuracy(tmp_path, data_dir):
+    args = ["train", "mnist-cnn", "--adversarial", "fgsm-rs", "--eps", "0.3", "--epochs", "1"]
+    result = run_cli(
+        *args, "--gallery", str(tmp_path / "g"), env={"INTERPRET_DATA_DIR": str(data_dir)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "mnist-cnn-fgsm-rs: test accuracy" in result.stdout and "PGD-20 accuracy" in result.stdout
+    )
+    out = tmp_path / "g" / "mnist-cnn-fgsm-rs" / "train"
+    card = json.loads((out / "mnist-cnn-fgsm-rs.json").read_text())
+    assert card["adversarial"]["step_size"] == 0.375 and card["twin"] == "mnist-cnn"
+    assert (
+        card["robust_accuracy"]["images"] == 32 and len(card["history"]["val_robust_accuracy"]) == 1
+    )
+    assert (out / "training-curves.png").is_file()
