@@ -1,10 +1,10 @@
-"""Keras callbacks that show a network while it learns: ``Visualize``, ``Attack``.
+"""Keras callbacks that show a network while it learns: ``Visualize``, ``Attack``, ``Explain``.
 
 Each runs after every ``every`` epochs (and after the last one) and writes
 
 - into the gallery, under ``<gallery>/<model>/watch/``: one artifact per logged epoch
-  (``...-epoch003.png``) and one over the epochs (``Visualize``: an animated GIF with a
-  frame per logged epoch; ``Attack``: accuracy against epoch), each with its sidecar;
+  (``...-epoch003.png``) and one over the epochs (``Visualize``, ``Explain``: an animated
+  GIF with a frame per logged epoch; ``Attack``: accuracy against epoch), with sidecars;
 - given ``log_dir``, TensorBoard summaries in ``<log_dir>/interpret`` (step = epoch):
   ``tf.summary.image`` of what it drew and ``tf.summary.scalar`` of what it measured, so
   ``tensorboard --logdir <log_dir>`` shows them beside Keras' own ``TensorBoard`` logs.
@@ -16,10 +16,11 @@ Importing this module does not import TensorFlow: the classes become Keras callb
 on first use.
 
 Example:
-    >>> from interpret.callbacks import Attack, Visualize
+    >>> from interpret.callbacks import Attack, Explain, Visualize
     >>> watch = [
     ...     Visualize("conv2d_1", "0-11", every=2, log_dir="logs"),
     ...     Attack(x_val, y_val, eps=0.03, log_dir="logs"),
+    ...     Explain(x_val[:4], y_val[:4], method="gradcam", log_dir="logs"),
     ... ]  # doctest: +SKIP
     >>> model.fit(x, y, epochs=10, callbacks=watch)  # doctest: +SKIP
     >>> watch[1].history  # doctest: +SKIP
@@ -186,7 +187,7 @@ class _Visualize(_Watch):
             handle, self.layer, self.filters, classes=self.classes, seed=self.seed, **self.settings
         )
         fig = grid_figure(res)
-        fig.suptitle(f"{fig._suptitle.get_text()}, after epoch {epoch}")
+        fig.suptitle(f"{fig.get_suptitle()}, after epoch {epoch}")
         frame = tile(res.images, cols=int(np.ceil(np.sqrt(len(res.images)))))
         self.frames.append(frame)
         meta = self.meta(
@@ -254,11 +255,9 @@ class _Attack(_Watch):
         from interpret.attacks.options import method_name, method_params
 
         super().__init__(every=every, gallery=gallery, log_dir=log_dir, name=name, seed=seed)
-        if (data is None) == (x is None):
-            raise UserError("give validation images: {x} and {y}, or {data}", "x", "data")
         if x is not None and y is None:
             raise UserError("give the labels {y} of the images {x}", "y", "x")
-        self.source = data if data is not None else (x, y)
+        self.source = _images(x, y, data)
         self.n = None if n is None else checks.positive_int(n, "n")
         self.eps = checks.non_negative(eps, "eps")
         self.method = method_name(method)
@@ -321,6 +320,119 @@ class _Attack(_Watch):
         return arts
 
 
+class _Explain(_Watch):
+    """Attribution maps of fixed validation images every ``every`` epochs (:func:`interpret.explain`).
+
+    Args:
+        x, y: the images to explain (float [0, 1] or uint8, NHWC), labels optional; or
+        data: instead, an .npz file or a folder of class subfolders
+            (:func:`interpret.data.user.load_user_data`).
+        n: the first ``n`` images are explained (default 4).
+        method: one attribution method (``"gradcam"``, ``"integrated-gradients"``, ...).
+        target: what is explained (default: the predicted class; ``"label"`` needs ``y``).
+        layer: the CAM methods' layer (default: the last spatial one).
+        every, gallery, log_dir, name, seed: see the module docstring.
+        **options: the method's options (``steps``, ``samples``, ...).
+
+    The method, target and options are tried on one image when training begins. Per
+    logged epoch: the input / heatmap / overlay sheet (``<method>-epochNNN.png``); over
+    the epochs: the sheets as an animated GIF (``<method>-epochs.gif``). TensorBoard:
+    image ``explain/<method>``, scalar ``explain/<method>/score_mean`` (the model's mean
+    score for the explained target).
+
+    Example:
+        >>> cb = Explain(x_test[:4], y_test[:4], method="gradcam", every=2)  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        x: Any = None,
+        y: Any = None,
+        *,
+        data: Any = None,
+        n: int = 4,
+        method: str = "gradcam",
+        target: Any = None,
+        layer: str | None = None,
+        every: int = 1,
+        gallery: str | Gallery | None = None,
+        log_dir: str | None = None,
+        name: str | None = None,
+        seed: int = 0,
+        **options: Any,
+    ):
+        super().__init__(every=every, gallery=gallery, log_dir=log_dir, name=name, seed=seed)
+        self.source = _images(x, y, data)
+        if not isinstance(method, str) or "," in method or method.strip().lower() == "all":
+            raise UserError(
+                f"{{method}} must name one attribution method, got {method!r}", "method"
+            )
+        self.n = checks.positive_int(n, "n")
+        self.method, self.target, self.layer, self.options = method, target, layer, options
+        self.frames: list[np.ndarray] = []
+        self.images: Any = None
+
+    def explain(self, handle: Any, count: int | None = None) -> Any:
+        """The explanation of the first ``count`` images (all) by the model as it is now."""
+        from interpret.attributions.api import explain
+
+        data = self.images
+        k = len(data) if count is None else count
+        return explain(
+            handle,
+            data.x[:k],
+            self.method,
+            target=self.target,
+            y=None if data.y is None else data.y[:k],
+            layer=self.layer,
+            names=[data.label(i) for i in range(k)],
+            seed=self.seed,
+            **self.options,
+        )
+
+    def prepare(self, handle: Any) -> None:
+        from interpret.data.user import load_user_data
+
+        self.images = load_user_data(self.source, handle, self.n)
+        self.explain(handle, 1)  # method, target, layer and options checked on one image
+
+    def log(self, handle: Any, epoch: int) -> list[Artifact]:
+        e = self.explain(handle)
+        fig = e.sheet()
+        fig.suptitle(f"{fig.get_suptitle()}, after epoch {epoch}", fontsize=9)
+        frame = _figure_rgb(fig, max_side=640)
+        self.frames.append(frame)
+        meta = self.meta(
+            epoch,
+            layer=e.layer,
+            parameters={**e.parameters, "method": e.method, "every": self.every},
+            figures={"scores": e.scores.tolist(), "images": list(e.labels)},
+            **self.images.describe(),
+            **handle.describe(),
+        )
+        where = {"model": self.model_name, "technique": TECHNIQUE}
+        arts = [
+            self.gallery.save_figure(fig, name=f"{e.method}-epoch{epoch:03d}", meta=meta, **where),
+            self.gallery.save_animation(
+                self.frames, name=f"{e.method}-epochs", steps=self.logged, meta=meta, **where
+            ),
+        ]
+        score = float(np.mean(e.scores))
+        self.summary(
+            epoch, {f"explain/{e.method}/score_mean": score}, {f"explain/{e.method}": frame}
+        )
+        return arts
+
+
+def _images(x: Any, y: Any, data: Any) -> Any:
+    """What ``load_user_data`` reads when training begins: ``data``, or ``x`` (with ``y``)."""
+    if (data is None) == (x is None):
+        raise UserError("give the images: {x} (with labels {y}), or {data}", "x", "data")
+    if data is not None:
+        return data
+    return x if y is None else (x, y)
+
+
 def _history_figure(cb: _Attack) -> Any:
     """Clean and robust accuracy against epoch."""
     from interpret.gallery.style import new_figure
@@ -337,8 +449,8 @@ def _history_figure(cb: _Attack) -> Any:
     return fig
 
 
-def _figure_rgb(fig: Any) -> np.ndarray:
-    """A matplotlib figure as an RGB uint8 array (it stays open for saving)."""
+def _figure_rgb(fig: Any, max_side: int | None = None) -> np.ndarray:
+    """A matplotlib figure as an RGB uint8 array, at most ``max_side`` pixels (stays open)."""
     import io
 
     from PIL import Image
@@ -346,7 +458,10 @@ def _figure_rgb(fig: Any) -> np.ndarray:
     from interpret.gallery.store import figure_png_bytes
 
     with Image.open(io.BytesIO(figure_png_bytes(fig))) as im:
-        return np.asarray(im.convert("RGB"))
+        rgb = im.convert("RGB")
+        if max_side:
+            rgb.thumbnail((max_side, max_side))
+        return np.asarray(rgb)
 
 
 def parse_watch(spec: str) -> dict:
@@ -371,6 +486,8 @@ def watchers(
     *,
     attack_eps: float | None = None,
     attack_data: Any = None,
+    explain_method: str | None = None,
+    explain_data: Any = None,
     every: int = 1,
     steps: int = 64,
     gallery: str | Gallery | None = None,
@@ -381,7 +498,8 @@ def watchers(
     """The callbacks ``interpret train --watch ... --watch-attack EPS`` asks for.
 
     ``watch``: ``parse_watch`` specs (one Visualize each); ``attack_eps`` with
-    ``attack_data`` (``(x, y)``, an .npz or a folder): an Attack. Given ``log_dir``,
+    ``attack_data`` (``(x, y)``, an .npz or a folder): an Attack; ``explain_method``
+    with ``explain_data``: an Explain of its first 4 images. Given ``log_dir``,
     Keras' own ``TensorBoard`` callback joins them (loss and accuracy beside ours).
 
     Example:
@@ -392,6 +510,8 @@ def watchers(
     out = [__getattr__("Visualize")(steps=steps, **parse_watch(w), **shared) for w in watch]
     if attack_eps is not None:
         out.append(__getattr__("Attack")(data=attack_data, eps=attack_eps, **shared))
+    if explain_method is not None:
+        out.append(__getattr__("Explain")(data=explain_data, method=explain_method, **shared))
     if out and log_dir is not None:
         from interpret._tf import keras
 
@@ -399,12 +519,12 @@ def watchers(
     return out
 
 
-_LOGIC = {"Visualize": _Visualize, "Attack": _Attack}
+_LOGIC = {"Visualize": _Visualize, "Attack": _Attack, "Explain": _Explain}
 __all__ = [*_LOGIC, "watchers", "parse_watch"]
 
 
 def __getattr__(name: str) -> Any:
-    """Make ``Visualize``/``Attack`` Keras callbacks on first use (TensorFlow loads then)."""
+    """Make ``Visualize``/``Attack``/``Explain`` Keras callbacks on first use (TF loads then)."""
     if name not in _LOGIC:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from interpret._tf import keras

@@ -43,13 +43,14 @@ def training(tiny_cnn):
 
 
 def test_three_epochs_write_gallery_and_tensorboard(training, tmp_path):
-    from interpret.callbacks import Attack, Visualize
+    from interpret.callbacks import Attack, Explain, Visualize
 
     model, x, y = training
     g, logs = tmp_path / "g", tmp_path / "logs"
     vis = Visualize("c2", "0-2", steps=4, gallery=g, log_dir=logs, precision="float32")
     att = Attack(x[:24], y[:24], eps=0.1, steps=3, gallery=g, log_dir=logs)
-    model.fit(x, y, epochs=3, batch_size=16, verbose=0, callbacks=[vis, att])
+    exp = Explain(x[:3], y[:3], method="gradcam", gallery=g, log_dir=logs)
+    model.fit(x, y, epochs=3, batch_size=16, verbose=0, callbacks=[vis, att, exp])
 
     folder = g / "tiny" / "watch"
     names = sorted(p.name for p in folder.glob("*.png"))
@@ -80,6 +81,18 @@ def test_three_epochs_write_gallery_and_tensorboard(training, tmp_path):
     ]
     assert len(events[("images", "attack/examples")]) == len(attack_epochs)
 
+    assert sorted(p.name for p in folder.glob("gradcam*.png")) == [
+        "gradcam-epoch001.png",
+        "gradcam-epoch002.png",
+        "gradcam-epoch003.png",
+        "gradcam-epochs.png",
+    ]
+    assert gif_frame_count((folder / "gradcam-epochs.gif").read_bytes()) == 3
+    sheet = json.loads((folder / "gradcam-epoch002.json").read_text())
+    assert sheet["epoch"] == 2 and sheet["layer"] == "c2" and len(sheet["figures"]["scores"]) == 3
+    assert [s for s, _ in events[("images", "explain/gradcam")]] == [1, 2, 3]
+    assert [s for s, _ in events[("scalars", "explain/gradcam/score_mean")]] == [1, 2, 3]
+
 
 def test_every_n_epochs_and_the_last(training, tmp_path):
     from interpret.callbacks import Visualize
@@ -92,15 +105,20 @@ def test_every_n_epochs_and_the_last(training, tmp_path):
 
 
 def test_bad_settings_fail_before_training(training, tmp_path):
-    from interpret.callbacks import Attack, Visualize
+    from interpret.callbacks import Attack, Explain, Visualize
 
     model, x, y = training
     with pytest.raises(UserError, match="every= must be"):
         Visualize("c2", every=0)
     with pytest.raises(UserError, match="unknown render setting stesp="):
         Visualize("c2", stesp=3)
-    with pytest.raises(UserError, match="give validation images"):
+    with pytest.raises(UserError, match="give the images"):
         Attack()
+    with pytest.raises(UserError, match="method= must name one attribution method"):
+        Explain(x, method="gradcam,saliency")
+    exp = Explain(x[:2], method="nope", gallery=tmp_path)
+    with pytest.raises(UserError, match="nope"):
+        model.fit(x, y, epochs=1, verbose=0, callbacks=[exp])
     vis = Visualize("nope", gallery=tmp_path)
     with pytest.raises(UserError, match="unknown layer 'nope'"):
         model.fit(x, y, epochs=1, verbose=0, callbacks=[vis])

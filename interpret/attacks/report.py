@@ -229,6 +229,7 @@ def attack_report(
     eps: Sequence[float] | None = (0.05, 0.1, 0.2, 0.3),
     n: int = 1000,
     dataset: str | None = None,
+    data: Any = None,
     target: Any = None,
     seed: int = 0,
     batch_size: int = 1000,
@@ -238,8 +239,10 @@ def attack_report(
 ) -> dict:
     """Evaluate an attack on the first ``n`` test images and write plot + sheet to the gallery.
 
-    Everything is checked before any work starts. Returns ``{"evaluation", "table",
-    "artifacts"}``.
+    ``data`` attacks your own labelled images instead (an .npz with x and y, a folder
+    of class subfolders, or ``(x, y)`` arrays: :func:`interpret.data.user.load_user_data`),
+    the first ``n`` of them. Everything is checked before any work starts. Returns
+    ``{"evaluation", "table", "artifacts"}``.
 
     Example:
         >>> out = attack_report("mnist-cnn", method="fgsm", eps=[0.1], n=20, gallery="/tmp/demo-gallery")
@@ -247,7 +250,6 @@ def attack_report(
         (20, 2)
     """
     from interpret.core.models import resolve
-    from interpret.data import datasets
 
     method = method_name(method)
     method_params(method, options)  # unknown or bad options fail before anything is loaded
@@ -258,20 +260,11 @@ def attack_report(
         check_eps(e, method, options.get("norm") or "linf", probe.input_shape)
     n = checks.positive_int(n, "n")
     target_labels(probe, target, 1)
-    name = dataset or handle.dataset
-    if not name:
-        raise UserError(
-            f"model {handle.name} has no card naming its data set; pass {{dataset}} mnist or cifar10",
-            "dataset",
-        )
-    ds = datasets.load_test_images(name)
-    x_all, y_all = ds.split("test")
-    if n > len(x_all):
-        raise UserError(f"{{n}} {n} is more than the {len(x_all)} test images of {name}", "n")
+    x, y, data_info = _attack_images(handle, n, dataset, data)
     ev = evaluate_attack(
         probe,
-        x_all[:n],
-        y_all[:n],
+        x,
+        y,
         method=method,
         eps=eps_list if eps is not None else None,
         target=target,
@@ -281,13 +274,34 @@ def attack_report(
         **options,
     )
     ev.model_info = handle.describe()
-    ev.data_info = {
-        "n": n,
-        "dataset": name,
-        "images": f"first {n} test images",
-        "data_source": ds.source,
-    }
+    ev.data_info = data_info
     return {"evaluation": ev, "table": ev.table(), "artifacts": ev.save(gallery)}
+
+
+def _attack_images(handle: Any, n: int, dataset: str | None, data: Any) -> tuple:
+    """(x, y, data_info): the first ``n`` images of ``data``, else of the test set."""
+    from interpret.data import datasets
+
+    if data is not None:
+        from interpret.data.user import load_user_data
+
+        own = load_user_data(data, handle, n=n, labels=True)
+        info = {"n": len(own), "images": f"first {len(own)} of {own.source}", **own.describe()}
+        return own.x, own.y, info
+    name = dataset or handle.dataset
+    if not name:
+        raise UserError(
+            f"model {handle.name} has no card naming its data set; pass {{dataset}} mnist or "
+            "cifar10, or your own labelled images as {data}",
+            "dataset",
+            "data",
+        )
+    ds = datasets.load_test_images(name)
+    x_all, y_all = ds.split("test")
+    if n > len(x_all):
+        raise UserError(f"{{n}} {n} is more than the {len(x_all)} test images of {name}", "n")
+    info = {"n": n, "dataset": name, "images": f"first {n} test images", "data_source": ds.source}
+    return x_all[:n], y_all[:n], info
 
 
 def save_fooling(res: FoolResult, gallery: Any = None) -> list[Artifact]:

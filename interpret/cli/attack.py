@@ -2,6 +2,7 @@
 
 Example:
     $ interpret attack --model mnist-cnn --method pgd --eps 0.05,0.1,0.2,0.3 --n 1000
+    $ interpret attack --model my_model.keras --data my_images/ --method fgsm --eps 0.03
     $ interpret fool --model mnist-cnn --class all --method evolve
 """
 
@@ -16,6 +17,7 @@ from interpret.attacks.options import DEFAULTS, METHODS, NORMS
 from interpret.attacks.report import attack_report
 from interpret.cli.common import (
     api_option,
+    data_option,
     echo_artifact,
     gallery_option,
     model_option,
@@ -41,7 +43,7 @@ def _defaults(option: str) -> str:
     + ",".join(f"{e:g}" for e in EPS)
     + "]",
 )
-@api_option(attack_report, "n", help="First N test images.")
+@api_option(attack_report, "n", help="First N test images (or of --data).")
 @click.option("--norm", type=click.Choice(NORMS), default=None, help="fgsm/pgd ball [linf].")
 @click.option("--steps", type=int, default=None, help=f"Iterations ({_defaults('steps')}).")
 @click.option(
@@ -52,6 +54,7 @@ def _defaults(option: str) -> str:
 )
 @click.option("--target", default=None, help="Target class (index or name): a targeted attack.")
 @click.option("--dataset", default=None, help="mnist or cifar10 [default: the model card's].")
+@data_option("Attack these labelled images instead of the test set.")
 @api_option(attack_report, "batch_size", help="Images per compiled call.")
 @click.option(
     "--precision",
@@ -69,7 +72,8 @@ def attack(
     gallery_dir: str | None,
     **kwargs,
 ) -> None:
-    """Robust accuracy against an attack for several eps, on MODEL's first N test images.
+    """Robust accuracy against an attack for several eps, on MODEL's first N test images
+    (or the first N of your own labelled images: --data FILE.npz or a folder of class folders).
 
     Prints a table (robust accuracy counted on the images the model got right to begin
     with, mean L2/Linf of the successful perturbations, seconds) and writes a

@@ -82,6 +82,14 @@ from interpret.cli.common import api_option, echo_artifact, gallery_option, seed
     metavar="EPS",
     help="Also PGD robust accuracy at EPS on the first 200 test images, every --watch-every epochs.",
 )
+@api_option(
+    watchers,
+    "explain_method",
+    "--watch-explain",
+    metavar="METHOD",
+    help="Also attribution maps (gradcam, integrated-gradients, ...) of the first 4 test "
+    "images, every --watch-every epochs.",
+)
 @api_option(watchers, "every", "--watch-every", help="Epochs between watches (and the last).")
 @api_option(watchers, "steps", "--watch-steps", help="Render steps per watched epoch.")
 @click.option(
@@ -98,6 +106,7 @@ def train(
     install: bool,
     watch: tuple[str, ...],
     attack_eps: float | None,
+    explain_method: str | None,
     every: int,
     steps: int,
     log_dir: str | None,
@@ -117,13 +126,15 @@ def train(
     from interpret.gallery.store import Gallery
     from interpret.zoo.train import first_test_images, train_model
 
-    watching = bool(watch) or attack_eps is not None
+    watching = bool(watch) or attack_eps is not None or explain_method is not None
     if watching and log_dir is None:
         log_dir = str(Gallery(gallery_dir).root / model_name / "train" / "logs")
     callbacks = watchers(
         watch,
         attack_eps=attack_eps,
         attack_data=first_test_images(model_name) if attack_eps is not None else None,
+        explain_method=explain_method,
+        explain_data=first_test_images(model_name, 4) if explain_method is not None else None,
         every=every,
         steps=steps,
         gallery=gallery_dir,

@@ -93,7 +93,7 @@ class UserData:
             >>> UserData(np.zeros((1, 2, 2, 1)), None, (), "a", spec="/data/pets").name
             'pets'
         """
-        return Path(self.spec).name or self.spec or "data"
+        return Path(self.spec).name or self.spec or "image"
 
     def label(self, i: int) -> str:
         """How image ``i`` is named in titles: its file, or ``name #i``, with its class.

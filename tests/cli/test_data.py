@@ -49,6 +49,23 @@ def test_featuremaps_index_of_own_data(form, own_model, user_data, tmp_path, cap
     assert meta["figures"]["input"] == want and meta["parameters"]["data"] == data
 
 
+def test_attack_own_data(own_model, tiny_cnn, tmp_path, capsys):
+    import numpy as np
+
+    # labels the untrained model gets right on 5 of 6 images, so there is something to attack
+    x = np.random.default_rng(0).integers(0, 256, (6, 16, 16, 3), dtype=np.uint8)
+    y = np.argmax(tiny_cnn.predict(x.astype("float32") / 255, verbose=0), axis=1)
+    y[-1] = (y[-1] + 1) % 5
+    np.savez(tmp_path / "labelled.npz", x=x, y=y)
+    g, data = tmp_path / "g", str(tmp_path / "labelled.npz")
+    args = ["attack", "-m", own_model, "--method", "fgsm", "--eps", "0.05,0.3", "--n", "6"]
+    code, out, err = run([*args, "--data", data, "--gallery", str(g)], capsys)
+    assert code == 0, err
+    assert "(5/6)" in out  # clean accuracy on the user's images, not on a data set
+    meta = json.loads((g / "mine" / "attack" / "fgsm-linf-robust-accuracy.json").read_text())
+    assert meta["parameters"]["data"] == data and meta["parameters"]["n"] == 6
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -72,6 +89,7 @@ def test_bad_data_is_one_line_exit_2_nothing_written(args, message, own_model, t
     for command in (
         ["maximize", "-m", own_model, "-l", "c2", "-f", "0", "--steps", "2", "--examples", "2"],
         ["featuremaps", "-m", own_model, "-l", "c1", "--index", "0"],
+        ["attack", "-m", own_model, "--method", "fgsm", "--eps", "0.1", "--n", "4"],
     ):
         code, out, err = run([*command, *args, "--gallery", str(g)], capsys)
         line = err.strip()

@@ -9,6 +9,13 @@ import pytest
 from tests.conftest import run_cli
 
 
+def run_on_tiny_data(tmp_path, data_dir, *args):
+    """The command with a gallery under tmp_path and the fixture's tiny data sets."""
+    return run_cli(
+        *args, "--gallery", str(tmp_path / "g"), env={"INTERPRET_DATA_DIR": str(data_dir)}
+    )
+
+
 def test_layers_prints_names_and_counts():
     result = run_cli("layers", "cifar10-cnn")
     assert result.returncode == 0, result.stderr
@@ -26,13 +33,7 @@ def test_models_lists_the_zoo_with_accuracy():
 
 
 def test_samples_writes_grid_and_sidecar(tmp_path, data_dir):
-    result = run_cli(
-        "samples",
-        "cifar10",
-        "--gallery",
-        str(tmp_path / "g"),
-        env={"INTERPRET_DATA_DIR": str(data_dir)},
-    )
+    result = run_on_tiny_data(tmp_path, data_dir, "samples", "cifar10")
     assert result.returncode == 0, result.stderr
     sidecar = tmp_path / "g" / "cifar10" / "samples" / "cifar10-samples.json"
     meta = json.loads(sidecar.read_text())
@@ -41,15 +42,7 @@ def test_samples_writes_grid_and_sidecar(tmp_path, data_dir):
 
 
 def test_train_on_tiny_data_writes_model_card_and_curves(tmp_path, data_dir):
-    result = run_cli(
-        "train",
-        "mnist-mlp",
-        "--epochs",
-        "2",
-        "--gallery",
-        str(tmp_path / "g"),
-        env={"INTERPRET_DATA_DIR": str(data_dir)},
-    )
+    result = run_on_tiny_data(tmp_path, data_dir, "train", "mnist-mlp", "--epochs", "2")
     assert result.returncode == 0, result.stderr
     out = tmp_path / "g" / "mnist-mlp" / "train"
     card = json.loads((out / "mnist-mlp.json").read_text())

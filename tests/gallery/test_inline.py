@@ -49,6 +49,8 @@ def test_every_result_shows_as_png(handle):
         width, height = _png_size(result._repr_png_())
         assert width > 50 and height > 50, name
         assert result._repr_html_() is None, name  # no animation: Jupyter takes the PNG
+    explanation = interpret.explain(handle, x, method="saliency")  # its own _repr_png_
+    assert min(_png_size(explanation._repr_png_())) > 50
 
 
 def test_a_shown_sheet_can_still_be_saved(handle, tmp_path):

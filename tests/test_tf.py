@@ -1,0 +1,25 @@
+"""``interpret._tf``: TensorFlow and Keras 3 imported with the runtime's start-up banners muted."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+CODE = (
+    "import sys; from interpret._tf import tf, keras; tf.constant(1.0);"
+    "print('stderr works', file=sys.stderr); print(keras.backend.backend())"
+)
+
+
+def test_banners_are_muted_and_stderr_is_given_back():
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "0"}
+    env.pop("INTERPRET_TF_LOGS", None)
+    out = subprocess.run(
+        [sys.executable, "-c", CODE], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "tensorflow"
+    assert out.stderr.strip() == "stderr works"  # no oneDNN/CUDA lines, even at log level 0
