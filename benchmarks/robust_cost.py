@@ -8,7 +8,7 @@ first IMAGES training images is timed for each of
 * ``loop``: standard training through the adversarial loop's compiled step
   (:class:`interpret.zoo.adversarial.TrainStep` with no attack);
 * ``fgsm-rs`` (and with ``--all`` also ``pgd`` with 10 steps and ``trades``): the
-  adversarial step at MODEL's recipe eps.
+  adversarial step at MODEL's recipe eps (whatever method MODEL's own recipe uses).
 
 Each method is compiled and warmed on a few batches first (tracing is not an epoch's
 cost); then the methods run interleaved, round after round (A B C A B C ...), so load
@@ -99,7 +99,7 @@ def main() -> None:
     methods = {
         "keras-fit": keras_fit_epoch(args.model, recipe, x, y, warm=True),
         "loop": loop_epoch(args.model, recipe, x, y, None),
-        "fgsm-rs": loop_epoch(args.model, recipe, x, y, adv),
+        "fgsm-rs": loop_epoch(args.model, recipe, x, y, Adversarial("fgsm-rs", adv.eps).checked()),
     }
     if args.all:
         methods["pgd-10"] = loop_epoch(

@@ -30,6 +30,7 @@ def test_every_part_is_one_sheet_with_both_models(comparison, tmp_path):
     assert {a.png.parent for a in arts} == {tmp_path / "mnist-cnn-vs-mnist-mlp" / "compare"}
     meta = json.loads(arts[0].sidecar.read_text())
     assert meta["parameters"]["models"] == ["mnist-cnn", "mnist-mlp"]
+    assert meta["parameters"]["init_sd"] == 0.3  # both models' renders start alike
     assert [m["model"] for m in meta["models"]] == ["mnist-cnn", "mnist-mlp"]
 
 
@@ -57,6 +58,7 @@ def test_the_numbers_on_the_sheets_are_measured(comparison):
         ),
         (("mnist-mlp",), {}, "mnist-mlp has no zoo twin; give the second model"),
         (("mnist-cnn", "mnist-mlp"), {"steps": 0}, "steps= must be a whole number"),
+        (("mnist-cnn", "mnist-mlp"), {"init_sd": -1}, "init_sd= must be 0 or more"),
         (("mnist-cnn", "mnist-mlp"), {"classes": "12"}, "class 12 is out of range"),
     ],
 )

@@ -27,6 +27,7 @@ from interpret.compare import compare as run
     "--class", "classes", default="all", show_default=True, help="Classes rendered and fooled."
 )
 @api_option(run, "steps", help="Render steps of each class visualization.")
+@api_option(run, "init_sd", help="Spread of each render's random start around grey.")
 @api_option(run, "images", help="Test images of the saliency sheet.")
 @api_option(run, "fool_steps", help="Most signed steps of each fooling image.")
 @api_option(run, "attack_images", help="Test images of the robustness curve.")

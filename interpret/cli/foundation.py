@@ -30,7 +30,7 @@ from interpret.cli.common import api_option, echo_artifact, gallery_option, seed
     default=None,
     metavar="METHOD",
     help="Train adversarially: fgsm-rs (FGSM + random start), pgd (Madry) or trades. "
-    "Robust zoo models (mnist-cnn-robust) do by their recipe.",
+    "Robust zoo models (*-robust) do by their recipe.",
 )
 @click.option("--eps", type=float, default=None, help="Linf budget of --adversarial, in (0, 1].")
 @click.option("--beta", type=float, default=None, help="TRADES' robustness weight [default: 6].")

@@ -1,12 +1,12 @@
-"""The model zoo: three classic small models and a robust twin, with shipped, trained weights.
+"""The model zoo: three classic small models and two robust twins, with shipped, trained weights.
 
-``mnist-cnn-robust`` shares the architecture of ``mnist-cnn`` and is trained
-adversarially (its recipe says how).
+``mnist-cnn-robust`` and ``cifar10-cnn-robust`` share the architecture of ``mnist-cnn``
+and ``cifar10-cnn`` and are trained adversarially (their recipes say how).
 
 Example:
     >>> from interpret import zoo
     >>> zoo.names()
-    ('cifar10-cnn', 'mnist-mlp', 'mnist-cnn', 'mnist-cnn-robust')
+    ('cifar10-cnn', 'mnist-mlp', 'mnist-cnn', 'mnist-cnn-robust', 'cifar10-cnn-robust')
     >>> zoo.twin("mnist-cnn-robust"), zoo.twin("mnist-cnn"), zoo.twin("mnist-mlp")
     ('mnist-cnn', 'mnist-cnn-robust', None)
     >>> model = zoo.load("cifar10-cnn")

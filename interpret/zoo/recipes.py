@@ -9,7 +9,7 @@ Example:
     >>> RECIPES["mnist-cnn"].dataset
     'mnist'
     >>> RECIPES["mnist-cnn-robust"].twin, RECIPES["mnist-cnn-robust"].adversarial.method
-    ('mnist-cnn', 'fgsm-rs')
+    ('mnist-cnn', 'pgd')
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class Recipe:
             >>> RECIPES["mnist-mlp"].to_dict()["epochs"]
             10
             >>> RECIPES["mnist-cnn-robust"].to_dict()["adversarial"]["attack_steps"]
-            1
+            10
         """
         d = asdict(self)
         if self.adversarial is None:  # a standard recipe's card keeps its standard fields only
@@ -92,9 +92,23 @@ RECIPES: dict[str, Recipe] = {
         learning_rate=5e-3,
         warmup=0.4,
         target_accuracy=0.98,
-        description="mnist-cnn trained with FGSM + random start at eps 0.3 (Wong et al. 2020)",
+        description="mnist-cnn trained with PGD-10 at eps 0.3 (Madry et al. 2018), bfloat16 steps",
         twin="mnist-cnn",
-        adversarial=Adversarial("fgsm-rs", eps=0.3, step_size=0.375, eps_warmup=5),
+        adversarial=Adversarial("pgd", eps=0.3, step_size=0.075, attack_steps=10, eps_warmup=2),
+        precision="bfloat16",
         robust_eval=(40, 0.01),
+    ),
+    "cifar10-cnn-robust": Recipe(
+        dataset="cifar10",
+        epochs=30,
+        batch_size=128,
+        learning_rate=2e-3,
+        augment=True,
+        warmup=0.3,
+        target_accuracy=0.5,
+        description="cifar10-cnn trained with FGSM + random start at eps 8/255 (Wong et al. 2020)",
+        twin="cifar10-cnn",
+        adversarial=Adversarial("fgsm-rs", eps=8 / 255, step_size=10 / 255),
+        robust_eval=(20, 2 / 255),
     ),
 }

@@ -92,8 +92,8 @@ def test_plan_names_and_recipes():
     assert plan("mnist-cnn", adversarial="trades", eps=0.3).name == "mnist-cnn-trades"
     # a robust recipe at another eps keeps its step / eps ratio
     other = plan("mnist-cnn-robust", eps=0.1).recipe.adversarial
-    assert other.step_size == pytest.approx(0.125) and other.method == "fgsm-rs"
-    assert plan("mnist-cnn-robust", adversarial="pgd").recipe.adversarial.eps == 0.3
+    assert other.step_size == pytest.approx(0.025) and other.method == "pgd"
+    assert plan("mnist-cnn-robust", adversarial="trades").recipe.adversarial.eps == 0.3
 
 
 @pytest.mark.parametrize(
