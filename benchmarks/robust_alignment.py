@@ -2,7 +2,7 @@
 
 For each standard / robust pair of the zoo, every class is rendered by each model
 (``interpret.maximize(model, classes="all")`` at its defaults, 256 steps, but starting
-from grey plus noise of sd ``--init-sd``, :data:`interpret.compare.INIT_SD`) with seeds
+from grey plus noise of sd ``--init-sd``, :data:`interpret.model_compare.INIT_SD`) with seeds
 0..SEEDS-1, and each render is classified by both models. A robust model's class
 images look like the class (Santurkar et al. 2019), so its standard twin should read
 them as their class far more often than the robust model reads the standard model's
@@ -41,8 +41,8 @@ PROTOCOLS = {
 def measure(
     standard: str, robust: str, seeds: int, steps: int, init_sd: float, protocol: str
 ) -> dict:
-    from interpret.compare import agreement, class_renders
     from interpret.core.models import resolve
+    from interpret.model_compare import agreement, class_renders
 
     a, b = resolve(standard), resolve(robust)
     classes = list(range(a.probe.n_classes))
@@ -70,7 +70,7 @@ def picture(
     standard: str, robust: str, steps: int, init_sd: float, directory: Path, dataset: str
 ) -> Path:
     """The seed-0 classes sheet of ``interpret compare``, copied to ``directory``."""
-    from interpret.compare import compare
+    from interpret.model_compare import compare
 
     tmp = Path(tempfile.mkdtemp())
     (art,) = compare(standard, robust, parts="classes", steps=steps, init_sd=init_sd, seed=0).save(
@@ -102,8 +102,8 @@ def main() -> None:
     ap.add_argument("--images", default=None, help="write the seed-0 sheets here")
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
-    from interpret.compare import INIT_SD
     from interpret.core.models import resolve
+    from interpret.model_compare import INIT_SD
 
     init_sd = INIT_SD if args.init_sd is None else args.init_sd
     rows = []

@@ -11,6 +11,7 @@ Run (CIFAR-10 models trained by ``interpret train cifar10-cnn-robust --eps E --o
     INTERPRET_DATA_DIR=/work/data nice python benchmarks/robust_tradeoff.py \
         --models cifar10-cnn runs/eps2.keras runs/eps4.keras cifar10-cnn-robust \
         [--eps 0 0.00784 0.01569 0.03137] [--n 10000] [--out docs/img/robust-tradeoff-cifar10.png]
+        [--json rows.json] [--reuse earlier-rows.json]
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ import numpy as np
 
 
 def score(spec: str, eps_list: list[float], n: int) -> dict:
-    from interpret.compare import robust_curve
     from interpret.core.models import resolve
     from interpret.data import datasets
+    from interpret.model_compare import robust_curve
 
     handle = resolve(spec)
     ds = datasets.load(handle.dataset or "cifar10")
@@ -70,11 +71,18 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--out", default=None, help="PNG of the trade-off")
     ap.add_argument("--json", default=None)
+    ap.add_argument(
+        "--reuse", default=None, help="a previous --json: its models are not scored again"
+    )
     args = ap.parse_args()
     eps_list = [float(e) for e in args.eps]
+    done = {r["model"]: r for r in json.loads(Path(args.reuse).read_text())} if args.reuse else {}
     rows = []
     for spec in args.models:
-        r = score(spec, eps_list, args.n)
+        if spec in done:  # JSON keys are strings: back to the eps floats
+            r = {**done[spec], "accuracy": {float(e): a for e, a in done[spec]["accuracy"].items()}}
+        else:
+            r = score(spec, eps_list, args.n)
         rows.append(r)
         curve = "  ".join(f"{e * 255:.0f}/255: {a:.4f}" for e, a in r["accuracy"].items())
         print(f"{r['name']:<22} train eps {r['train_eps'] * 255:4.1f}/255  clean {r['clean']:.4f}  "

@@ -48,7 +48,7 @@ _API = {
     "report": "interpret.model_report",
     "explain": "interpret.attributions.api",
     "Explanation": "interpret.attributions.explanation",
-    "compare": "interpret.compare",
+    "compare": "interpret.model_compare",
 }
 _ALIASES = {"load_data": "load"}
 

@@ -5,7 +5,7 @@ first-layer kernels, feature maps of a test image, activation maximization of ev
 filter of every conv layer (with dataset examples) and of every class, fooling images
 for every class, an attack robustness curve, attribution maps of a few test images by
 every method that applies, a DeepDream of the shipped photo, for a zoo model with a
-standard or robust twin the two side by side (:mod:`interpret.compare`); then
+standard or robust twin the two side by side (:mod:`interpret.model_compare`); then
 the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
 no conv layer) are skipped with the reason. Every section's wall time is recorded.
 
@@ -330,15 +330,15 @@ def _dream(ctx: _Context) -> list[Artifact] | str:
 
 
 def _twin(ctx: _Context) -> list[Artifact] | str:
-    """Standard vs robust side by side (:func:`interpret.compare.compare`), for a zoo model with a twin."""
+    """Standard vs robust side by side (:func:`interpret.model_compare.compare`), for a zoo model with a twin."""
     from interpret import zoo
-    from interpret.compare import compare
+    from interpret.model_compare import compare
 
     twin = zoo.twin(ctx.name) if ctx.handle.source == "zoo" else None
     if twin is None:
         return "the model has no standard or robust twin in the zoo"
     if not zoo.weights_path(twin).is_file():
-        return f"its twin {twin} has no shipped weights; run `interpret train {twin} --install`"
+        return f"its twin {twin} has no shipped weights; reinstall interpret or train it with its recipe"
     s = ctx.settings
     out = compare(ctx.handle, twin, steps=s["maximize_steps"], fool_steps=s["fool_steps"],
                   attack_images=s["attack_n"], seed=ctx.seed)  # fmt: skip

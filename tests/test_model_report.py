@@ -75,11 +75,11 @@ def test_report_on_own_model_and_data(tmp_path, tiny_cnn, user_data):
 
 
 def test_twin_section_compares_a_zoo_model_with_its_robust_twin(tmp_path, monkeypatch):
-    from interpret import compare as compare_module
+    from interpret import model_compare as compare_module
 
     calls = []
 
-    def fake(a, b, **kw):  # the comparison itself is tested in tests/test_compare.py
+    def fake(a, b, **kw):  # the comparison itself is tested in tests/test_model_compare.py
         calls.append((a.name, b, kw["steps"]))
         return compare_module.Comparison((a.name, b), [])
 

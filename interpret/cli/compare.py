@@ -10,8 +10,8 @@ from __future__ import annotations
 import click
 
 from interpret.cli.common import api_option, echo_artifact, gallery_option, seed_option
-from interpret.compare import PARTS
-from interpret.compare import compare as run
+from interpret.model_compare import PARTS
+from interpret.model_compare import compare as run
 
 
 @click.command()

@@ -1,4 +1,4 @@
-"""interpret.compare: two models of one task side by side, a sheet per part, checked up front."""
+"""interpret.model_compare: two models of one task side by side, a sheet per part, checked up front."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.conftest import run_cli
 
 @pytest.fixture(scope="module")
 def comparison():
-    from interpret.compare import compare
+    from interpret.model_compare import compare
 
     return compare(
         "mnist-cnn", "mnist-mlp", classes="0-3", steps=8, images=3, fool_steps=10,
@@ -35,8 +35,8 @@ def test_every_part_is_one_sheet_with_both_models(comparison, tmp_path):
 
 
 def test_the_numbers_on_the_sheets_are_measured(comparison):
-    from interpret.compare import agreement
     from interpret.core.models import resolve
+    from interpret.model_compare import agreement
 
     classes = comparison.figures["classes"]
     assert classes["a_renders_by_a"] >= 0.75 and 0 <= classes["a_renders_by_b"] <= 1
@@ -63,7 +63,7 @@ def test_the_numbers_on_the_sheets_are_measured(comparison):
     ],
 )
 def test_bad_input(args, kwargs, message):
-    from interpret.compare import compare
+    from interpret.model_compare import compare
 
     with pytest.raises(UserError, match=message):
         compare(*args, **kwargs)

@@ -16,7 +16,7 @@ composes views from several subpackages (visualize, inspect, attacks), none of w
 may import the others.
 
 Example:
-    >>> from interpret.compare import compare
+    >>> from interpret.model_compare import compare
     >>> cmp = compare("mnist-cnn", "mnist-cnn-robust", parts="classes", steps=16)  # doctest: +SKIP
     >>> sorted(cmp.figures["classes"])  # doctest: +SKIP
     ['a_renders_by_b', 'b_renders_by_a', ...]
