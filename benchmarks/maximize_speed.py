@@ -40,9 +40,8 @@ def channel_means(out, idx):
     return tf.gather(m, idx[:, None], axis=1, batch_dims=1)[:, 0]
 
 
-def bare(probe, layer, n, steps, lr, inloop: bool, precision: str = "float32"):
-    """The bare compiled gradient-ascent loop (Adam on raw pixels); seconds and images."""
-    from interpret._fast import precision as precision_lib
+def bare_step(probe, layer, n, lr):
+    """One bare gradient-ascent step (Adam on raw pixels, clipped), plain Python, and its images."""
     from interpret._fast.adam import apply_adam
     from interpret._tf import tf
 
@@ -61,6 +60,15 @@ def bare(probe, layer, n, steps, lr, inloop: bool, precision: str = "float32"):
         apply_adam(x, m, v, g, t, lr)  # the engine's own Adam step
         x.assign(tf.clip_by_value(x, 0.0, 1.0))
 
+    return one, x
+
+
+def bare(probe, layer, n, steps, lr, inloop: bool, precision: str = "float32"):
+    """The bare compiled gradient-ascent loop (Adam on raw pixels); seconds and images."""
+    from interpret._fast import precision as precision_lib
+    from interpret._tf import tf
+
+    one, x = bare_step(probe, layer, n, lr)
     start = time.perf_counter()
     with precision_lib.compute(precision):
         if inloop:

@@ -46,8 +46,14 @@ _API = {
     "attack_report": "interpret.attacks.report",
     "fool_report": "interpret.attacks.report",
     "report": "interpret.model_report",
+    "trust": "interpret.attributions.trust",
     "explain": "interpret.attributions.api",
     "Explanation": "interpret.attributions.explanation",
+    "invert": "interpret.visualize.inversion",
+    "direction": "interpret.visualize.directions",
+    "interpolate": "interpret.visualize.directions",
+    "interact": "interpret.visualize.directions",
+    "maco": "interpret.visualize.maco",
     "compare": "interpret.model_compare",
 }
 _ALIASES = {"load_data": "load"}

@@ -52,3 +52,20 @@ except ImportError:  # pragma: no cover
 tf.get_logger().setLevel("ERROR")
 
 __all__ = ["tf", "keras"]
+
+
+def batch_function(fn, image_shape, per_image=(), scalars=()):
+    """``tf.function(fn)`` compiled once for any batch: images, int32 labels, then the rest.
+
+    ``fn(images, labels, *per_image_args, *scalar_args)``: ``per_image`` and ``scalars``
+    are the dtypes of the per-image vectors and the scalars that follow the labels.
+
+    Example:
+        >>> f = batch_function(lambda x, y, s: x * s, (2, 2, 1), scalars=[tf.float32])
+        >>> f(tf.ones((3, 2, 2, 1)), tf.zeros(3, tf.int32), tf.constant(2.0)).shape
+        TensorShape([3, 2, 2, 1])
+    """
+    signature = [tf.TensorSpec((None, *image_shape), tf.float32), tf.TensorSpec((None,), tf.int32)]
+    signature += [tf.TensorSpec((None,), d) for d in per_image]
+    signature += [tf.TensorSpec((), d) for d in scalars]
+    return tf.function(fn, input_signature=signature)

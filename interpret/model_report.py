@@ -4,9 +4,12 @@ Sections, in order: the model's summary, its training curves, data samples,
 first-layer kernels, feature maps of a test image, activation maximization of every
 filter of every conv layer (with dataset examples) and of every class, fooling images
 for every class, an attack robustness curve, attribution maps of a few test images by
-every method that applies, a DeepDream of the shipped photo, for a zoo model with a
-standard or robust twin the two side by side (:mod:`interpret.model_compare`); then
-the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
+every method that applies, a DeepDream of the shipped photo, diverse renders of the
+last layer's first filters, feature inversion of a test image at every conv layer, MACO
+renders with their alpha maps, which attribution methods can be trusted (``trust``:
+faithfulness beside chance, sanity checks, a ranked verdict), for a zoo model with a
+standard or robust twin the two side by side (:mod:`interpret.model_compare`); then the
+gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
 no conv layer) are skipped with the reason. Every section's wall time is recorded.
 
 Example:
@@ -39,7 +42,11 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "attack_eps": (0.01, 0.02, 0.05, 0.1),
         "mnist_attack_eps": (0.05, 0.1, 0.2, 0.3),
         "dream": {"octaves": 4, "steps": 20},
+        "trust": {"n": 100, "sanity_n": 8, "independent": False},
         "explain": {"images": 4, "options": {}},
+        "diversity": {"units": 8, "diverse": 4, "steps": 256},
+        "inversion": {"steps": 512},
+        "maco": {"units": 16, "steps": 256},
     },
     "quick": {
         "maximize_steps": 16,
@@ -50,7 +57,18 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "attack_eps": (0.02, 0.1),
         "mnist_attack_eps": (0.1, 0.3),
         "dream": {"octaves": 2, "steps": 3},
+        "trust": {
+            "n": 6,
+            "sanity_n": 2,
+            "independent": False,
+            "steps": 4,
+            "subsets": 8,
+            "method": ("saliency", "gradcam"),
+        },
         "explain": {"images": 2, "options": {"samples": 4, "steps": 8, "masks": 100}},
+        "diversity": {"units": 2, "diverse": 2, "steps": 8},
+        "inversion": {"steps": 8},
+        "maco": {"units": 2, "steps": 8},
     },
 }
 SECTIONS = (
@@ -65,6 +83,10 @@ SECTIONS = (
     "attack",
     "explain",
     "dream",
+    "diversity",
+    "inversion",
+    "maco",
+    "trust",
     "twin",
     "index",
 )
@@ -329,6 +351,66 @@ def _dream(ctx: _Context) -> list[Artifact] | str:
     return result.save(ctx.gallery)
 
 
+def _first(ctx: _Context, layer: str, opts: dict) -> list[int]:
+    """The first ``opts["units"]`` filters or units of ``layer`` (popped from ``opts``)."""
+    return list(range(min(opts.pop("units"), ctx.probe.layer(layer).size)))
+
+
+def _diversity(ctx: _Context) -> list[Artifact] | str:
+    from interpret.visualize.maximize import maximize
+
+    layers = ctx.conv_layers() or ctx.dense_layers()
+    if not layers:
+        return "the model has no hidden conv or dense layer"
+    opts = dict(ctx.settings["diversity"])
+    units = _first(ctx, layers[-1], opts)
+    result = maximize(ctx.handle, layers[-1], units, seed=ctx.seed, progress=ctx.progress, **opts)
+    return result.save(ctx.gallery)
+
+
+def _inversion(ctx: _Context) -> list[Artifact] | str:
+    from interpret.visualize.inversion import invert
+
+    if not ctx.conv_layers():
+        return "feature inversion here runs on conv layers; this model has none"
+    if not ctx.dataset():
+        return "the model has no known data set to take a test image from"
+    opts = ctx.settings["inversion"]
+    result = invert(ctx.handle, index=0, seed=ctx.seed, progress=ctx.progress, **opts)
+    return result.save(ctx.gallery)
+
+
+def _maco(ctx: _Context) -> list[Artifact]:
+    from interpret.visualize.maco import maco
+
+    opts = dict(ctx.settings["maco"])
+    layers = ctx.conv_layers()
+    if layers:
+        units = _first(ctx, layers[-1], opts)
+        result = maco(ctx.handle, layers[-1], units, seed=ctx.seed, progress=ctx.progress, **opts)
+    else:  # a dense network: its classes
+        opts.pop("units")
+        result = maco(ctx.handle, classes="all", seed=ctx.seed, progress=ctx.progress, **opts)
+    return result.save(ctx.gallery)
+
+
+def _trust(ctx: _Context) -> list[Artifact] | str:
+    from interpret.attributions.sanity import weighted_layers
+    from interpret.attributions.trust import trust
+
+    if not ctx.dataset():
+        return "the model has no known data set to take test images from"
+    from interpret.attributions.methods import applicable
+
+    settings = dict(ctx.settings["trust"])
+    if "method" in settings:  # the quick preview's few methods, those that apply
+        usable = {m.name for m in applicable(ctx.probe)}
+        settings["method"] = [m for m in settings["method"] if m in usable]
+    sanity = len(weighted_layers(ctx.probe)) >= 2
+    result = trust(ctx.handle, seed=ctx.seed, sanity=sanity, progress=ctx.progress, **settings)
+    return result.save(ctx.gallery)
+
+
 def _twin(ctx: _Context) -> list[Artifact] | str:
     """Standard vs robust side by side (:func:`interpret.model_compare.compare`), for a zoo model with a twin."""
     from interpret import zoo
@@ -361,6 +443,10 @@ RUNNERS: dict[str, Callable[[_Context], Any]] = {
     "attack": _attack,
     "explain": _explain,
     "dream": _dream,
+    "diversity": _diversity,
+    "inversion": _inversion,
+    "maco": _maco,
+    "trust": _trust,
     "twin": _twin,
     "index": _index,
 }

@@ -88,3 +88,16 @@ def test_twin_section_compares_a_zoo_model_with_its_robust_twin(tmp_path, monkey
     assert not out.sections[0].skipped and calls == [("mnist-cnn", "mnist-cnn-robust", 16)]
     skipped = report("mnist-mlp", gallery=tmp_path, quick=True, sections=["twin"]).sections[0]
     assert "no standard or robust twin" in skipped.skipped
+
+
+def test_canon_sections(tmp_path):
+    out = report(
+        "mnist-cnn", gallery=tmp_path, quick=True, sections=["diversity", "inversion", "maco"]
+    )
+    counts = {s.name: len(s.artifacts) for s in out.sections}
+    assert counts["diversity"] == 5  # 2 filters x 2 diverse images and the grid
+    assert counts["inversion"] == 6  # 2 layers x inversion and caricature, rows, depth
+    assert counts["maco"] == 5  # 2 renders, 2 blended with their alpha, the grid
+    dense = report("mnist-mlp", gallery=tmp_path, quick=True, sections=["inversion", "maco"])
+    assert dense.sections[0].skipped.startswith("feature inversion here runs on conv layers")
+    assert len(dense.sections[1].artifacts) == 21  # every class: render, alpha, and the grid

@@ -1,4 +1,5 @@
-"""Package-wide rules: the CLI is reached only from ``cli/``, and library messages name parameters."""
+"""Package-wide rules: the CLI is reached only from ``cli/``, each subpackage imports only what
+its docstring allows, and library messages name parameters."""
 
 from __future__ import annotations
 
@@ -54,6 +55,54 @@ def test_no_library_module_imports_the_cli():
             if any(n == "interpret.cli" or n.startswith("interpret.cli.") for n in names):
                 offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert not offenders, f"library modules importing interpret.cli: {offenders}"
+
+
+ALWAYS = ("_tf", "_version")  # the quiet TensorFlow import and the version: any module may
+
+
+def _allowed(package: Path) -> tuple[str, ...] | None:
+    """What the subpackage's docstring says it may import (None: anything)."""
+    doc = ast.get_docstring(ast.parse((package / "__init__.py").read_text())) or ""
+    found = re.search(r"May import:(.*?)(?:\n\n|$)", doc, re.S)
+    assert found, f"{package.name}/__init__.py does not say what it may import"
+    if found.group(1).strip().lower().startswith("anything"):
+        return None
+    return (*re.findall(r"``interpret\.([\w.]+)``", found.group(1)), *ALWAYS)
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """(line, module under interpret.) of every import of the package in ``path``, lazy ones too."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "interpret":
+                out += [(node.lineno, a.name) for a in node.names]
+            elif node.module.startswith("interpret."):
+                out.append((node.lineno, node.module.removeprefix("interpret.")))
+        elif isinstance(node, ast.Import):
+            out += [
+                (node.lineno, a.name[10:]) for a in node.names if a.name.startswith("interpret.")
+            ]
+    return out
+
+
+def test_subpackages_import_only_what_their_docstring_allows():
+    packages = sorted(p.parent for p in PACKAGE.glob("*/__init__.py"))
+    assert {"core", "visualize", "attacks", "gallery"} <= {p.name for p in packages}
+    offenders = []
+    for package in packages:
+        allowed = _allowed(package)
+        if allowed is None:
+            continue
+        for path in sorted(package.rglob("*.py")):
+            for line, module in _imports(path):
+                if module.split(".")[0] == package.name:
+                    continue
+                if not any(module == a or module.startswith(a + ".") for a in allowed):
+                    offenders.append(f"{path.relative_to(PACKAGE)}:{line} imports {module}")
+    assert not offenders, "imports the subpackage's docstring does not allow:\n" + "\n".join(
+        offenders
+    )
 
 
 def test_library_messages_name_parameters_not_cli_flags():

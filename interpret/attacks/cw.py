@@ -24,7 +24,7 @@ import numpy as np
 
 
 def _build(probe: Any, targeted: bool) -> Callable:
-    from interpret._tf import tf
+    from interpret._tf import batch_function, tf
 
     shape = tuple(probe.input_shape)
     n_classes = probe.n_classes
@@ -69,17 +69,7 @@ def _build(probe: Any, targeted: bool) -> Callable:
         )
         return best_adv, best_l2
 
-    return tf.function(
-        run,
-        input_signature=[
-            tf.TensorSpec((None, *shape), tf.float32),
-            tf.TensorSpec((None,), tf.int32),
-            tf.TensorSpec((None,), tf.float32),
-            tf.TensorSpec((), tf.int32),
-            tf.TensorSpec((), tf.float32),
-            tf.TensorSpec((), tf.float32),
-        ],
-    )
+    return batch_function(run, shape, [tf.float32], [tf.int32, tf.float32, tf.float32])
 
 
 def carlini_wagner(

@@ -22,7 +22,7 @@ import numpy as np
 
 
 def _build(probe: Any, candidates: int) -> Callable:
-    from interpret._tf import tf
+    from interpret._tf import batch_function, tf
 
     shape = tuple(probe.input_shape)
     n_classes = probe.n_classes
@@ -68,15 +68,7 @@ def _build(probe: Any, candidates: int) -> Callable:
         _, r_tot, _ = tf.while_loop(cond, body, (tf.constant(0), r_tot, active))
         return tf.clip_by_value(x0 + (1.0 + overshoot) * r_tot, 0.0, 1.0)
 
-    return tf.function(
-        run,
-        input_signature=[
-            tf.TensorSpec((None, *shape), tf.float32),
-            tf.TensorSpec((None,), tf.int32),
-            tf.TensorSpec((), tf.int32),
-            tf.TensorSpec((), tf.float32),
-        ],
-    )
+    return batch_function(run, shape, scalars=[tf.int32, tf.float32])
 
 
 def deepfool(
@@ -93,7 +85,7 @@ def deepfool(
     Example:
         >>> from interpret.core.models import resolve
         >>> from interpret.data.datasets import load_test_images
-        >>> probe = resolve("mnist-mlp").probe
+        >>> probe = resolve("mnist-cnn").probe
         >>> x, y = load_test_images("mnist").split("test")
         >>> x, y = x[:4] / 255, y[:4]
         >>> x_adv = deepfool(probe, x, y, candidates=3)

@@ -20,10 +20,35 @@ from interpret.core import checks
 from interpret.core.errors import UserError
 from interpret.core.specs import parse_indices
 
-METHODS = ("fgsm", "pgd", "cw", "deepfool")
-ALIASES = {"cw-l2": "cw", "cw_l2": "cw", "carlini-wagner": "cw", "fgm": "fgsm", "pgd-linf": "pgd"}
+ROBUST = ("apgd-ce", "apgd-dlr", "apgd-t", "fab", "fab-t", "square", "autoattack")
+METHODS = ("fgsm", "pgd", "cw", "deepfool", *ROBUST)
+ALIASES = {
+    "cw-l2": "cw",
+    "cw_l2": "cw",
+    "carlini-wagner": "cw",
+    "fgm": "fgsm",
+    "pgd-linf": "pgd",
+    "apgd": "apgd-ce",
+    "apgd_ce": "apgd-ce",
+    "apgd_dlr": "apgd-dlr",
+    "apgd_t": "apgd-t",
+    "fab_t": "fab-t",
+    "square-attack": "square",
+    "aa": "autoattack",
+    "auto-attack": "autoattack",
+}
 NORMS = ("linf", "l2")
-MINIMAL = ("cw", "deepfool")  # attacks that search for the smallest perturbation
+MINIMAL = ("cw", "deepfool")  # attacks that search for the smallest L2 perturbation
+EPS_OPTIONAL = (*MINIMAL, "fab", "fab-t")  # fab: eps only decides which images count as fooled
+# AutoAttack (Croce and Hein 2020): its versions run these stages in order on the images
+# still robust; "custom" runs the stages given in ``attacks``.
+VERSIONS = {
+    "standard": ("apgd-ce", "apgd-t", "fab-t", "square"),
+    "plus": ("apgd-ce", "apgd-dlr", "fab", "square", "apgd-t", "fab-t"),
+    "custom": (),
+}
+STAGES = ("apgd-ce", "apgd-dlr", "apgd-t", "fab", "fab-t", "square")
+DEVICES = ("auto", "one")
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "fgsm": {"norm": "linf", "precision": "float32"},
@@ -43,6 +68,20 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "precision": "float32",
     },
     "deepfool": {"steps": 50, "overshoot": 0.02, "candidates": 10, "precision": "float32"},
+    "apgd-ce": {"norm": "linf", "steps": 100, "restarts": 1, "devices": "auto"},
+    "apgd-dlr": {"norm": "linf", "steps": 100, "restarts": 1, "devices": "auto"},
+    "apgd-t": {"norm": "linf", "steps": 100, "restarts": 1, "targets": 9, "devices": "auto"},
+    "fab": {"norm": "linf", "steps": 100, "restarts": 1, "devices": "auto"},
+    "fab-t": {"norm": "linf", "steps": 100, "restarts": 1, "targets": 9, "devices": "auto"},
+    "square": {
+        "norm": "linf",
+        "queries": 5000,
+        "p_init": 0.8,
+        "restarts": 1,
+        "rescale": False,
+        "devices": "auto",
+    },
+    "autoattack": {"norm": "linf", "version": "standard", "attacks": None, "devices": "auto"},
 }
 
 
@@ -69,7 +108,7 @@ def check_eps(eps: float | None, method: str, norm: str, shape: Sequence[int]) -
         interpret.core.errors.UserError: eps= 2 is beyond the input range: images lie in [0, 1], so an linf perturbation is at most 1; use eps in [0, 1]
     """
     if eps is None:
-        if method in MINIMAL:
+        if method in EPS_OPTIONAL:
             return None
         raise UserError(f"{method} needs {{eps}} (the perturbation budget)", "eps")
     eps = checks.non_negative(eps, "eps")
@@ -125,11 +164,13 @@ def method_params(method: str, given: dict) -> dict:
     params.update({k: v for k, v in given.items() if v is not None})
     if "norm" in params:
         params["norm"] = checks.choice(params["norm"], NORMS, "norm", "norm")
-    for k in ("steps", "binary_search_steps", "candidates"):
+    for k in ("steps", "binary_search_steps", "candidates", "restarts", "queries", "targets"):
         if k in params:
             params[k] = checks.positive_int(params[k], k, minimum=2 if k == "candidates" else 1)
     if "step_size" in params:
         checks.positive(params["step_size"], "step_size")
+    if method in ROBUST:
+        return _robust_params(method, params, given)
     if method in MINIMAL:  # their tiny margins and distances need float32
         if str(params["precision"]).lower() not in ("auto", "float32"):
             raise UserError(f"{method} runs in float32 only; drop {{precision}}", "precision")
@@ -137,3 +178,58 @@ def method_params(method: str, given: dict) -> dict:
     else:
         params["precision"] = precision_lib.resolve(params["precision"])
     return params
+
+
+def _robust_params(method: str, params: dict, given: dict) -> dict:
+    """The checks of the robustness attacks' own options (float32 only: no precision)."""
+    if isinstance(params["devices"], str):
+        params["devices"] = checks.choice(params["devices"], DEVICES, "devices", "devices")
+    elif not hasattr(params["devices"], "num_replicas_in_sync"):
+        raise UserError("give {devices} as 'auto', 'one' or a tf.distribute.Strategy", "devices")
+    if "p_init" in params:
+        params["p_init"] = checks.fraction(params["p_init"], "p_init")
+    if "rescale" in params:
+        params["rescale"] = bool(params["rescale"])
+    if method == "autoattack":
+        params.update(autoattack_stages(given.get("version"), params.get("attacks")))
+    return params
+
+
+def autoattack_stages(version: str | None, attacks: Any) -> dict:
+    """AutoAttack's ``version`` and stage list, checked; ``attacks`` alone means ``custom``.
+
+    Example:
+        >>> autoattack_stages(None, "apgd-ce,square")
+        {'version': 'custom', 'attacks': ['apgd-ce', 'square']}
+        >>> autoattack_stages("plus", None)["attacks"][:2]
+        ['apgd-ce', 'apgd-dlr']
+        >>> autoattack_stages("standard", "square")
+        Traceback (most recent call last):
+        ...
+        interpret.core.errors.UserError: attacks= lists the stages of version= custom only; drop version= or attacks=
+    """
+    if attacks is not None and version not in (None, "custom"):
+        raise UserError(
+            "{attacks} lists the stages of {version} custom only; drop {version} or {attacks}",
+            "attacks",
+            "version",
+        )
+    version = checks.choice(
+        version or ("custom" if attacks is not None else "standard"),
+        tuple(VERSIONS),
+        "version",
+        "AutoAttack version",
+    )
+    if version != "custom":
+        return {"version": version, "attacks": list(VERSIONS[version])}
+    if attacks is None:
+        raise UserError("version custom needs {attacks}: a list of " + ", ".join(STAGES), "attacks")
+    names = attacks.split(",") if isinstance(attacks, str) else list(attacks)
+    stages = [
+        ALIASES.get(str(a).strip().lower(), str(a).strip().lower()) for a in names if str(a).strip()
+    ]
+    for a in stages:
+        checks.choice(a, STAGES, "attacks", "AutoAttack stage")
+    if not stages:
+        raise UserError("give at least one stage in {attacks}: " + ", ".join(STAGES), "attacks")
+    return {"version": "custom", "attacks": stages}

@@ -260,7 +260,7 @@ def attack_report(
         check_eps(e, method, options.get("norm") or "linf", probe.input_shape)
     n = checks.positive_int(n, "n")
     target_labels(probe, target, 1)
-    x, y, data_info = _attack_images(handle, n, dataset, data)
+    x, y, data_info = attack_images(handle, n, dataset, data)
     ev = evaluate_attack(
         probe,
         x,
@@ -278,8 +278,11 @@ def attack_report(
     return {"evaluation": ev, "table": ev.table(), "artifacts": ev.save(gallery)}
 
 
-def _attack_images(handle: Any, n: int, dataset: str | None, data: Any) -> tuple:
-    """(x, y, data_info): the first ``n`` images of ``data``, else of the test set."""
+def attack_images(handle: Any, n: int, dataset: str | None, data: Any) -> tuple:
+    """(x, y, data_info): the first ``n`` images of ``data``, else of the test set.
+
+    Shared by the attack and robustness reports; every problem is one UserError.
+    """
     from interpret.data import datasets
 
     if data is not None:

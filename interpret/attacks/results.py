@@ -41,6 +41,7 @@ class AttackResult(ShowsInline):
     target: np.ndarray | None
     parameters: dict
     seconds: float
+    details: dict = field(default_factory=dict)  # per-method extras (see interpret.attacks.run)
 
     @property
     def success_rate(self) -> float:
@@ -177,10 +178,66 @@ class Evaluation(ShowsInline):
                     f"{r.seconds:.2f}",
                 )
             )
-        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-        lines = ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in rows]
         foot = "mean L2/Linf are over successful perturbations only (mean over fooled images)"
-        return "\n".join([head, *lines, foot])
+        return "\n".join([head, *_aligned(rows), foot, *self.extras()])
+
+    def stages(self) -> list[tuple[float | None, list[tuple[str, int]]]]:
+        """AutoAttack's (stage, images still robust after it) per eps; empty for other attacks.
+
+        Example:
+            >>> ev.stages()  # doctest: +SKIP
+            [(0.1, [('clean', 993), ('apgd-ce', 612), ('apgd-t', 590), ...])]
+        """
+        out = []
+        for r in self.rows:
+            det = r.result.details if r.result is not None else {}
+            if "stage" not in det:
+                continue
+            left = r.n_attacked
+            steps = [("clean", left)]
+            for j, name in enumerate(det["stages"]):
+                left -= int((det["stage"] == j).sum())
+                steps.append((name, left))
+            out.append((r.eps, steps))
+        return out
+
+    def extras(self) -> list[str]:
+        """Lines for the robustness attacks: AutoAttack's stages, Square's queries, warnings.
+
+        Example:
+            >>> ev.extras()  # doctest: +SKIP
+            []
+        """
+        lines = []
+        stages = self.stages()
+        if stages:
+            names = [name for name, _ in stages[0][1][1:]]
+            lines.append(
+                f"AutoAttack {self.parameters.get('version', '')}: images still robust after "
+                f"each stage (of the {self.clean_correct} initially correct)"
+            )
+            table = [("eps", *names)] + [
+                (_eps(e), *(str(n) for _, n in steps[1:])) for e, steps in stages
+            ]
+            lines += _aligned(table)
+        for r in self.rows:
+            det = r.result.details if r.result is not None else {}
+            if "queries" in det and len(det["queries"]):
+                ok = r.result.success
+                q = det["queries"][ok] if ok.any() else det["queries"]
+                lines.append(
+                    f"square eps {_eps(r.eps)}: queries per fooled image mean {q.mean():.1f}, "
+                    f"median {np.median(q):.0f} ({int(ok.sum())} fooled)"
+                )
+        seen = []
+        for r in self.rows:
+            det = r.result.details if r.result is not None else {}
+            for kind in ("notes", "warnings"):
+                for m in det.get(kind, []):
+                    line = f"{'warning' if kind == 'warnings' else 'note'}: {m}"
+                    if line not in seen:
+                        seen.append(line)
+        return lines + seen
 
     def figures(self) -> dict:
         """The measured numbers as a JSON-able dict (for sidecars).
@@ -211,7 +268,22 @@ class Evaluation(ShowsInline):
                 }
                 for r in self.rows
             ],
+            **(
+                {"autoattack_stages": [{"eps": e, "robust_after": s} for e, s in self.stages()]}
+                if self.stages()
+                else {}
+            ),
+            "warnings": [m for m in self.extras() if m.startswith("warning: ")],
         }
+
+
+def _aligned(rows: list[tuple]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in rows]
+
+
+def _eps(e: float | None) -> str:
+    return "none" if e is None else f"{e:g}"
 
 
 def _fmt(v: float) -> str:

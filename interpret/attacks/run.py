@@ -8,7 +8,13 @@ compiled once per model and configuration.
 * ``fgsm``, ``pgd``: signed (Linf) or normalised (L2) projected steps on the shared
   loop (:mod:`interpret.attacks.gradient`);
 * ``cw``: Carlini-Wagner L2 (:mod:`interpret.attacks.cw`);
-* ``deepfool``: DeepFool L2 (:mod:`interpret.attacks.deepfool`).
+* ``deepfool``: DeepFool L2 (:mod:`interpret.attacks.deepfool`);
+* ``apgd-ce``, ``apgd-dlr``, ``apgd-t`` (:mod:`interpret.attacks.apgd`), ``fab``,
+  ``fab-t`` (:mod:`interpret.attacks.fab`), ``square`` (:mod:`interpret.attacks.square`)
+  and ``autoattack`` (:mod:`interpret.attacks.autoattack`): the robustness evaluation the
+  field uses, Linf or L2, data-parallel over every visible device
+  (:mod:`interpret.attacks.distributed`). Their results carry ``details``: the stage
+  that fooled each image (autoattack), queries per image (square), the distance found (fab).
 
 Untargeted attacks push away from the label ``y``; ``target=`` (a class or one per
 image) makes ``fgsm``/``pgd``/``cw`` targeted. ``fgsm`` and ``pgd`` take
@@ -43,6 +49,7 @@ from interpret.attacks.cw import carlini_wagner
 from interpret.attacks.deepfool import deepfool
 from interpret.attacks.options import (
     MINIMAL,
+    ROBUST,
     check_eps,
     method_name,
     method_params,
@@ -95,8 +102,7 @@ def attack(
     eps = check_eps(eps, method, params.get("norm", "l2"), probe.input_shape)
     x, y = checks.images(probe, x, y)
     targets = target_labels(probe, target, len(x))
-    if targets is not None and method == "deepfool":
-        raise UserError("deepfool is untargeted; drop {target} or use pgd/cw", "target")
+    _check_target(method, targets)
     batch_size = checks.positive_int(batch_size, "batch_size")
     with advance(progress, len(x), f"{method} on {probe.name}") as step:
         return _attack(probe, method, x, y, targets, eps, params, seed, batch_size, step)
@@ -119,9 +125,20 @@ def _attack(
     goal = y if targets is None else targets
     targeted = targets is not None
     started = time.perf_counter()
-    advs = []
+    advs, details = [], []
     for i in range(0, len(x), batch_size):
         xb, gb = x[i : i + batch_size], goal[i : i + batch_size]
+        if method in ROBUST:  # they report their own progress
+            from interpret.attacks.autoattack import run_method
+
+            tb = None if targets is None else targets[i : i + batch_size]
+            ids = np.arange(i, i + len(xb))
+            adv, det = run_method(
+                probe, method, xb, y[i : i + batch_size], tb, eps, params, seed, ids, step
+            )
+            advs.append(adv)
+            details.append(det)
+            continue
         if method == "fgsm":
             adv = gradient.fgsm(probe, xb, gb, eps, params, targeted)
         elif method == "pgd":
@@ -144,7 +161,44 @@ def _attack(
         step(len(xb))
     adv = np.concatenate(advs)
     seconds = time.perf_counter() - started
-    return _result(probe, method, x, y, targets, adv, eps, params, seed, seconds, batch_size)
+    res = _result(probe, method, x, y, targets, adv, eps, params, seed, seconds, batch_size)
+    res.details = _merge(details)
+    return res
+
+
+def _check_target(method: str, targets: np.ndarray | None) -> None:
+    if targets is not None and method == "deepfool":
+        raise UserError("deepfool is untargeted; drop {target} or use pgd/cw", "target")
+    if targets is not None and method in ("autoattack", "apgd-t", "fab-t"):
+        raise UserError(
+            f"{method} chooses its own targets; drop {{target}} or use apgd-ce, apgd-dlr, fab "
+            "or square",
+            "target",
+        )
+
+
+def _merge(details: list[dict]) -> dict:
+    """Per-batch details of the robustness attacks as one: arrays joined, seconds summed."""
+    if not details:
+        return {}
+    out: dict = {}
+    for key, first in details[0].items():
+        values = [d[key] for d in details]
+        if isinstance(first, np.ndarray):
+            out[key] = np.concatenate(values)
+        elif key == "stage_seconds":
+            out[key] = [float(sum(v)) for v in zip(*values)]
+        elif key in ("warnings", "notes"):
+            out[key] = list(dict.fromkeys(m for v in values for m in v))
+        else:
+            out[key] = first
+    return out
+
+
+def _recordable(params: dict) -> dict:
+    """Parameters as a sidecar can hold them (a tf.distribute.Strategy by its name)."""
+    ok = (str, int, float, bool, list, tuple, type(None))
+    return {k: v if isinstance(v, ok) else type(v).__name__ for k, v in params.items()}
 
 
 def _result(
@@ -187,7 +241,7 @@ def _result(
             "seed": seed,
             "targeted": target is not None,
             "batch_size": batch_size,
-            **params,
+            **_recordable(params),
         },
         seconds=seconds,
     )
@@ -223,6 +277,7 @@ def evaluate_attack(
     eps_list = [check_eps(e, method, params.get("norm", "l2"), probe.input_shape) for e in eps_list]
     x, y = checks.images(probe, x, y)
     tgt = target_labels(probe, target, len(x))
+    _check_target(method, tgt)
     batch_size = checks.positive_int(batch_size, "batch_size")
     correct = probe.predict(x, batch_size=batch_size).argmax(1) == y
     xs, ys = x[correct], y[correct]
@@ -255,7 +310,7 @@ def evaluate_attack(
             "batch_size": batch_size,
             "targeted": target is not None,
             "target": None if target is None else str(target),
-            **params,
+            **_recordable(params),
         },
         images=xs,
         labels=ys,

@@ -18,7 +18,10 @@ One module per family, each method a few lines over the shared engine:
   :class:`~interpret.attributions.explanation.Explanation`) and
   :func:`~interpret.attributions.api.attribute` (maps straight from a Probe);
 * ``sheets``: the pictures (input, heatmap, overlay; images x methods); ``inputs``
-  picks images from files or a data set.
+  picks images from files or a data set;
+* ``metrics``, ``sanity``, ``trust``: whether a map can be trusted (faithfulness metrics
+  beside a random map's, Adebayo's randomisation checks, the verdict of
+  :func:`~interpret.attributions.trust.trust`).
 
 May import: ``interpret.core``, ``interpret._fast``, ``interpret.gallery``,
 ``interpret.data``. Not the CLI.
@@ -34,6 +37,7 @@ _API = {
     "attribute": "interpret.attributions.api",
     "Explanation": "interpret.attributions.explanation",
     "Explanations": "interpret.attributions.explanation",
+    "trust": "interpret.attributions.trust",
 }
 
 

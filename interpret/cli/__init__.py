@@ -31,9 +31,14 @@ COMMAND_MODULES = (
     "inspect",
     "dream",
     "attack",
+    "robustness",
     "explain",
     "report",
     "gallery",
+    "invert",
+    "directions",
+    "maco",
+    "trust",
     "compare",
 )
 

@@ -2,6 +2,8 @@
 
 Example:
     $ interpret attack --model mnist-cnn --method pgd --eps 0.05,0.1,0.2,0.3 --n 1000
+    $ interpret attack --model cifar10-cnn --method autoattack --eps 8/255 --n 1000
+    $ interpret attack --model mnist-cnn --method square --eps 0.3 --queries 1000
     $ interpret attack --model my_model.keras --data my_images/ --method fgsm --eps 0.03
     $ interpret fool --model mnist-cnn --class all --method evolve
 """
@@ -13,7 +15,7 @@ import click
 from interpret._fast.precision import CHOICES as PRECISIONS
 from interpret.attacks.fooling import FOOL_METHODS, OBJECTIVES
 from interpret.attacks.fooling import fool as fool_api
-from interpret.attacks.options import DEFAULTS, METHODS, NORMS
+from interpret.attacks.options import DEFAULTS, DEVICES, METHODS, NORMS, VERSIONS
 from interpret.attacks.report import attack_report
 from interpret.cli.common import (
     api_option,
@@ -38,19 +40,51 @@ def _defaults(option: str) -> str:
 @click.option(
     "--eps",
     default=None,
-    help="Perturbation budgets, comma separated, in [0, 1] pixel units (Linf, or L2 with "
-    "--norm l2; cw/deepfool: L2 caps, or 'none').  [default: "
+    help="Perturbation budgets, comma separated, in [0, 1] pixel units, fractions allowed "
+    "(8/255); Linf, or L2 with --norm l2; cw/deepfool/fab: caps, or 'none'.  [default: "
     + ",".join(f"{e:g}" for e in EPS)
     + "]",
 )
 @api_option(attack_report, "n", help="First N test images (or of --data).")
-@click.option("--norm", type=click.Choice(NORMS), default=None, help="fgsm/pgd ball [linf].")
+@click.option(
+    "--norm",
+    type=click.Choice(NORMS),
+    default=None,
+    help="The ball (fgsm, pgd, apgd-*, fab*, square, autoattack) [linf].",
+)
 @click.option("--steps", type=int, default=None, help=f"Iterations ({_defaults('steps')}).")
 @click.option(
     "--step-size", type=float, default=None, help=f"Step ({_defaults('step_size')}; cw: Adam's)."
 )
 @click.option(
     "--no-random-start", is_flag=True, help="pgd: start at the image, not a random point."
+)
+@click.option(
+    "--restarts", type=int, default=None, help=f"Random restarts ({_defaults('restarts')})."
+)
+@click.option(
+    "--targets",
+    type=int,
+    default=None,
+    help="apgd-t/fab-t: target classes, ranked 2nd.. by the clean logits [9].",
+)
+@click.option("--queries", type=int, default=None, help="square: queries per image [5000].")
+@click.option(
+    "--version",
+    type=click.Choice(list(VERSIONS)),
+    default=None,
+    help="autoattack: standard (APGD-CE, APGD-T, FAB-T, Square), plus, or custom [standard].",
+)
+@click.option(
+    "--attacks",
+    default=None,
+    help="autoattack custom: its stages in order, e.g. apgd-ce,square.",
+)
+@click.option(
+    "--devices",
+    type=click.Choice(DEVICES),
+    default=None,
+    help="Robustness attacks: auto = data-parallel over every GPU (or logical CPU) [auto].",
 )
 @click.option("--target", default=None, help="Target class (index or name): a targeted attack.")
 @click.option("--dataset", default=None, help="mnist or cifar10 [default: the model card's].")

@@ -4,6 +4,7 @@ Example:
     $ interpret maximize --layer conv2d_2 --filter 0-11
     $ interpret maximize --model mnist-cnn --class all
     $ interpret maximize --layer conv2d_1 --filter 1,5,9 --size 128 --examples 9
+    $ interpret maximize --layer conv2d_2 --filter 0-15 --diverse 4
 """
 
 from __future__ import annotations
@@ -48,6 +49,16 @@ from interpret.visualize.render import RenderSettings
 @data_option("Search these for --examples instead of a data set.")
 @api_option(api, "animate", is_flag=True, help="Also write an animated GIF of each render.")
 @api_option(api, "frame_every", type=int, help="Steps per GIF frame [default: steps/32].")
+@api_option(api, "diverse", help="K >= 2 different images per target (diversity penalty).")
+@api_option(
+    api,
+    "diversity_layer",
+    help="Layer whose Gram matrices --diverse compares [default: the conv layer before the "
+    "target's].",
+)
+@api_option(
+    api, "diversity_weight", help="Share of its activation an image may trade to be different."
+)
 @settings_options(RenderSettings)
 @api_option(api, "batch_size", help="Targets rendered together.")
 @seed_option
@@ -56,7 +67,8 @@ def maximize(model: str, gallery_dir: str | None, **options) -> None:
     """Activation maximization: the images a filter, unit or class responds to most.
 
     Give --layer (with --filter) or --class. Writes one PNG + sidecar per target and
-    one labelled grid per run (with --examples, each render beside its top test images).
+    one labelled grid per run (with --examples, each render beside its top test images;
+    with --diverse K, a row of K different images per target).
     """
     from interpret.gallery.store import Gallery
 
@@ -68,8 +80,13 @@ def maximize(model: str, gallery_dir: str | None, **options) -> None:
         if "animation" in art.meta:
             echo_artifact(art.png.with_name(art.meta["animation"]))
     acts = result.activations
+    if result.similarity is not None:
+        click.echo(
+            f"{result.diverse} images per target; mean pairwise Gram similarity at "
+            f"{result.parameters['diversity_layer']}: {float(result.similarity['gram'].mean()):.3f}"
+        )
     click.echo(
-        f"{len(result.targets)} {result.kind} target(s) in {result.seconds:.1f}s; "
+        f"{len(result.targets) // result.diverse} {result.kind} target(s) in {result.seconds:.1f}s; "
         f"activation mean {float(acts.mean()):.3f} (min {float(acts.min()):.3f}, "
         f"max {float(acts.max()):.3f})"
         + (

@@ -12,8 +12,8 @@ import click
 from interpret.cli.common import data_option, gallery_option, model_option, seed_option
 
 SECTION_NAMES = (
-    "summary,training,samples,kernels,featuremaps,maximize,classes,fooling,attack,explain,dream,"
-    "twin,index"
+    "summary,training,samples,kernels,featuremaps,maximize,classes,fooling,attack,explain,"
+    "dream,diversity,inversion,maco,trust,twin,index"
 )
 
 

@@ -8,5 +8,7 @@ of an objective with respect to the input or a layer. ``specs``, ``checks``,
 ``progress`` and ``errors`` say once how lists are typed, how input is checked, how
 progress is shown and how a bad input is reported.
 
-May import: ``interpret._tf``, ``interpret._fast``. Nothing else of the package.
+May import: ``interpret._tf``, ``interpret._fast``, and ``interpret.zoo``'s catalogue
+(``names``, ``load``, ``card``) in ``models``, which resolves zoo names. Nothing else of the
+package.
 """

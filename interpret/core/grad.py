@@ -131,8 +131,9 @@ class Gradient:
                 targets = tf.where(targets < 0, top, targets)
             values = self.objective(targets)(ctx)
             total = tf.reduce_sum(values)
-        if self.wrt is None:
-            out = (values, tape.gradient(total, images))
+        if self.wrt is None:  # a model that ignores its input (e.g. quantises it) gives zeros
+            zero = tf.UnconnectedGradients.ZERO
+            out = (values, tape.gradient(total, images, unconnected_gradients=zero))
         else:
             acts = ctx.acts[self.wrt]
             out = (values, acts, tape.gradient(total, acts))

@@ -364,3 +364,95 @@ def blur(sigma: float = 0.5) -> Objective:
         return tf.reduce_mean((x - tf.stop_gradient(b)) ** 2, axis=(1, 2, 3))
 
     return Objective(fn, f"blur(sigma={_fmt(sigma)})")
+
+
+def _vectors(vector: Any) -> np.ndarray:
+    """One direction (C,) or one per image (B, C), as float32; anything else is an error."""
+    vec = np.asarray(vector, "float32")
+    if vec.ndim not in (1, 2) or vec.shape[-1] == 0 or not np.all(np.isfinite(vec)):
+        raise ValueError(
+            f"a direction is a finite (channels,) vector or (batch, channels) array, "
+            f"got shape {vec.shape}"
+        )
+    return vec
+
+
+def direction(layer: str, vector: Any, cossim_pow: float = 0.0) -> Objective:
+    """How far the activations at ``layer`` point along ``vector`` (lucid's ``direction``).
+
+    At every position of a conv layer (or once for a dense one) the activation
+    vector's dot product with ``vector`` (one (C,) direction, or one per image as
+    (B, C)), averaged over the positions. With ``cossim_pow`` > 0 each dot product
+    is weighted by its cosine similarity (floored at 0.1) to that power, lucid's
+    caricature trick: the image must point *along* the direction, not just far.
+
+    Example:
+        >>> direction("conv2d_2", np.ones(64), cossim_pow=1).name
+        'direction(conv2d_2, 64 channels, cossim_pow=1)'
+    """
+    vec = _vectors(vector)
+    pow_ = float(cossim_pow)
+
+    def fn(ctx: Context) -> Any:
+        from interpret._tf import tf
+
+        a = ctx.acts[layer]
+        if a.shape[-1] != vec.shape[-1]:
+            raise ValueError(
+                f"direction of {vec.shape[-1]} values for {layer}, which has {a.shape[-1]} channels"
+            )
+        v = tf.constant(
+            vec if vec.ndim == 1 else vec.reshape((len(vec),) + (1,) * (len(a.shape) - 2) + (-1,))
+        )
+        dot = tf.reduce_sum(a * v, axis=-1)
+        if pow_:
+            norms = (1e-4 + tf.norm(a, axis=-1)) * (1e-4 + tf.norm(v, axis=-1))
+            dot = dot * tf.maximum(0.1, dot / norms) ** pow_
+        return tf.reduce_mean(tf.reshape(dot, (tf.shape(a)[0], -1)), axis=1)
+
+    what = f"{vec.shape[-1]} channels" if vec.ndim == 1 else f"{len(vec)} directions"
+    where = f", cossim_pow={_fmt(pow_)}" if pow_ else ""
+    return Objective(fn, f"direction({layer}, {what}{where})", [layer])
+
+
+def gram(acts: Any) -> Any:
+    """Each image's Gram matrix of channels (B, C, C), from (B, H, W, C) or (B, C) activations.
+
+    Example:
+        >>> gram(tf.ones((2, 3, 3, 4))).shape
+        TensorShape([2, 4, 4])
+    """
+    from interpret._tf import tf
+
+    c = acts.shape[-1]
+    flat = tf.reshape(acts, (tf.shape(acts)[0], -1, c))
+    return tf.matmul(flat, flat, transpose_a=True)
+
+
+def diversity(layer: str, group: int) -> Objective:
+    """Penalty: how alike the images of each group are at ``layer`` (subtract it).
+
+    The batch is read as consecutive groups of ``group`` images (the K renders of
+    one target). Each image's value is the mean cosine similarity of its Gram
+    matrix (channel co-activations, blind to where things are) to those of the
+    other images in its group: lucid's ``diversity`` objective, batched.
+
+    Example:
+        >>> (-100 * diversity("conv2d_1", 4)).name
+        '-100 * diversity(conv2d_1, group=4)'
+    """
+    k = int(group)
+    if k < 2:
+        raise ValueError(f"diversity needs groups of at least 2 images, got {group}")
+
+    def fn(ctx: Context) -> Any:
+        from interpret._tf import tf
+
+        g = gram(ctx.acts[layer])
+        c = g.shape[-1]
+        flat = tf.math.l2_normalize(tf.reshape(g, (-1, k, c * c)), axis=-1, epsilon=1e-10)
+        sims = tf.matmul(flat, flat, transpose_b=True)  # (groups, k, k)
+        others = tf.reduce_sum(sims, axis=-1) - tf.linalg.diag_part(sims)
+        return tf.reshape(others, [-1]) / (k - 1)
+
+    return Objective(fn, f"diversity({layer}, group={k})", [layer])

@@ -123,11 +123,13 @@ def plural(word: str) -> str:
 
 
 def parse_float_list(text: Any, param: str) -> list[float]:
-    """Parse ``0.05,0.1`` (or a number, or a list of numbers) into floats.
+    """Parse ``0.05,0.1`` (or a number, or a list of numbers; fractions like ``8/255``) into floats.
 
     Example:
         >>> parse_float_list("0.1, 0.3", "eps")
         [0.1, 0.3]
+        >>> [round(v, 4) for v in parse_float_list("2/255,8/255", "eps")]
+        [0.0078, 0.0314]
         >>> parse_float_list("a", "eps")
         Traceback (most recent call last):
         ...
@@ -137,9 +139,18 @@ def parse_float_list(text: Any, param: str) -> list[float]:
         return [float(text)]
     parts = str(text).split(",") if isinstance(text, str) else list(text)
     try:
-        return [float(p) for p in parts if str(p).strip()]
-    except ValueError:
+        return [_fraction(p) for p in parts if str(p).strip()]
+    except (ValueError, ZeroDivisionError):
         raise UserError(
             f"cannot read {{{param}}} {text!r}; give numbers separated by commas, e.g. 0.05,0.1",
             param,
         ) from None
+
+
+def _fraction(part: Any) -> float:
+    """A number, or ``a/b`` (how eps is often written: 8/255)."""
+    text = str(part).strip()
+    if "/" in text:
+        num, den = text.split("/", 1)
+        return float(num) / float(den)
+    return float(text)

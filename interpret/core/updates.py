@@ -131,17 +131,28 @@ class Ball:
 
     def project(self, x: Any) -> Any:
         """``x`` moved to the nearest point of the ball, then clipped to [0, 1]."""
-        from interpret._tf import tf
+        return project(x, self.x0, self.eps, self.norm)
 
-        x0, eps = self.x0, self.eps
-        if self.norm == "linf":
-            x = tf.clip_by_value(x, x0 - eps, x0 + eps)
-        else:
-            axes = _batch_axes(x)
-            d = x - x0
-            dn = tf.sqrt(tf.reduce_sum(tf.square(d), axis=axes, keepdims=True))
-            x = x0 + d * tf.minimum(1.0, eps / tf.maximum(dn, 1e-12))
-        return tf.clip_by_value(x, 0.0, 1.0)
+
+def project(x: Any, x0: Any, eps: Any, norm: str) -> Any:
+    """``x`` moved to the nearest point of the eps-ball around ``x0``, then clipped to [0, 1].
+
+    ``eps`` is a scalar or one radius per image, shaped to broadcast (B, 1, 1, 1).
+
+    Example:
+        >>> project(tf.constant([[3.0, 4.0]]), tf.zeros([1, 2]), 1.0, "l2").numpy().round(2)
+        array([[0.6, 0.8]], dtype=float32)
+    """
+    from interpret._tf import tf
+
+    if norm == "linf":
+        x = tf.clip_by_value(x, x0 - eps, x0 + eps)
+    else:
+        axes = _batch_axes(x)
+        d = x - x0
+        dn = tf.sqrt(tf.reduce_sum(tf.square(d), axis=axes, keepdims=True))
+        x = x0 + d * tf.minimum(1.0, eps / tf.maximum(dn, 1e-12))
+    return tf.clip_by_value(x, 0.0, 1.0)
 
 
 class _ProjectedStep(Update):

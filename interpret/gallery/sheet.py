@@ -61,6 +61,21 @@ class Sheet(ShowsInline):
     model: str = "teaching"  # the gallery folder it lands in
     model_info: dict = field(default_factory=dict)  # how the model was resolved (sidecars)
 
+    @classmethod
+    def of(cls, handle: Any, figure: Any, technique: str, name: str, **fields: Any) -> Sheet:
+        """A sheet about the resolved model ``handle``: its gallery folder and sidecar model info.
+
+        Example:
+            >>> from types import SimpleNamespace
+            >>> handle = SimpleNamespace(name="m", describe=lambda: {"model": "m"})
+            >>> sheet = Sheet.of(handle, None, "summary", "summary", figures={"n": 1})
+            >>> sheet.model, sheet.model_info, sheet.figures
+            ('m', {'model': 'm'}, {'n': 1})
+        """
+        return cls(
+            figure, technique, name, model=handle.name, model_info=handle.describe(), **fields
+        )
+
     def meta(self) -> dict:
         """The sidecar fields of this sheet.
 

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -29,10 +30,10 @@ def pick_input(
     model: Any,
     image: str | os.PathLike | np.ndarray | None = None,
     *,
+    data: Any = None,
     index: int | None = None,
     dataset: str | None = None,
     split: str = "test",
-    data: Any = None,
 ) -> tuple[np.ndarray, list[str], str]:
     """One input for ``model``: a picture file, an array, or image ``index`` of a data set.
 
@@ -179,7 +180,9 @@ def plot_featuremaps(
     )
 
 
-def _input_params(image: Any, index: Any, dataset: Any, split: str, data: Any) -> dict:
+def _input_params(
+    image: Any, index: Any = None, dataset: Any = None, split: str = "test", data: Any = None
+) -> dict:
     """How the input was chosen, for the sidecar."""
     path = None if image is None or isinstance(image, np.ndarray) else str(image)
     out = {"image": path, "index": index, "dataset": dataset, "split": split}
@@ -189,15 +192,11 @@ def _input_params(image: Any, index: Any, dataset: Any, split: str, data: Any) -
 
 
 def plot_featuremaps_all(
-    model: Any,
-    image: str | os.PathLike | np.ndarray | None = None,
-    *,
-    index: int | None = None,
-    dataset: str | None = None,
-    split: str = "test",
-    data: Any = None,
+    model: Any, image: str | os.PathLike | np.ndarray | None = None, **where: Any
 ) -> list[Sheet]:
     """One :func:`plot_featuremaps` sheet per convolution/pooling layer, in order.
+
+    ``where``: ``index``, ``dataset``, ``split``, ``data``, as for :func:`plot_featuremaps`.
 
     Example:
         >>> sheets = plot_featuremaps_all("mnist-mlp", index=0)  # an MLP: its dense layers
@@ -213,10 +212,8 @@ def plot_featuremaps_all(
             f"model {handle.name} has no convolution, pooling or dense layers to draw; "
             f"layers: {', '.join(handle.probe.layer_names)}"
         )
-    img, notes, label = pick_input(
-        handle, image, index=index, dataset=dataset, split=split, data=data
-    )
-    params = _input_params(image, index, dataset, split, data)
+    img, notes, label = pick_input(handle, image, **where)
+    params = _input_params(image, **where)
     return [_sheet(handle, layer, img, notes, label, params) for layer in layers]
 
 
@@ -256,21 +253,31 @@ def _sheet(
     info = handle.probe.layer(layer)
     fig.suptitle(f"{handle.name} · {layer} ({info.type}): {c} feature maps of {h}x{w}", fontsize=10)
     per_channel_max = maps.reshape(-1, c).max(0)
-    return Sheet(
-        figure=fig,
-        model=handle.name,
-        model_info=handle.describe(),
-        technique="featuremaps",
-        name=f"{layer}-featuremaps-{label_slug(label)}",
+    figures = {"map_shape": [h, w, c], "activation_min": lo, "activation_max": float(maps.max())}
+    figures["dead_channels"] = int((per_channel_max <= 0).sum())
+    return _maps_sheet(handle, fig, layer, label, params, notes, figures, maps, img)
+
+
+def _maps_sheet(
+    handle: Any,
+    fig: Any,
+    layer: str,
+    label: str,
+    params: dict,
+    notes: Sequence[str],
+    figures: dict,
+    maps: np.ndarray,
+    img: np.ndarray,
+) -> Sheet:
+    """The featuremaps sheet of one input: the file name, parameters and sidecar both kinds share."""
+    return Sheet.of(
+        handle,
+        fig,
+        "featuremaps",
+        f"{layer}-featuremaps-{label_slug(label)}",
         layer=layer,
         parameters={"layer": layer, **params},
-        figures={
-            "map_shape": [h, w, c],
-            "activation_min": lo,
-            "activation_max": float(maps.max()),
-            "dead_channels": int((per_channel_max <= 0).sum()),
-            "input": label,
-        },
+        figures={**figures, "input": label},
         notes=list(notes),
         data={"maps": maps, "input": img},
     )
@@ -340,22 +347,7 @@ def _units_sheet(
         f"{handle.name} · {layer} ({info.type}): no maps in a dense layer, one value per unit"
     )
     fig.subplots_adjust(top=0.84, bottom=0.1, left=0.02, right=0.98, wspace=0.15)
-    return Sheet(
-        figure=fig,
-        model=handle.name,
-        model_info=handle.describe(),
-        technique="featuremaps",
-        name=f"{layer}-featuremaps-{label_slug(label)}",
-        layer=layer,
-        parameters={"layer": layer, **params},
-        figures={
-            "map_shape": [n],
-            "activation_min": float(values.min()),
-            "activation_max": float(values.max()),
-            "dead_channels": int((values <= 0).sum()),
-            "strongest_unit": top,
-            "input": label,
-        },
-        notes=list(notes),
-        data={"maps": values, "input": img},
-    )
+    figures = {"map_shape": [n], "activation_min": float(values.min())}
+    figures.update(activation_max=float(values.max()), dead_channels=int((values <= 0).sum()))
+    figures["strongest_unit"] = top
+    return _maps_sheet(handle, fig, layer, label, params, notes, figures, values, img)

@@ -152,12 +152,11 @@ def plot_filters(model: Any, layer: str, filters: Any = None) -> Sheet:
         else:
             fig = _rgb_grid(np.stack(images, -1), bias, shown, limit, title)
             style = "dense-templates-rgb"
-    return Sheet(
-        figure=fig,
-        model=handle.name,
-        model_info=handle.describe(),
-        technique="filters",
-        name=f"{layer}-filters",
+    return Sheet.of(
+        handle,
+        fig,
+        "filters",
+        f"{layer}-filters",
         layer=layer,
         parameters={"layer": layer, "filters": shown, "style": style},
         figures=figures,

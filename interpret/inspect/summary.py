@@ -112,12 +112,11 @@ def plot_summary(model: Any) -> Sheet:
         f"{handle.name}: {total:,} parameters, {n} layers "
         f"({100 * conv / max(total, 1):.1f}% in convolutions, {100 * dense / max(total, 1):.1f}% in dense layers)"
     )
-    return Sheet(
-        figure=fig,
-        model=handle.name,
-        model_info=handle.describe(),
-        technique="summary",
-        name="summary",
+    return Sheet.of(
+        handle,
+        fig,
+        "summary",
+        "summary",
         parameters={},
         figures={
             "total_params": total,

@@ -13,6 +13,13 @@ Example:
     >>> res = interpret.maximize("mnist-cnn", classes=[3, "7"], steps=8)
     >>> res.labels
     ['3', '7']
+
+With ``diverse=K`` every target gets K images pushed apart at a layer
+(:mod:`interpret.visualize.diversity`):
+
+    >>> res = interpret.maximize("mnist-cnn", "conv2d_1", "0-1", diverse=2, steps=8)
+    >>> res.targets, res.similarity["gram"].shape
+    ([0, 0, 1, 1], (2,))
 """
 
 from __future__ import annotations
@@ -29,8 +36,9 @@ from interpret.core.errors import UserError
 from interpret.core.progress import ProgressSpec, advance
 from interpret.core.specs import parse_indices
 from interpret.gallery.inline import ShowsInline
+from interpret.visualize import diversity as div
 from interpret.visualize.examples import Examples, examples_from, load_examples_data
-from interpret.visualize.render import Frames, RenderSettings, render
+from interpret.visualize.render import Frames, RenderSettings, evaluate, render
 
 
 @dataclass
@@ -38,6 +46,8 @@ class MaximizeResult(ShowsInline):
     """What :func:`maximize` returns; ``images[i]`` is the render for ``targets[i]``.
 
     In Jupyter it shows as its labelled grid, or plays as an animation with ``animate``.
+    With ``diverse`` K > 1 each target appears K times in a row (its K images), and
+    ``similarity`` holds each target's mean pairwise similarity at the diversity layer.
     """
 
     model: str
@@ -57,6 +67,8 @@ class MaximizeResult(ShowsInline):
     model_info: dict = field(default_factory=dict)  # how the model was resolved
     frames: np.ndarray | None = None  # (T, N, H, W, C) with ``animate``: the images over steps
     frame_steps: list[int] | None = None  # the step of each frame (the last is the result)
+    diverse: int = 1
+    similarity: dict | None = None  # diverse: {"gram": (T,), "cosine": (T,)} per target
 
     def save(self, gallery: Any = None) -> list:
         """Write one PNG + sidecar per target and one labelled grid; return the artifacts.
@@ -118,6 +130,125 @@ def _targets(probe: Any, layer: Any, filters: Any, classes: Any) -> tuple[str, l
     return kind, targets, lambda i: obj.neuron(layer, i)
 
 
+@dataclass
+class _Diverse:
+    """The diverse path of :func:`maximize`: ``group`` images per target pushed apart
+    at ``layer`` with ``weight``; ``group`` 1 (off) leaves every step as it was."""
+
+    group: int = 1
+    layer: str | None = None
+    weight: float = 0.0
+
+    @classmethod
+    def checked(
+        cls,
+        probe: Any,
+        kind: str,
+        target_layer: Any,
+        canvas: Any,
+        diverse: Any,
+        layer: Any,
+        weight: Any,
+    ) -> _Diverse:
+        """From ``maximize``'s arguments, every one checked; off when ``diverse`` is None."""
+        if diverse is None:
+            return cls()
+        group = div.check_group(diverse)
+        chosen = layer or div.default_layer(probe, target_layer if kind != "class" else None)
+        div.check_layer(probe, chosen)
+        if canvas is not None:
+            probe.extractor([chosen], size=canvas)  # fails early if it needs a fixed size
+        return cls(group, chosen, checks.positive(weight, "diversity_weight"))
+
+    def rows(self, targets: list[int]) -> list[int]:
+        """Each target ``group`` times in a row: the target of every image."""
+        return [t for t in targets for _ in range(self.group)]
+
+    def batches(self, make: Any, targets: list[int], batch_size: int) -> list:
+        """(objective, batch size) per chunk of at most ``batch_size`` images."""
+        out = []
+        for chunk in _chunks(targets, max(1, batch_size // self.group)):
+            rows = self.rows(chunk)
+            target = make(rows)
+            if self.group > 1:
+                target = div.objective(target, self.layer, self.group, self.weight)
+            out.append((target, len(rows)))
+        return out
+
+    def measure(
+        self, probe: Any, make: Any, shown: list[int], images: Any, values: Any, canvas: Any
+    ) -> tuple[np.ndarray, dict | None]:
+        """(each image's own activation, similarity per target); the render's when off."""
+        if self.group == 1:
+            return values, None
+        # the render's values held the penalty too: measure the target alone
+        own = evaluate(probe, make(shown), images, canvas)
+        return own, div.similarity(probe, images, self.layer, self.group, canvas)
+
+    def parameters(self) -> dict:
+        """The sidecar's diversity settings (none when off)."""
+        if self.group == 1:
+            return {}
+        return {
+            "diverse": self.group,
+            "diversity_layer": self.layer,
+            "diversity_weight": self.weight,
+        }
+
+
+def plan_targets(
+    probe: Any, layer: Any, filters: Any, classes: Any, size: Any
+) -> tuple[str, list[int], Any, tuple[int, int] | None]:
+    """Checked targets: (kind, indices, index -> objective, open canvas or None).
+
+    Example:
+        >>> from interpret.core.models import resolve
+        >>> kind, targets, make, canvas = plan_targets(
+        ...     resolve("mnist-cnn").probe, "conv2d", "0-1", None, 40)
+        >>> kind, targets, make(targets).name, canvas
+        ('filter', [0, 1], 'channel(conv2d, 0-1)', (40, 40))
+    """
+    canvas = _size(size)
+    kind, targets, make = _targets(probe, layer, filters, classes)
+    own = tuple(probe.input_shape[:2])
+    if canvas == own:
+        canvas = None
+    if canvas is not None and kind != "filter":
+        raise UserError(
+            f"{kind} targets need the model's own {own[0]}x{own[1]} input; {{size}} works "
+            "for conv layers only",
+            "size",
+        )
+    if canvas is not None:
+        probe.extractor([layer], size=canvas)  # fails early if the layer needs a fixed size
+    return kind, targets, make, canvas
+
+
+def labels_for(probe: Any, kind: str, targets: list[int]) -> list[str]:
+    """Short captions: class names, or ``f5`` / ``u5`` for filters and units.
+
+    Example:
+        >>> from interpret.core.models import resolve
+        >>> labels_for(resolve("cifar10-cnn").probe, "class", [3]), labels_for(None, "unit", [5])
+        (['cat'], ['u5'])
+    """
+    if kind == "class":
+        return [probe.class_names[i] for i in targets]
+    return [f"{kind[0]}{i}" for i in targets]
+
+
+def _class_scores(
+    probe: Any, kind: str, images: np.ndarray, shown: list[int]
+) -> tuple[np.ndarray | None, list[int] | None]:
+    """For class targets, each image's probability of its class and the predicted class."""
+    if kind != "class":
+        return None, None
+    probs = probe.predict(images)
+    return probs[np.arange(len(shown)), shown].astype("float32"), [
+        int(v) for v in probs.argmax(axis=1)
+    ]
+
+
 def _chunks(targets: list[int], size: int) -> list[list[int]]:
     return [targets[i : i + size] for i in range(0, len(targets), size)]
 
@@ -170,6 +301,9 @@ def maximize(
     batch_size: int = 64,
     seed: int = 0,
     progress: ProgressSpec = None,
+    diverse: int | None = None,
+    diversity_layer: str | None = None,
+    diversity_weight: float = div.DEFAULT_WEIGHT,
     **settings: Any,
 ) -> MaximizeResult:
     """Render the images that maximise filters/units of ``layer``, or output ``classes``.
@@ -191,6 +325,9 @@ def maximize(
         batch_size: targets optimised together per compiled loop.
         seed: seeds the start images and every step's moves.
         progress: ``True`` for a bar on stderr, or a factory (:mod:`interpret.core.progress`).
+        diverse: K >= 2 different images per target, pushed apart at ``diversity_layer``
+            (default: the conv layer before the target's) with ``diversity_weight``
+            (:mod:`interpret.visualize.diversity`).
         **settings: the render's knobs, :class:`~interpret.visualize.render.RenderSettings`:
             ``steps`` (256), ``lr`` (0.05), ``param`` ("fourier"), ``decorrelate``,
             ``jitter``, ``scale``, ``rotate`` (the moves), ``tv``, ``l2``, ``blur``
@@ -212,35 +349,24 @@ def maximize(
     s = RenderSettings.from_options(settings)  # every knob checked before any work
     batch_size = checks.positive_int(batch_size, "batch_size")
     examples = checks.positive_int(examples, "examples", minimum=0)
-    canvas = _size(size)
-    kind, targets, make = _targets(probe, layer, filters, classes)
-    own = tuple(probe.input_shape[:2])
-    if canvas == own:
-        canvas = None
-    if canvas is not None and kind != "filter":
-        raise UserError(
-            f"{kind} targets need the model's own {own[0]}x{own[1]} input; {{size}} works "
-            "for conv layers only",
-            "size",
-        )
-    if canvas is not None:
-        probe.extractor([layer], size=canvas)  # fails early if the layer needs a fixed size
+    kind, targets, make, canvas = plan_targets(probe, layer, filters, classes, size)
+    spread = _Diverse.checked(
+        probe, kind, layer, canvas, diverse, diversity_layer, diversity_weight
+    )
     if data is not None and not examples:
         raise UserError(
             "{data} is searched for dataset examples; add {examples} (e.g. 9)", "data", "examples"
         )
     every = _frame_every(animate, frame_every, s.steps)
     ex_data = load_examples_data(handle, dataset, data=data) if examples else None
-    batches = [(make(c), len(c)) for c in _chunks(targets, batch_size)]
+    shown = spread.rows(targets)  # each target's K images in a row
+    batches = spread.batches(make, targets, batch_size)
     frames = [Frames(every) for _ in batches] if every else None
     images, values, seconds, described = _render_batches(
         probe, batches, s, canvas, seed, progress, frames
     )
-    probabilities = predicted = None
-    if kind == "class":
-        probs = probe.predict(images)
-        probabilities = probs[np.arange(len(targets)), targets].astype("float32")
-        predicted = [int(v) for v in probs.argmax(axis=1)]
+    values, similar = spread.measure(probe, make, shown, images, values, canvas)
+    probabilities, predicted = _class_scores(probe, kind, images, shown)
     found = None
     if ex_data is not None:
         found = examples_from(
@@ -250,25 +376,22 @@ def maximize(
         "targets": kind,
         "layer": layer,
         "seed": int(seed),
-        "size": list(canvas or own),
+        "size": list(canvas or probe.input_shape[:2]),
         "batch_size": batch_size,
         "examples": examples,
         **({"data": found.source["data"]} if found is not None and found.source else {}),
+        **spread.parameters(),
         **asdict(s),
         "precision": precision_lib.resolve(s.precision),
     }
-    labels = (
-        [probe.class_names[i] for i in targets]
-        if kind == "class"
-        else [f"{kind[0]}{i}" for i in targets]
-    )
+    labels = labels_for(probe, kind, shown)
     return MaximizeResult(
         model=handle.name,
         kind=kind,
         layer=layer,
-        targets=targets,
+        targets=shown,
         labels=labels,
-        objectives=[s.with_penalties(make(i)).name for i in targets],
+        objectives=[s.with_penalties(make(i)).name for i in shown],
         images=images,
         activations=values,
         probabilities=probabilities,
@@ -280,6 +403,8 @@ def maximize(
         model_info=handle.describe(),
         frames=_stack_frames(frames) if frames else None,
         frame_steps=frames[0].steps if frames else None,
+        diverse=spread.group,
+        similarity=similar,
     )
 
 
@@ -316,13 +441,18 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
         if result.probabilities is not None:
             figures["probability"] = float(result.probabilities[i])
             figures["predicted"] = int(result.predicted[i])
+        row, copy = divmod(i, result.diverse)
         if result.examples is not None:
-            figures["best_example_activation"] = float(result.examples.scores[i, 0])
-            figures["example_indices"] = [int(v) for v in result.examples.indices[i]]
+            figures["best_example_activation"] = float(result.examples.scores[row, 0])
+            figures["example_indices"] = [int(v) for v in result.examples.indices[row]]
+        if result.similarity is not None:
+            figures.update({f"similarity_{k}": float(v[row]) for k, v in result.similarity.items()})
         if result.kind == "class":
             name = f"class-{target}-{result.labels[i]}"
         else:
             name = f"{result.layer}-{result.labels[i]}"
+        if result.diverse > 1:
+            name += f"-d{copy}"
         meta = {
             **base,
             "target": int(target),
@@ -339,8 +469,10 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
                 gallery.save_animation(frames, steps=steps, poster=result.images[i], **where)
             )
     fig = grid_figure(result)
-    span = _span(result.targets)
+    span = _span(result.targets[:: result.diverse])
     grid_name = f"grid-{'class' if result.kind == 'class' else result.layer}-{span}"
+    if result.diverse > 1:
+        grid_name += f"-diverse{result.diverse}"
     if result.examples is not None:
         grid_name += "-examples"
     figures = {
@@ -350,6 +482,10 @@ def _save(result: MaximizeResult, gallery: Any) -> list:
     }
     if result.probabilities is not None:
         figures["probability_min"] = float(result.probabilities.min())
+    if result.similarity is not None:
+        figures.update(
+            {f"similarity_{k}": [float(x) for x in v] for k, v in result.similarity.items()}
+        )
     arts.append(
         gallery.save_figure(
             fig,
@@ -381,22 +517,30 @@ def grid_figure(result: MaximizeResult) -> Any:
     captions = [f"{lab}\n{a:.2f}" for lab, a in zip(result.labels, result.activations)]
     what = "classes" if result.kind == "class" else f"{result.layer} {result.kind}s"
     title = f"{result.model}: {what} (activation reached)"
-    if result.examples is None:
-        images, titles = list(result.images), captions
-        cols = None
-    else:
+    images, titles, cols = _grid_cells(result, captions)
+    if result.diverse > 1:
+        title += f"; {result.diverse} diverse images per row"
+    if result.examples is not None:
         k = result.examples.images.shape[1]
-        images, titles = [], []
-        for i in range(len(result.targets)):
-            images.append(result.images[i])
-            titles.append(captions[i])
-            for j in range(k):
-                images.append(result.examples.images[i, j])
-                titles.append(f"{result.examples.scores[i, j]:.2f}")
-        cols = k + 1
         title += f"; right: top {k} {result.examples.caption} images"
     fig, _ = image_grid(images, titles=titles, cols=cols, cell=1.1, suptitle=title)
     return fig
+
+
+def _grid_cells(result: MaximizeResult, captions: list[str]) -> tuple[list, list, int | None]:
+    """The grid's images, titles and columns: per target its renders, then its examples."""
+    k = 0 if result.examples is None else result.examples.images.shape[1]
+    if k == 0 and result.diverse == 1:
+        return list(result.images), captions, None
+    images, titles = [], []
+    for row in range(len(result.targets) // result.diverse):
+        for i in range(row * result.diverse, (row + 1) * result.diverse):
+            images.append(result.images[i])
+            titles.append(captions[i])
+        for j in range(k):
+            images.append(result.examples.images[row, j])
+            titles.append(f"{result.examples.scores[row, j]:.2f}")
+    return images, titles, result.diverse + k
 
 
 def _span(targets: list[int]) -> str:

@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,7 @@ import numpy as np
 from interpret._fast.fixed_matmul import fixed_matmul
 from interpret.core.errors import UserError
 
-KINDS = ("fourier", "pixel")
+KINDS = ("fourier", "pixel", "maco")
 
 # lucid's colour correlation square root (ImageNet statistics), normalised
 COLOR_CORRELATION_SVD_SQRT = np.asarray(
@@ -103,6 +104,7 @@ class Param:
             # unit-RMS waves (lucid's recipe, which divides the image by 4)
             amp = 1.0 / np.maximum(freq, 1.0 / max(h, w)) ** self.decay_power
             amp = amp / (2 * np.sqrt(2) * np.sqrt(h * w))
+            self.freq = freq.astype("float32")  # (Kx, Ky), cycles per pixel
             self._amp = tf.constant(amp[:, :, None].astype("float32"))  # (Kx, Ky, 1)
             self._basis_y_t = tf.constant(basis_y.T.copy())  # (Ky, H)
             self._basis_x = tf.constant(basis_x)  # (W, Kx)
@@ -125,6 +127,10 @@ class Param:
             1
         """
         return [self.var]
+
+    def coefficients(self) -> Any:
+        """What the synthesis reads: the pixels, or the (C, Kx, Ky, B) spectrum."""
+        return self.var
 
     def _left_factor(self, basis_y_t: Any) -> Any:
         """(Kx, Ky, H): the synthesis along y with each coefficient's amplitude."""
@@ -154,7 +160,7 @@ class Param:
         from interpret._tf import tf
 
         if self.kind != "fourier":
-            t = self.var
+            t = self.coefficients()
             if resample_y is not None or resample_x is not None:
                 raise ValueError("only the Fourier parameterization folds in resampling")
             return tf.einsum("bhwc,cd->bhwd", t, self._color) if self.decorrelate else t
@@ -167,7 +173,7 @@ class Param:
             right = self._right_factor(tf.matmul(resample_x, self._basis_x))
         # along y: per colour and x-frequency, (B, Ky) @ (Ky, H); then along x, colour
         # mixed in, one (B*H, C*Kx) @ (C*Kx, W*C) product that lands in NHWC order
-        u = fixed_matmul(left, self.var, transpose_x=True)  # (C, Kx, B, H)
+        u = fixed_matmul(left, self.coefficients(), transpose_x=True)  # (C, Kx, B, H)
         out = fixed_matmul(right, tf.reshape(u, (c * w, b * h)), transpose_x=True)
         return tf.reshape(out, (b, h, w, c))
 
@@ -195,6 +201,71 @@ class Param:
         return out
 
 
+class SharedFourier(Param):
+    """A Fourier batch whose neighbours share their coarse structure: for a row that morphs.
+
+    Each image has its own spectrum, plus low-frequency spectra shared along the
+    batch: a level ``(n, cutoff)`` holds ``n`` spectra limited to frequencies up to
+    ``cutoff`` cycles per pixel, blended linearly from the first image to the last.
+    So neighbouring images start and stay alike in their layout, and a row of
+    renders morphing from one objective to another lines up (lucid's shared
+    low-resolution parameters of its channel-interpolation figure). The moves fold
+    into the synthesis exactly as for ``"fourier"``.
+
+    Example:
+        >>> p = SharedFourier(4, (8, 8), 3, seed=0)  # doctest: +SKIP
+        >>> len(p.variables), p.image().shape  # doctest: +SKIP
+        (6, TensorShape([4, 8, 8, 3]))
+    """
+
+    LEVELS = ((1, 1 / 4), (1, 1 / 8), (2, 1 / 8), (1, 1 / 16), (2, 1 / 16))
+
+    def __init__(
+        self,
+        batch: int,
+        size: tuple[int, int],
+        channels: int,
+        seed: int = 0,
+        *,
+        sd: float = 0.01,
+        decorrelate: bool = True,
+        decay_power: float = 1.0,
+        levels: tuple[tuple[int, float], ...] = LEVELS,
+    ):
+        from interpret._tf import tf
+
+        super().__init__("fourier", batch, size, channels, seed, sd, decorrelate, decay_power)
+        rng = np.random.default_rng([seed, 1])
+        shape = tuple(self.var.shape[:3])
+        self.levels = tuple((int(n), float(cut)) for n, cut in levels)
+        self.shared, self._blend, self._masks = [], [], []
+        t = np.linspace(0.0, 1.0, self.batch)
+        for n, cut in self.levels:
+            mask = (self.freq <= cut)[None, :, :, None]
+            init = rng.standard_normal((*shape, n)) * sd * mask
+            self.shared.append(tf.Variable(init.astype("float32"), name="shared"))
+            # (n, B): anchor weights, a linear blend across the batch (1 anchor: constant)
+            anchors = np.linspace(0.0, 1.0, n) if n > 1 else np.zeros(1)
+            w = np.maximum(0.0, 1.0 - np.abs(t[None] - anchors[:, None]) * max(1, n - 1))
+            self._blend.append(tf.constant(w.astype("float32")))
+            self._masks.append(tf.constant(mask.astype("float32")))
+
+    @property
+    def variables(self) -> list[Any]:
+        return [self.var, *self.shared]
+
+    def coefficients(self) -> Any:
+        from interpret._tf import tf
+
+        total = self.var
+        for var, mask, blend in zip(self.shared, self._masks, self._blend):
+            total = total + tf.einsum("ckyn,nb->ckyb", var * mask, blend)
+        return total
+
+    def describe(self) -> dict:
+        return {**super().describe(), "shared_levels": [list(v) for v in self.levels]}
+
+
 def make(
     kind: str,
     batch: int,
@@ -205,10 +276,12 @@ def make(
     sd: float = 0.01,
     decorrelate: bool = True,
     decay_power: float = 1.0,
-) -> Param:
-    """Build a ``"fourier"`` or ``"pixel"`` parameterization of ``batch`` images.
+) -> Any:
+    """Build a ``"fourier"``, ``"pixel"`` or ``"maco"`` parameterization of ``batch`` images.
 
-    ``sd`` is the spread of the random start (a seeded, nearly grey image).
+    ``sd`` is the spread of the random start (a seeded, nearly grey image);
+    ``"maco"`` starts from a random phase under the natural-image magnitude
+    spectrum (:class:`Maco`).
 
     Example:
         >>> p = make("fourier", batch=64, size=(32, 32), channels=3, seed=1)
@@ -221,4 +294,204 @@ def make(
         raise UserError(
             f"images with {channels} channels are not supported; need 1 (grey) or 3 (RGB)"
         )
+    if kind == "maco":
+        return Maco(batch, size, channels, seed, decorrelate=decorrelate)
     return Param(kind, batch, size, channels, seed, sd, decorrelate, decay_power)
+
+
+def _decorrelated(images: np.ndarray, decorrelate: bool) -> np.ndarray:
+    """[0, 1] NHWC images, centred, in the colour space a parameterization synthesises."""
+    x = np.asarray(images, "float32")
+    x = x - x.mean(axis=(1, 2, 3), keepdims=True)
+    if decorrelate and x.shape[-1] == 3:
+        x = x @ np.linalg.inv(COLOR_CORRELATION).T  # rgb = CC @ d  ->  d = CC^-1 @ rgb
+    return x
+
+
+def spectrum(images: Any, size: tuple[int, int], decorrelate: bool = True) -> np.ndarray:
+    """The mean Fourier magnitude of ``images`` (NHWC, [0, 1] or uint8), (C, H, W//2+1).
+
+    Taken in the colour space a parameterization synthesises (decorrelated RGB,
+    unless ``decorrelate`` is off), then resized to the ``size`` canvas's
+    spectrum (the shape of a natural spectrum, 1/f-like, carries over across scales).
+
+    Example:
+        >>> spectrum(np.random.default_rng(0).random((4, 8, 8, 3)), (8, 8)).shape
+        (3, 8, 5)
+    """
+    from interpret._tf import tf
+
+    x = np.asarray(images)
+    x = x.astype("float32") / 255.0 if x.dtype == np.uint8 else x.astype("float32")
+    planes = np.moveaxis(_decorrelated(x, decorrelate), -1, 1)  # (N, C, H, W)
+    mag = np.abs(np.fft.rfft2(planes)).mean(axis=0)  # (C, H, W//2+1)
+    h, w = int(size[0]), int(size[1])
+    if mag.shape[1:] != (h, w // 2 + 1):
+        mag = tf.image.resize(np.moveaxis(mag, 0, -1), (h, w // 2 + 1)).numpy()
+        mag = np.moveaxis(mag, -1, 0)
+    return mag.astype("float32")
+
+
+@functools.lru_cache(maxsize=8)
+def natural_spectrum(channels: int, size: tuple[int, int], decorrelate: bool = True) -> np.ndarray:
+    """The magnitude spectrum of natural images: the mean over the CIFAR-10 sample shipped
+    with the package (500 photos; their luminance for one channel), resized to ``size``.
+
+    Example:
+        >>> natural_spectrum(1, (28, 28)).shape
+        (1, 28, 15)
+    """
+    from interpret.data.datasets import sample
+
+    x = sample("cifar10").x_test.astype("float32") / 255.0
+    if channels == 1:
+        x = x @ np.asarray([0.299, 0.587, 0.114], "float32")[:, None]
+    return spectrum(x, size, decorrelate)
+
+
+def _inverse_rfft2_factors(h: int, w: int, mix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two matrices of :meth:`Maco.logits`: ``irfft2d`` of a half spectrum as products.
+
+    With the spectrum's real and imaginary parts ``a`` and ``b`` (Ky x Kx), the image is
+    ``sum c_kx (a cos(ty + tx) - b sin(ty + tx)) / (H W)`` (``c_kx`` = 2 but for the
+    constant and Nyquist columns, whose imaginary parts irfft2d ignores). ``left``
+    (2 Ky, 2 H) takes [a; b] along y to P = a cos ty - b sin ty and Q = a sin ty +
+    b cos ty; ``right`` (C 2 Kx, W C) takes [P; Q] along x to ``P cos tx - Q sin tx``,
+    mixing the colours.
+
+    Example:
+        >>> left, right = _inverse_rfft2_factors(4, 6, np.eye(1, dtype="float32"))
+        >>> left.shape, right.shape
+        ((8, 8), (8, 6))
+    """
+    ty = 2 * np.pi * np.outer(np.arange(h), np.arange(h)) / h  # (Ky, H)
+    cy, sy = np.cos(ty), np.sin(ty)
+    left = np.block([[cy, sy], [-sy, cy]])  # rows: a then b; columns: P then Q
+    kx = w // 2 + 1
+    weight = np.full(kx, 2.0)
+    weight[0] = 1.0
+    if w % 2 == 0:
+        weight[-1] = 1.0
+    tx = 2 * np.pi * np.outer(np.arange(kx), np.arange(w)) / w  # (Kx, W)
+    rows = np.concatenate([weight[:, None] * np.cos(tx), -weight[:, None] * np.sin(tx)]) / (h * w)
+    c = mix.shape[0]
+    right = mix[:, None, None, :] * rows[None, :, :, None]  # (C, 2 Kx, W, C)
+    return left.astype("float32"), right.reshape(c * 2 * kx, w * c).astype("float32")
+
+
+class Maco:
+    """MACO (Fel et al. 2023): a fixed natural magnitude spectrum, only the phase is optimised.
+
+    The image is the inverse real FFT of ``magnitude * exp(i * phase)`` in the
+    decorrelated colour space, mixed to RGB, standardised per image so its logits
+    have standard deviation ``contrast``, and squashed by a sigmoid. Every image
+    therefore keeps the spectrum of natural images whatever the objective does,
+    which is what keeps renders of deep layers readable. The phase is stored
+    divided by ``PHASE_SCALE`` so the render's Adam learning rate means the same
+    for every parameterization.
+
+    While a render climbs, :meth:`image` records the absolute gradient that reaches
+    each pixel; :meth:`alpha` is its sum over the steps, normalised per image: the
+    transparency map of where the objective looks (Xplique's ``maco`` returns the
+    same sum). Differences from Xplique 2.0.2: batched (one image per target); the
+    phase is not re-standardised every step; the moves are the render's (none by
+    default in :func:`interpret.visualize.maco.maco`) instead of 32 random crops and
+    noise a step, which suit Xplique's 512-pixel canvases, not a 32-pixel input; the
+    logits' spread (``contrast``) is a setting, about 1 in Xplique (whose images are
+    standardised before the colour mix), 3 here (``benchmarks/canon_maco.py``).
+
+    Example:
+        >>> p = Maco(2, (8, 8), 3, seed=0)
+        >>> p.image().shape, p.alpha().shape
+        (TensorShape([2, 8, 8, 3]), (2, 8, 8))
+    """
+
+    kind = "maco"
+    PHASE_SCALE = 4.0
+    CONTRAST = 3.0  # benchmarks/canon_maco.py
+
+    def __init__(
+        self,
+        batch: int,
+        size: tuple[int, int],
+        channels: int,
+        seed: int = 0,
+        *,
+        magnitude: Any = None,
+        decorrelate: bool = True,
+        contrast: float = CONTRAST,
+    ):
+        from interpret._tf import tf
+
+        self.batch, self.size, self.channels = int(batch), (int(size[0]), int(size[1])), channels
+        self.decorrelate = bool(decorrelate and channels == 3)
+        self.contrast = float(contrast)
+        h, w = self.size
+        mag = (
+            natural_spectrum(channels, self.size, self.decorrelate)
+            if magnitude is None
+            else np.asarray(magnitude, "float32")
+        )
+        if mag.shape != (channels, h, w // 2 + 1):
+            raise ValueError(f"magnitude must be {(channels, h, w // 2 + 1)}, got {mag.shape}")
+        # stored as (C, Kx, Ky, B), the layout the synthesis reads in place
+        self.magnitude = tf.constant(mag.transpose(0, 2, 1)[..., None].copy())
+        rng = np.random.default_rng(seed)
+        phase = rng.uniform(-np.pi, np.pi, (self.batch, channels, h, w // 2 + 1))
+        phase = (phase / self.PHASE_SCALE).transpose(1, 3, 2, 0).astype("float32")
+        self.var = tf.Variable(phase, name="maco_phase")
+        mix = COLOR_CORRELATION.T if self.decorrelate else np.eye(channels)
+        left, right = _inverse_rfft2_factors(h, w, mix.astype("float32"))
+        self._left, self._right = tf.constant(left), tf.constant(right)
+        self._alpha = tf.Variable(tf.zeros((self.batch, h, w, channels)), trainable=False)
+
+    @property
+    def variables(self) -> list[Any]:
+        """The phase: the only thing the optimiser changes."""
+        return [self.var]
+
+    def logits(self) -> Any:
+        """The images before the sigmoid: standardised per image to std ``contrast``."""
+        from interpret._tf import tf
+
+        phase = self.var * self.PHASE_SCALE
+        parts = tf.concat([self.magnitude * tf.cos(phase), self.magnitude * tf.sin(phase)], 2)
+        c, kx, _, b = parts.shape
+        h, w = self.size
+        # the inverse real FFT as two products (tf.signal.irfft2d's result, faster here):
+        # along y, the real and imaginary parts to cos and sin terms, (C, Kx, B, 2H) ...
+        u = fixed_matmul(self._left, parts, transpose_x=True)
+        u = tf.concat([u[..., :h], u[..., h:]], axis=1)  # (C, 2 Kx, B, H)
+        # ... then along x with the colour mix, landing in NHWC order
+        out = fixed_matmul(self._right, tf.reshape(u, (c * 2 * kx, b * h)), transpose_x=True)
+        x = tf.reshape(out, (b, h, w, c))
+        mean, var = tf.nn.moments(x, axes=(1, 2, 3), keepdims=True)
+        return (x - mean) * (self.contrast * tf.math.rsqrt(var + 1e-12))
+
+    def image(self) -> Any:
+        """The current images, float32 [0, 1]; under a gradient tape, records the alpha map."""
+        from interpret._tf import tf
+
+        @tf.custom_gradient
+        def record(x: Any) -> Any:
+            def grad(dy: Any) -> Any:
+                with tf.control_dependencies([self._alpha.assign_add(tf.abs(dy))]):
+                    return tf.identity(dy)
+
+            return tf.identity(x), grad
+
+        return record(tf.sigmoid(self.logits()))
+
+    def alpha(self) -> np.ndarray:
+        """(B, H, W) in [0, 1]: the gradient each pixel received over the render, per image
+        summed over channels and divided by its 99th percentile (then clipped).
+
+        Example: see the class.
+        """
+        a = self._alpha.numpy().sum(axis=-1)
+        top = np.percentile(a.reshape(len(a), -1), 99, axis=1)[:, None, None]
+        return np.clip(a / np.maximum(top, 1e-12), 0.0, 1.0).astype("float32")
+
+    def describe(self) -> dict:
+        """The parameterization's settings for the sidecar."""
+        return {"param": self.kind, "decorrelate": self.decorrelate, "contrast": self.contrast}

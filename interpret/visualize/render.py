@@ -243,6 +243,7 @@ def render(
     seed: int = 0,
     chunk: int = 32,
     advance: Callable[[int], None] | None = None,
+    param: Any = None,
     frames: Frames | None = None,
 ) -> RenderResult:
     """Maximise ``target`` (minus the settings' penalties) over ``batch`` images; return them.
@@ -258,6 +259,8 @@ def render(
         transforms: the moves applied every step; default ``settings.pipeline``.
         seed: seeds the start images and every step's moves.
         chunk, advance: ``advance(n)`` is called after every ``chunk`` steps.
+        param: a parameterization built by the caller (:mod:`interpret.visualize.param`,
+            e.g. one shared along the batch) instead of the one ``settings`` name.
         frames: a :class:`Frames` to fill with the images every ``frames.every`` steps.
 
     Example:
@@ -281,7 +284,7 @@ def render(
         )
     objective = s.with_penalties(target)
     reader = Reader(probe, objective, size=canvas if open_canvas else None, leak=True)
-    p = param_lib.make(
+    p = param or param_lib.make(
         s.param, batch, canvas, int(channels), seed, sd=s.init_sd, decorrelate=s.decorrelate
     )
     pipeline = transforms if transforms is not None else s.pipeline(max(canvas))

@@ -131,3 +131,12 @@ def test_precision_goes_into_the_sidecar(model_file, tmp_path, capsys):
     assert code == 0, err
     meta = json.loads((g / "tiny" / "maximize" / "c2-f0.json").read_text())
     assert meta["parameters"]["precision"] == "float32"
+
+
+@pytest.mark.parametrize("k", ["1", "0"])
+def test_diverse_needs_two_images_or_more(model_file, tmp_path, capsys, k):
+    g = tmp_path / "g"
+    args = ["maximize", "-m", model_file, "--layer", "c2", "--filter", "0", "--diverse", k]
+    code, out, err = run([*args, "--gallery", str(g)], capsys)
+    assert code == 2 and not g.exists()
+    assert err.strip() == f"error: --diverse must be a whole number of at least 2, got {k}"

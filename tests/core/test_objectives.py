@@ -117,3 +117,44 @@ def test_pick_with_runtime_indices_is_the_one_hot_select():
     picked = obj.class_logit(tf.constant([2, 0]))(ctx({}, logits=values))
     np.testing.assert_array_equal(picked.numpy(), [3.0, 4.0])
     assert obj.class_logit(tf.constant([2, 0])).name == "class_logit(target)"
+
+
+def test_direction_is_the_mean_dot_product_and_a_one_hot_is_a_channel():
+    a = tf.constant(np.random.default_rng(2).random((3, 4, 4, 5), "float32"))
+    c = ctx({"L": a})
+    one_hot = np.eye(5, dtype="float32")[2]
+    np.testing.assert_allclose(
+        obj.direction("L", one_hot)(c).numpy(), obj.channel("L", 2)(c).numpy(), rtol=1e-6
+    )
+    per_image = np.eye(5, dtype="float32")[[0, 1, 4]]
+    np.testing.assert_allclose(
+        obj.direction("L", per_image)(c).numpy(), obj.channel("L", [0, 1, 4])(c).numpy(), rtol=1e-6
+    )
+    dense = ctx({"D": tf.constant([[3.0, 4.0]])})
+    np.testing.assert_allclose(obj.direction("D", [1.0, 0.0])(dense).numpy(), [3.0])
+    # with the cosine power the same dot product counts more when it points the same way
+    np.testing.assert_allclose(
+        obj.direction("D", [1.0, 0.0], cossim_pow=1)(dense).numpy(), [3.0 * 0.6], rtol=1e-3
+    )
+    with pytest.raises(ValueError, match="3 values for D, which has 2 channels"):
+        obj.direction("D", [1.0, 0.0, 0.0])(dense)
+    with pytest.raises(ValueError, match="finite"):
+        obj.direction("D", [np.nan, 1.0])
+
+
+def test_diversity_is_the_gram_similarity_within_each_group():
+    rng = np.random.default_rng(3)
+    base = rng.random((1, 3, 3, 4)).astype("float32")
+    other = np.zeros((1, 3, 3, 4), "float32")
+    other[..., 0] = 1.0  # only channel 0: a Gram orthogonal to one without channel 0
+    third = base.copy()
+    third[..., 0] = 0.0
+    acts = np.concatenate([base, 2 * base, other, third])  # groups: (base, 2 base), (other, third)
+    d = obj.diversity("L", 2)(ctx({"L": tf.constant(acts)}, raw=tf.zeros((4, 2, 2, 1)))).numpy()
+    np.testing.assert_allclose(d, [1, 1, 0, 0], atol=1e-6)  # scale-free; disjoint channels: 0
+    with pytest.raises(ValueError, match="at least 2"):
+        obj.diversity("L", 1)
+    x = tf.Variable(rng.random((2, 3, 3, 4)).astype("float32"))
+    with tf.GradientTape() as tape:
+        value = tf.reduce_sum(obj.diversity("L", 2)(ctx({"L": x}, raw=tf.zeros((2, 2, 2, 1)))))
+    assert float(tf.reduce_max(tf.abs(tape.gradient(value, x)))) > 0

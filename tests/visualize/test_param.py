@@ -97,3 +97,60 @@ def test_resampling_folds_into_the_synthesis():
 def test_bad_input(kind, channels, message):
     with pytest.raises(UserError, match=message):
         param.make(kind, 1, (4, 4), channels)
+
+
+def test_shared_fourier_neighbours_share_their_coarse_structure():
+    from interpret._tf import tf
+
+    p = param.SharedFourier(5, (16, 16), 3, seed=0, sd=0.5)
+    assert len(p.variables) == 1 + len(param.SharedFourier.LEVELS)
+    p.var.assign(tf.zeros_like(p.var))  # only the shared parts left
+    x = p.logits().numpy()
+    steps = [np.abs(x[i + 1] - x[i]).mean() for i in range(4)]
+    assert max(steps) < np.abs(x[4] - x[0]).mean()  # a smooth morph along the batch
+    # the shared parts hold low frequencies only: the image has no energy above the cutoff
+    spec = np.abs(np.fft.fft2(x[0, :, :, 0]))
+    f = np.fft.fftfreq(16)
+    high = np.sqrt(f[:, None] ** 2 + f[None, :] ** 2) > 0.25 + 1e-6
+    assert spec[high].max() < 1e-4 * spec.max()
+    assert p.describe()["shared_levels"][0] == [1, 0.25]
+
+
+def test_maco_keeps_its_magnitude_whatever_the_phase():
+    mag = param.natural_spectrum(1, (16, 16))
+    a = param.Maco(1, (16, 16), 1, seed=0)
+    b = param.Maco(1, (16, 16), 1, seed=1)
+    spectra = [np.abs(np.fft.rfft2(p.logits().numpy()[0, :, :, 0])) for p in (a, b)]
+    inner = (slice(None), slice(1, 8))  # columns whose conjugate twins irfft2 does not fold in
+    ratio = [s[inner] / mag[0][inner] for s in spectra]
+    for r in ratio:
+        np.testing.assert_allclose(r, r.mean(), rtol=1e-3)  # the magnitude, up to the contrast
+    assert not np.allclose(a.logits().numpy(), b.logits().numpy())  # only the phase differs
+    with pytest.raises(ValueError, match="magnitude must be"):
+        param.Maco(1, (16, 16), 1, magnitude=np.ones((1, 16, 16)))
+
+
+def test_maco_alpha_records_where_the_gradient_went():
+    from interpret._tf import tf
+
+    p = param.make("maco", 2, (12, 12), 3, seed=0)
+    assert p.describe()["param"] == "maco" and p.alpha().max() == 0
+    x = p.image()
+    assert (
+        x.shape == (2, 12, 12, 3) and 0 <= float(tf.reduce_min(x)) <= float(tf.reduce_max(x)) <= 1
+    )
+    with tf.GradientTape() as tape:
+        value = tf.reduce_sum(p.image()[:, :4, :4])  # only the top-left corner matters
+    assert tape.gradient(value, p.variables)[0] is not None
+    alpha = p.alpha()
+    assert alpha.shape == (2, 12, 12) and alpha.max() <= 1
+    assert alpha[:, :4, :4].min() > 0 and alpha[:, 4:, :].max() == 0
+
+
+def test_spectrum_of_images():
+    flat = np.full((3, 8, 8, 3), 0.5, "float32")
+    assert np.abs(param.spectrum(flat, (8, 8))).max() < 1e-5  # centred: nothing left
+    stripes = np.tile((np.arange(8) % 2).astype("float32")[None, None, :, None], (2, 8, 1, 1))
+    s = param.spectrum(stripes, (8, 8), decorrelate=False)
+    assert s.shape == (1, 8, 5) and s[0, 0, 4] == s.max()  # all at the Nyquist column
+    assert param.spectrum(stripes, (16, 16), decorrelate=False).shape == (1, 16, 9)

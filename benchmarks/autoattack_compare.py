@@ -1,0 +1,382 @@
+"""AutoAttack, APGD and Square checked against ART 1.20.1 and timed against the floor.
+
+Needs the real test sets (INTERPRET_DATA_DIR with mnist.npz and cifar10.npz) and, for the
+peer columns, ART (``pip install -e ".[bench]"``). Usage:
+
+    INTERPRET_DATA_DIR=/path/to/data python benchmarks/autoattack_compare.py \
+        [--n 1000] [--only ours,art,speed] [--cases mnist-cnn:0.1,cifar10-cnn:8/255] \
+        [--art-json FILE]
+
+Sections (``--only``):
+
+* ``ours``: per case (model, Linf eps), on the first ``n`` test images: clean accuracy,
+  our PGD-40 (step eps/4, random start), APGD-CE (100 iterations, 1 restart), AutoAttack
+  ``standard`` with the robust accuracy after each stage and its seconds, and Square
+  alone with ``--square-queries`` queries;
+* ``art``: the same images and eps through ART's ``AutoAttack`` (its own choice of
+  attacks, listed in the output: ART has no FAB and runs DeepFool in its place) with the
+  standard version's budgets (100 iterations, 1 restart, Square 5000 queries), and ART's
+  ``SquareAttack`` with ``--square-queries``. ART's runs are slow: with ``--art-json`` each
+  finished case is stored in that file, and a later run with ``ours`` reads it to print the
+  comparison (the timings then come from different moments of a shared machine: say so);
+* ``speed``: APGD-CE, 100 iterations, 1 restart, nobody dropped when fooled, against the
+  bare compiled gradient loop with the same number of gradients (101 forward + backward
+  passes with a signed step, nothing else), in interleaved rounds: medians and ranges.
+
+Every robust accuracy is counted on all ``n`` images (misclassified clean images count as
+not robust), the way AutoAttack and RobustBench report it; CIFAR-10 here went through JPEG
+once (see the README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from interpret._tf import keras, tf
+from interpret.core.models import resolve
+from interpret.data import datasets as data
+
+CASES = ("mnist-cnn:0.1", "mnist-cnn:0.3", "cifar10-cnn:2/255", "cifar10-cnn:8/255")
+DATASET = {"mnist-cnn": "mnist", "cifar10-cnn": "cifar10"}
+
+
+def parse_case(text: str) -> tuple[str, float, str]:
+    """'cifar10-cnn:8/255' -> ('cifar10-cnn', 0.0313..., '8/255')."""
+    model, eps = text.split(":")
+    num, _, den = eps.partition("/")
+    return model, float(num) / (float(den) if den else 1.0), eps
+
+
+def load(model: str, n: int) -> tuple[np.ndarray, np.ndarray, str]:
+    ds = data.load(DATASET[model])
+    return ds.x_test[:n].astype(np.float32) / 255.0, ds.y_test[:n].astype(np.int32), ds.source
+
+
+# ---- ours ------------------------------------------------------------------------------
+
+
+def run_ours(model: str, eps: float, x: np.ndarray, y: np.ndarray, queries: int, seed: int) -> dict:
+    """PGD-40 (two step rules), APGD-CE, AutoAttack standard and Square, counted over all n."""
+    from interpret.attacks.autoattack import autoattack
+    from interpret.attacks.run import attack
+    from interpret.attacks.square import square
+
+    probe = resolve(model).probe
+    correct = probe.predict(x).argmax(1) == y
+    xc, yc = x[correct], y[correct]
+    out: dict = {"clean_correct": int(correct.sum())}
+    for label, step in (("pgd40_eps/4", eps / 4), ("pgd40_2.5eps/40", 2.5 * eps / 40)):
+        t = time.perf_counter()
+        res = attack(probe, xc, yc, method="pgd", eps=eps, steps=40, step_size=step, seed=seed)
+        out[label] = {"robust": int((~res.success).sum()), "seconds": time.perf_counter() - t}
+    t = time.perf_counter()
+    res = attack(probe, xc, yc, method="apgd-ce", eps=eps, seed=seed)
+    out["apgd-ce"] = {"robust": int((~res.success).sum()), "seconds": time.perf_counter() - t}
+    t = time.perf_counter()
+    run = autoattack(probe, x, y, eps=eps, seed=seed)
+    out["aa_seconds"] = time.perf_counter() - t
+    out["aa_stages"] = dict(run.table())
+    out["aa_stage_seconds"] = dict(zip(run.stages, run.seconds))
+    out["aa_robust"] = run.table()[-1][1]
+    out["aa_warnings"] = run.masking.warnings
+    t = time.perf_counter()
+    _, fooled, used = square(probe, xc, yc, eps=eps, queries=queries, rescale=True, seed=seed)
+    out["square_seconds"] = time.perf_counter() - t
+    out["square_robust"] = int((~fooled).sum())
+    out["square_median_queries"] = float(np.median(used[fooled])) if fooled.any() else None
+    out["square_queries"] = queries
+    return out
+
+
+def ours_section(args, cases, art: dict) -> None:
+    store = Path(args.ours_json) if args.ours_json else None
+    results = json.loads(store.read_text()) if store and store.exists() else {}
+    for case in cases:
+        model, eps, label = parse_case(case)
+        x, y, source = load(model, args.n)
+        print(f"\n{model}, eps {label} (Linf), first {len(x)} test images ({source})", flush=True)
+        ours = run_ours(model, eps, x, y, args.square_queries, args.seed)
+        ours["measured"] = time.strftime("%Y-%m-%d %H:%M:%S")
+        results[f"{case}:n{args.n}:q{args.square_queries}"] = ours
+        if store:
+            store.write_text(json.dumps(results, indent=1))
+        report(len(x), label, ours, art.get(f"{case}:n{args.n}:q{args.square_queries}"))
+
+
+def report(n: int, label: str, ours: dict, art: dict | None) -> None:
+    """Print one case: robust accuracy over all n images, and the per-stage table."""
+    pct = lambda k: f"{100 * k / n:6.2f}%"  # noqa: E731
+    print(f"  clean accuracy {pct(ours['clean_correct'])}")
+    for key in ("pgd40_eps/4", "pgd40_2.5eps/40", "apgd-ce"):
+        print(f"  {key:<18}{pct(ours[key]['robust'])}  ({ours[key]['seconds']:.0f} s)")
+    print("  AutoAttack standard, robust accuracy after each stage:")
+    for stage, left in ours["aa_stages"].items():
+        sec = ours["aa_stage_seconds"].get(stage)
+        print(f"    {stage:<10}{pct(left)}" + (f"  ({sec:.0f} s)" if sec is not None else ""))
+    print(f"    total {ours['aa_seconds']:.0f} s; warnings: {ours['aa_warnings'] or 'none'}")
+    q = ours["square_median_queries"]
+    print(
+        f"  Square alone ({ours.get('square_queries', '')} queries, schedule rescaled as ART's): "
+        f"{pct(ours['square_robust'])} ({ours['square_seconds']:.0f} s; median queries of the "
+        f"fooled {q})"
+    )
+    if art is None:
+        print("  ART: not run for this case (run --only art first, same --art-json)")
+        return
+    print(f"  ART AutoAttack ({', '.join(art['aa_attacks'])}):")
+    for stage, left in art["aa_stages"].items():
+        print(f"    {stage:<10}{pct(left)}")
+    gap = 100 * (ours["aa_robust"] - art["aa_robust"]) / n
+    print(
+        f"    final {pct(art['aa_robust'])} vs ours {pct(ours['aa_robust'])}: ours - ART = "
+        f"{gap:+.2f} points; time {art['aa_seconds']:.0f} s vs ours {ours['aa_seconds']:.0f} s "
+        f"= ours {art['aa_seconds'] / ours['aa_seconds']:.1f}x faster (measured {art['measured']} "
+        f"and {ours['measured']} on a shared machine)"
+    )
+    sq_gap = 100 * (ours["square_robust"] - art["square_robust"]) / n
+    print(
+        f"  ART SquareAttack ({art['square_queries']} queries): {pct(art['square_robust'])} vs "
+        f"ours {pct(ours['square_robust'])}: {sq_gap:+.2f} points; {art['square_seconds']:.0f} s "
+        f"vs {ours['square_seconds']:.0f} s"
+    )
+
+
+# ---- speed ----------------------------------------------------------------------------
+
+
+def bare_loop(probe, gradients: int):
+    """The floor: ``gradients`` compiled (forward, backward, signed step) calls, nothing else."""
+    f = probe.extractor((), logits=True)
+
+    @tf.function(reduce_retracing=True)
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            loss = tf.reduce_sum(
+                tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=f(x)[0])
+            )
+        return x + 0.01 * tf.sign(tape.gradient(loss, x))
+
+    def run(x, y):
+        x, y = tf.constant(x), tf.constant(y)
+        for _ in range(gradients):
+            x = step(x, y)
+        return x.numpy()
+
+    return run
+
+
+def speed_section(args) -> None:
+    from interpret.attacks.apgd import Loss, run_once
+    from interpret.attacks.distributed import make_runner
+
+    print(
+        f"\nAPGD-CE, 100 iterations, 1 restart, no image dropped when fooled (101 gradients), "
+        f"against the bare compiled loop of 101 (forward, backward, signed step); "
+        f"{args.repeats} interleaved rounds"
+    )
+    for model, eps in (("mnist-cnn", 0.3), ("cifar10-cnn", 8 / 255)):
+        probe = resolve(model).probe
+        x, y, _ = load(model, args.n)
+        bare = bare_loop(probe, 101)
+        runner = make_runner("one")
+        t_ = np.zeros(len(x), np.int32)
+
+        def ours(x=x, y=y, probe=probe, runner=runner, eps=eps, t_=t_):
+            run_once(
+                probe,
+                x,
+                y,
+                t_,
+                x,
+                eps=eps,
+                norm="linf",
+                loss=Loss("ce", False),
+                steps=100,
+                runner=runner,
+                drop=False,
+            )
+
+        contenders = {"bare": lambda x=x, y=y, bare=bare: bare(x, y), "apgd-ce": ours}
+        for fn in contenders.values():
+            fn()  # warm-up: tracing
+        times = {k: [] for k in contenders}
+        for _ in range(args.repeats):
+            for k, fn in contenders.items():
+                t = time.perf_counter()
+                fn()
+                times[k].append(time.perf_counter() - t)
+        ratio = np.array(times["apgd-ce"]) / np.array(times["bare"])
+        print(
+            f"  {model}, {len(x)} images: bare median {np.median(times['bare']):.2f} s "
+            f"(range {min(times['bare']):.2f}-{max(times['bare']):.2f}), APGD-CE median "
+            f"{np.median(times['apgd-ce']):.2f} s (range {min(times['apgd-ce']):.2f}-"
+            f"{max(times['apgd-ce']):.2f}); ratio per round median {np.median(ratio):.2f} "
+            f"(range {ratio.min():.2f}-{ratio.max():.2f})"
+        )
+
+
+# ---- ART ------------------------------------------------------------------------------
+
+
+def art_classifier(probe):
+    from art.estimators.classification import TensorFlowV2Classifier
+
+    logits = probe.extractor((), logits=True)
+    return TensorFlowV2Classifier(
+        model=keras.Model(logits.inputs, logits.outputs[0]),
+        nb_classes=probe.n_classes,
+        input_shape=tuple(probe.input_shape),
+        loss_object=keras.losses.CategoricalCrossentropy(from_logits=True),
+        clip_values=(0.0, 1.0),
+    )
+
+
+def art_attacks(clf, eps: float, batch: int) -> list:
+    """ART's AutoAttack line-up (APGD-CE, APGD-DLR, DeepFool, Square) at the standard budgets."""
+    from art.attacks.evasion import AutoProjectedGradientDescent, DeepFool, SquareAttack
+
+    apgd = {
+        "norm": np.inf,
+        "eps": eps,
+        "eps_step": 2 * eps,  # the paper's initial step; ART's own default is 0.1
+        "max_iter": 100,
+        "targeted": False,
+        "nb_random_init": 1,
+        "batch_size": batch,
+        "verbose": False,
+    }
+    return [
+        AutoProjectedGradientDescent(clf, loss_type="cross_entropy", **apgd),
+        AutoProjectedGradientDescent(clf, loss_type="difference_logits_ratio", **apgd),
+        DeepFool(clf, max_iter=100, epsilon=1e-3, nb_grads=10, batch_size=batch, verbose=False),
+        SquareAttack(
+            clf,
+            norm=np.inf,
+            max_iter=5000,
+            eps=eps,
+            p_init=0.8,
+            nb_restarts=1,
+            batch_size=batch,
+            verbose=False,
+        ),
+    ]
+
+
+ART_STAGES = ("apgd-ce", "apgd-dlr", "deepfool", "square")
+
+
+def run_art(model: str, eps: float, x: np.ndarray, y: np.ndarray, queries: int, seed: int) -> dict:
+    """ART's AutoAttack (standard budgets) and ART's SquareAttack on the same images."""
+    from art.attacks.evasion import AutoAttack, SquareAttack
+
+    probe = resolve(model).probe
+    clf = art_classifier(probe)
+    onehot = np.eye(probe.n_classes, dtype=np.float32)[y]
+    np.random.seed(seed)
+    out: dict = {}
+    aa = AutoAttack(
+        clf,
+        norm=np.inf,
+        eps=eps,
+        eps_step=2 * eps,
+        attacks=art_attacks(clf, eps, len(x)),
+        batch_size=len(x),
+    )
+    t = time.perf_counter()
+    adv = aa.generate(x=x, y=onehot)
+    out["aa_seconds"] = time.perf_counter() - t
+    pred = clf.predict(adv).argmax(1)
+    linf = np.abs(adv - x).reshape(len(x), -1).max(1)
+    out["aa_robust"] = int(((pred == y) | (linf > eps * (1 + 1e-4))).sum())
+    best = np.asarray(aa.best_attacks)
+    out["clean_correct"] = int((best != aa.SAMPLE_MISCLASSIFIED).sum())
+    left, stages = out["clean_correct"], {}
+    for i, name in enumerate(ART_STAGES):
+        left -= int((best == i).sum())
+        stages[name] = left
+    out["aa_stages"] = stages
+    out["aa_attacks"] = [
+        type(a).__name__ + (f"({a.loss_type})" if hasattr(a, "loss_type") else "")
+        for a in aa.attacks
+    ]
+    sq = SquareAttack(
+        clf,
+        norm=np.inf,
+        max_iter=queries,
+        eps=eps,
+        p_init=0.8,
+        nb_restarts=1,
+        batch_size=len(x),
+        verbose=False,
+    )
+    correct = clf.predict(x).argmax(1) == y
+    t = time.perf_counter()
+    sq_adv = sq.generate(x=x[correct], y=onehot[correct])
+    out["square_seconds"] = time.perf_counter() - t
+    out["square_robust"] = int((clf.predict(sq_adv).argmax(1) == y[correct]).sum())
+    out["square_queries"] = queries
+    return out
+
+
+def art_section(args, cases) -> dict:
+    import art
+
+    store = Path(args.art_json) if args.art_json else None
+    results = json.loads(store.read_text()) if store and store.exists() else {}
+    for case in cases:
+        model, eps, label = parse_case(case)
+        key = f"{case}:n{args.n}:q{args.square_queries}"
+        if key in results and not args.rerun:
+            print(f"ART {case}: stored in {store}, skipped (--rerun to repeat)")
+            continue
+        x, y, _ = load(model, args.n)
+        print(f"ART {art.__version__} on {model} eps {label}, {len(x)} images ...", flush=True)
+        res = run_art(model, eps, x, y, args.square_queries, args.seed)
+        res["measured"] = time.strftime("%Y-%m-%d %H:%M:%S")
+        results[key] = res
+        print(json.dumps(res), flush=True)
+        if store:
+            store.write_text(json.dumps(results, indent=1))
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--only", default="ours,art,speed")
+    ap.add_argument("--square-queries", type=int, default=1000)
+    ap.add_argument("--art-json", default=None, help="store / read ART's results here")
+    ap.add_argument("--ours-json", default=None, help="store our results here")
+    ap.add_argument("--rerun", action="store_true", help="repeat ART cases already stored")
+    ap.add_argument("--repeats", type=int, default=5, help="timing rounds")
+    args = ap.parse_args()
+    sections = set(args.only.split(","))
+    cases = args.cases.split(",")
+    warnings.filterwarnings("ignore")
+    print(
+        f"TF {tf.__version__}, Keras {keras.__version__}, cpus {os.cpu_count()}, "
+        f"{time.strftime('%Y-%m-%d %H:%M')}"
+    )
+    art = {}
+    if "art" in sections:
+        art = art_section(args, cases)
+    elif args.art_json and Path(args.art_json).exists():
+        art = json.loads(Path(args.art_json).read_text())
+    if "ours" in sections:
+        ours_section(args, cases, art)
+    if "speed" in sections:
+        speed_section(args)
+
+
+if __name__ == "__main__":
+    main()

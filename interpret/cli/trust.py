@@ -1,0 +1,110 @@
+"""``interpret trust``: which attribution methods can be trusted on a model, with the evidence.
+
+Example:
+    $ interpret trust --model cifar10-cnn
+    $ interpret trust --model mnist-cnn --method saliency,gradcam,guided-backprop --n 500
+"""
+
+from __future__ import annotations
+
+import click
+
+from interpret.attributions.metrics import METRICS, MetricSettings
+from interpret.attributions.trust import trust as trust_api
+from interpret.cli.common import (
+    api_option,
+    echo_artifact,
+    gallery_option,
+    model_option,
+    seed_option,
+    settings_options,
+)
+
+
+def parse_options(text: str | None) -> dict:
+    """``"masks=1000,steps=32"`` -> ``{"masks": 1000, "steps": 32}`` (numbers where they parse).
+
+    Example:
+        >>> parse_options("masks=1000, baseline=blurred, keep=0.3")
+        {'masks': 1000, 'baseline': 'blurred', 'keep': 0.3}
+    """
+    from interpret.core.errors import UserError
+
+    out: dict = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise UserError(
+                f"{{options}} takes name=value pairs separated by commas, got {part.strip()!r}",
+                "options",
+            )
+        value = value.strip()
+        for kind in (int, float):
+            try:
+                out[key.strip()] = kind(value)
+                break
+            except ValueError:
+                continue
+        else:
+            out[key.strip()] = value
+    return out
+
+
+@click.command()
+@model_option
+@api_option(
+    trust_api,
+    "method",
+    help="Attribution methods, comma separated, or 'all' (every one that applies).",
+)
+@api_option(
+    trust_api, "metrics", help=f"Comma separated subset of: {', '.join(METRICS)}; or 'all'."
+)
+@api_option(trust_api, "n", help="Test images the metrics are measured on (the first N).")
+@api_option(
+    trust_api,
+    "sanity_n",
+    type=int,
+    help="The first of those the sanity checks run on.  [default: min(16, N)]",
+)
+@click.option(
+    "--sanity/--no-sanity",
+    default=True,
+    show_default=True,
+    help="Run the sanity checks (weight randomisation, random logit).",
+)
+@click.option(
+    "--independent/--no-independent",
+    default=True,
+    show_default=True,
+    help="Also randomise each layer on its own, besides the cascade.",
+)
+@click.option(
+    "--options",
+    default=None,
+    metavar="NAME=VALUE,...",
+    help="The methods' options, as for `interpret explain` (e.g. masks=1000,samples=25).",
+)
+@settings_options(MetricSettings)
+@seed_option
+@gallery_option
+def trust(gallery_dir: str | None, options: str | None, model: str, **kwargs) -> None:
+    """Can MODEL's attribution maps be trusted? Runs every method on test images, scores
+    each with Deletion, Insertion, MuFidelity, Average Drop and Increase in Confidence
+    beside a random map's (the chance level), runs Adebayo et al.'s sanity checks
+    (cascading and independent weight randomisation, random logit), prints the table
+    and a ranked verdict, and writes the table, the curves and the randomisation figures
+    to the gallery.
+    """
+    out = trust_api(model, options=parse_options(options), progress=True, **kwargs)
+    click.echo(out.table())
+    click.echo("")
+    for v in out.verdict():
+        click.echo(f"{v.rank:>2}. {v.title}: {v.status} ({'; '.join(v.reasons)})")
+    for art in out.save(gallery_dir):
+        echo_artifact(art.png)
+
+
+COMMANDS = [trust]

@@ -1,0 +1,52 @@
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from interpret.cli import main
+from tests.maxi_models import small_cnn
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("m") / "tiny.keras"
+    small_cnn().save(path)
+    return str(path)
+
+
+def picture(path, w, h):
+    pixels = (np.random.default_rng(0).random((h, w, 3)) * 255).astype("uint8")
+    Image.fromarray(pixels).save(path)
+    return str(path)
+
+
+def run(args, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(args)
+    out = capsys.readouterr()
+    return e.value.code, out.out, out.err
+
+
+def test_invert_every_conv_layer_of_a_picture(model_file, tmp_path, capsys):
+    image = picture(tmp_path / "p.png", 12, 12)
+    g = tmp_path / "g"
+    args = ["invert", "-m", model_file, "--image", image, "--layers", "all", "--steps", "4"]
+    code, out, err = run([*args, "--gallery", str(g)], capsys)
+    assert code == 0, err
+    folder = g / "tiny" / "invert"
+    assert (folder / "rows-p.png.png").exists() and (folder / "p.png-c2-caricature.png").exists()
+    meta = json.loads((folder / "p.png-c1-inversion.json").read_text())
+    assert meta["parameters"]["layers"] == ["c1", "c2"] and meta["parameters"]["steps"] == 4
+    assert "c2: relative activation error" in out
+
+
+def test_dense_layer_with_a_wrong_size_picture_is_one_line_and_writes_nothing(
+    model_file, tmp_path, capsys
+):
+    image = picture(tmp_path / "big.png", 20, 16)
+    g = tmp_path / "g"
+    args = ["invert", "-m", model_file, "--image", image, "--layers", "c1,d1", "--gallery", str(g)]
+    code, out, err = run(args, capsys)
+    assert code == 2 and not g.exists()
+    assert err.strip().count("\n") == 0 and "--size" in err and "d1" in err
