@@ -5,12 +5,13 @@ Each model is attacked with the shared attack code (``interpret.evaluate_attack`
 robust accuracy is over *all* images (a clean mistake counts as broken), as papers
 report it. MNIST: PGD-40, eps 0.3, step 0.01 (the acceptance attack, beside Madry et
 al.'s anchors); CIFAR-10: PGD-20, step eps / 4, at the eps of the robust recipe.
-When ``interpret.attacks`` offers AutoAttack (``autoattack``), it is run too.
+AutoAttack (``standard``: APGD-CE, APGD-T, FAB-T, Square) runs on the first
+``--autoattack-n`` of those images, with the robust accuracy left after each stage.
 
 Run:
     INTERPRET_DATA_DIR=/work/data nice python benchmarks/robust_zoo.py \
         [--models mnist-cnn mnist-cnn-robust cifar10-cnn cifar10-cnn-robust | PATH.keras ...]
-        [--n 10000] [--eps E] [--json out.json]
+        [--n 10000] [--autoattack-n 1000] [--eps E] [--json out.json]
 """
 
 from __future__ import annotations
@@ -41,20 +42,22 @@ def settings_for(handle, eps: float | None) -> dict:
     return base
 
 
-def autoattack(handle, x, y, eps: float):
-    """AutoAttack robust accuracy over all images, when the package has it; else None."""
-    try:
-        from interpret.attacks import autoattack as aa  # landed by the robustness-evaluation work
-    except ImportError:
-        return None
-    run = getattr(aa, "autoattack", None) or getattr(aa, "evaluate", None)
-    if run is None:
-        return None
-    res = run(handle, x, y, eps=eps)
-    return getattr(res, "robust_accuracy", res)
+def autoattack(handle, x, y, eps: float) -> dict:
+    """AutoAttack (standard version) on ``x``: robust accuracy over all of them, per stage."""
+    from interpret.attacks.autoattack import autoattack as run
+
+    t0 = time.perf_counter()
+    res = run(handle.probe, x.astype("float32") / 255, y.astype("int32"), eps=eps,
+              version="standard")  # fmt: skip
+    table = res.table()
+    return {
+        "robust": table[-1][1] / len(x), "images": int(len(x)),
+        "after_stage": {name: left / len(x) for name, left in table},
+        "masking": str(res.masking), "seconds": round(time.perf_counter() - t0, 1),
+    }  # fmt: skip
 
 
-def evaluate(spec: str, n: int, eps: float | None) -> dict:
+def evaluate(spec: str, n: int, eps: float | None, aa_n: int) -> dict:
     from interpret.attacks.run import evaluate_attack
     from interpret.core.models import resolve
     from interpret.data import datasets
@@ -72,7 +75,7 @@ def evaluate(spec: str, n: int, eps: float | None) -> dict:
         "attack": f"PGD-{s['steps']}", **s, "seconds": round(time.perf_counter() - t0, 1),
         "card_robust": (handle.card.get("robust_accuracy") or {}).get("value"),
     }  # fmt: skip
-    row["autoattack"] = autoattack(handle, x, y, s["eps"])
+    row["autoattack"] = autoattack(handle, x[:aa_n], y[:aa_n], s["eps"]) if aa_n else None
     return row
 
 
@@ -82,13 +85,20 @@ def main() -> None:
                     default=["mnist-cnn", "mnist-cnn-robust", "cifar10-cnn", "cifar10-cnn-robust"])  # fmt: skip
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--eps", type=float, default=None)
+    ap.add_argument("--autoattack-n", type=int, default=1000,
+                    help="AutoAttack (standard) on the first N of the images; 0: none")  # fmt: skip
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
     rows = []
     for spec in args.models:
-        row = evaluate(spec, args.n, args.eps)
+        row = evaluate(spec, args.n, args.eps, args.autoattack_n)
         rows.append(row)
-        aa = "n/a" if row["autoattack"] is None else f"{row['autoattack']:.4f}"
+        a = row["autoattack"]
+        aa = (
+            "not run"
+            if a is None
+            else f"{a['robust']:.4f} on {a['images']} images ({a['seconds']:.0f}s)"
+        )
         print(
             f"{row['model']:<22} {row['dataset']:<8} clean {row['clean']:.4f}  {row['attack']} "
             f"eps {row['eps']:.4f} step {row['step_size']:.4f}: {row['robust']:.4f}  "
