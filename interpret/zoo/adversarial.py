@@ -139,8 +139,8 @@ def perturb(adv: Adversarial, logits_fn: Any, x: Any, y: Any, eps: Any, generato
         >>> float(tf.reduce_max(tf.abs(a - x))) <= 0.1 + 1e-6
         True
     """
+    import interpret.attacks.ingraph as ingraph
     from interpret._tf import tf
-    from interpret.attacks import ingraph
 
     step = eps * (adv.step_size / adv.eps)
     if adv.method == "trades":
@@ -279,8 +279,8 @@ def robust_accuracy(
         >>> clean >= robust
         True
     """
+    import interpret.attacks.ingraph as ingraph
     from interpret._tf import tf
-    from interpret.attacks import ingraph
 
     key = ("robust-accuracy", int(steps))
 
