@@ -72,7 +72,11 @@ def bare_gradient_loops(model, probe, x, top, layer):
 
     noise = smoothgrad_noise(x.shape[1:], SAMPLES, 0.2, 0)
     alphas, weights = path_points(STEPS, "trapezoid")
-    twin = keras.Model(model.inputs, [model.get_layer(layer).output, model.outputs[0]])
+    from explain_agreement import functional_twin  # this directory is on sys.path
+
+    # (a Keras 3 Sequential's own layer.output gives no gradient: see explain_agreement)
+    ft = functional_twin(model)
+    twin = keras.Model(ft.inputs, [ft.get_layer(layer).output, ft.outputs[0]])
     fixed = tf.constant(top)
     neg = tf.constant(np.full(len(x), -1, np.int32))
     fns = {}

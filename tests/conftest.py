@@ -76,6 +76,16 @@ def run_cli(
     )
 
 
+def run_main(args: list, capsys) -> tuple[int, str, str]:
+    """Run ``interpret ARGS`` in this process: (exit code, stdout, stderr)."""
+    from interpret.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(args)
+    out = capsys.readouterr()
+    return e.value.code, out.out, out.err
+
+
 def make_user_data(root: Path, shape=(16, 16, 3), n_classes: int = 3, per_class: int = 4, seed=0):
     """A person's own data in both forms: ``root/own.npz`` (x, y uint8 at ``shape``, no
     channel axis when grey) and ``root/own/<class>/<i>.png`` (one subfolder per class, the

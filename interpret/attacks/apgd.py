@@ -240,8 +240,8 @@ def run_once(
 ) -> tuple[np.ndarray, np.ndarray]:
     """One APGD run from ``start``; returns (adversarial or original image, fooled) per image.
 
-    ``drop=False`` keeps fooled images in the batch to the end (the speed benchmark's
-    like-for-like setting); the same images come out fooled.
+    ``drop=False`` keeps fooled images in the batch and runs every step even when all are
+    fooled (the speed benchmark's like-for-like setting); the same images come out fooled.
 
     Example:
         >>> from interpret.core.models import resolve
@@ -273,7 +273,7 @@ def run_once(
             state = fns.check(state, tf.constant(marks[i] * RHO))
         if i in marks or (i + 1) % HARVEST_EVERY == 0:
             state, left = out.harvest(runner, state, drop)
-            if not left:
+            if drop and not left:  # without drop every step runs (like for like, in benchmarks)
                 return out.adv, out.fooled
     out.harvest(runner, state, False)
     return out.adv, out.fooled
@@ -308,26 +308,64 @@ def apgd(
         spec, t = Loss(loss, False), np.zeros(len(x), np.int32)
     else:
         spec, t = Loss(f"{loss}-targeted", True), np.asarray(target, np.int32)
+    tags = lambda j, r: f"apgd-{r}"  # noqa: E731 (the random stream of each restart)
+    args = {"eps": eps, "norm": norm, "steps": steps, "restarts": restarts, "seed": seed}
+    return _restarts(probe, x, y, [t], spec, tags, ids=ids, runner=runner, **args)
+
+
+def _restarts(
+    probe: Any,
+    x: np.ndarray,
+    y: np.ndarray,
+    targets: list[np.ndarray],
+    spec: Loss,
+    tags: Any,
+    *,
+    eps: float,
+    norm: str,
+    steps: int,
+    restarts: int,
+    seed: int,
+    ids: np.ndarray,
+    runner: Runner,
+) -> tuple[np.ndarray, np.ndarray]:
+    """APGD per target array and restart, each on the images no earlier run fooled."""
     adv, fooled = x.copy(), np.zeros(len(x), bool)
-    for r in range(restarts):
-        todo = np.flatnonzero(~fooled)
-        if not len(todo):
-            break
-        start = noise.ball_start(x[todo], eps, norm, noise.streams(seed, f"apgd-{r}", ids[todo]))
-        a, f = run_once(
-            probe,
-            x[todo],
-            y[todo],
-            t[todo],
-            start,
-            eps=eps,
-            norm=norm,
-            loss=spec,
-            steps=steps,
-            runner=runner,
-        )
-        adv[todo[f]], fooled[todo[f]] = a[f], True
+    for j, t in enumerate(targets):
+        for r in range(restarts):
+            todo = np.flatnonzero(~fooled)
+            if not len(todo):
+                return adv, fooled
+            gens = noise.streams(seed, tags(j, r), ids[todo])
+            start = noise.ball_start(x[todo], eps, norm, gens)
+            a, f = run_once(
+                probe,
+                x[todo],
+                y[todo],
+                t[todo],
+                start,
+                eps=eps,
+                norm=norm,
+                loss=spec,
+                steps=steps,
+                runner=runner,
+            )
+            adv[todo[f]], fooled[todo[f]] = a[f], True
     return adv, fooled
+
+
+def ranked_targets(probe: Any, x: np.ndarray, targets: int) -> list[np.ndarray]:
+    """The classes ranked 2nd .. (targets + 1)th by each clean image's logits, one array each.
+
+    Example:
+        >>> from interpret.core.models import resolve
+        >>> probe = resolve("mnist-cnn").probe
+        >>> [t.shape for t in ranked_targets(probe, np.zeros((3, 28, 28, 1), "float32"), 2)]
+        [(3,), (3,)]
+    """
+    z = probe.logits(x).numpy() if len(x) else np.zeros((0, probe.n_classes), np.float32)
+    order = np.argsort(-z, axis=1, kind="stable").astype(np.int32)
+    return [order[:, rank - 1] for rank in range(2, targets + 2)]
 
 
 def apgd_targeted(
@@ -360,29 +398,8 @@ def apgd_targeted(
     """
     runner = devices if isinstance(devices, Runner) else make_runner(devices)
     ids = np.arange(len(x)) if ids is None else np.asarray(ids)
-    z = probe.logits(x).numpy() if len(x) else np.zeros((0, probe.n_classes), np.float32)
-    order = np.argsort(-z, axis=1, kind="stable")
-    adv, fooled = x.copy(), np.zeros(len(x), bool)
+    tags = lambda j, r: f"apgd-t{j + 2}-{r}"  # noqa: E731 (each target and restart: its own stream)
+    args = {"eps": eps, "norm": norm, "steps": steps, "restarts": restarts, "seed": seed}
     spec = Loss("dlr-targeted", False)
-    for rank in range(2, targets + 2):
-        for r in range(restarts):
-            todo = np.flatnonzero(~fooled)
-            if not len(todo):
-                return adv, fooled
-            gens = noise.streams(seed, f"apgd-t{rank}-{r}", ids[todo])
-            start = noise.ball_start(x[todo], eps, norm, gens)
-            t = order[todo, rank - 1].astype(np.int32)
-            a, f = run_once(
-                probe,
-                x[todo],
-                y[todo],
-                t,
-                start,
-                eps=eps,
-                norm=norm,
-                loss=spec,
-                steps=steps,
-                runner=runner,
-            )
-            adv[todo[f]], fooled[todo[f]] = a[f], True
-    return adv, fooled
+    ranked = ranked_targets(probe, x, targets)
+    return _restarts(probe, x, y, ranked, spec, tags, ids=ids, runner=runner, **args)

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from interpret.attacks import noise
-from interpret.attacks.apgd import _rows
+from interpret.attacks.apgd import _rows, ranked_targets
 from interpret.attacks.distributed import Runner, make_runner
 from interpret.core.reader import Reader
 
@@ -423,9 +423,7 @@ def fab_targeted(
     """
     runner = devices if isinstance(devices, Runner) else make_runner(devices)
     ids = np.arange(len(x)) if ids is None else np.asarray(ids)
-    z = probe.logits(x).numpy() if len(x) else np.zeros((0, probe.n_classes), np.float32)
-    order = np.argsort(-z, axis=1, kind="stable").astype(np.int32)
-    ranked = [order[:, rank - 1] for rank in range(2, targets + 2)]
+    ranked = ranked_targets(probe, x, targets)
     return _search(
         probe,
         x,

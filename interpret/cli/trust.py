@@ -85,7 +85,8 @@ def parse_options(text: str | None) -> dict:
     "--options",
     default=None,
     metavar="NAME=VALUE,...",
-    help="The methods' options, as for `interpret explain` (e.g. masks=1000,samples=25).",
+    help="The methods' options, named as `interpret explain`'s (masks=1000,samples=25; "
+    "steps here is Integrated Gradients', the metrics' is --steps).",
 )
 @settings_options(MetricSettings)
 @seed_option

@@ -411,29 +411,27 @@ def _save(result: InversionResult, gallery: Any) -> list:
     arts = []
     for i, label in enumerate(result.labels):
         for r, layer in enumerate(result.layers):
-            figures = {
-                "relative_activation_error": float(result.errors[r, i]),
-                "pixel_rmse": float(result.pixel_errors[r, i]),
-            }
-            meta = {**base, "input": label, "layer": layer, "figures": figures}
-            name = f"{label}-{layer}"
-            arts.append(
-                g.save_image(
+            renders = [
+                (
+                    "inversion",
                     result.inversions[r, i],
-                    model=result.model,
-                    technique="invert",
-                    name=f"{name}-inversion",
-                    meta=meta,
+                    {
+                        "relative_activation_error": float(result.errors[r, i]),
+                        "pixel_rmse": float(result.pixel_errors[r, i]),
+                    },
                 )
-            )
+            ]
             if result.caricatures is not None:
-                meta = {**meta, "figures": {"projection_gain": float(result.gains[r, i])}}
+                gain = {"projection_gain": float(result.gains[r, i])}
+                renders.append(("caricature", result.caricatures[r, i], gain))
+            for what, image, figures in renders:
+                meta = {**base, "input": label, "layer": layer, "figures": figures}
                 arts.append(
                     g.save_image(
-                        result.caricatures[r, i],
+                        image,
                         model=result.model,
                         technique="invert",
-                        name=f"{name}-caricature",
+                        name=f"{label}-{layer}-{what}",
                         meta=meta,
                     )
                 )
@@ -447,22 +445,10 @@ def _save(result: InversionResult, gallery: Any) -> list:
     }
     stem = result.labels[0] if len(result.labels) == 1 else f"{len(result.labels)}-images"
     meta = {**base, "inputs": result.labels, "figures": figures}
-    arts.append(
-        g.save_figure(
-            rows_figure(result),
-            model=result.model,
-            technique="invert",
-            name=f"rows-{stem}",
-            meta=meta,
+    for kind, fig in (("rows", rows_figure(result)), ("depth", _depth_figure(result))):
+        arts.append(
+            g.save_figure(
+                fig, model=result.model, technique="invert", name=f"{kind}-{stem}", meta=meta
+            )
         )
-    )
-    arts.append(
-        g.save_figure(
-            _depth_figure(result),
-            model=result.model,
-            technique="invert",
-            name=f"depth-{stem}",
-            meta=meta,
-        )
-    )
     return arts

@@ -180,6 +180,18 @@ def test_bfloat16_scores_stay_close_to_float32(tiny_cnn):
     np.testing.assert_allclose(a.curves["m"]["deletion"], b.curves["m"]["deletion"], atol=0.02)
 
 
+def test_auto_precision_keeps_a_spearman_mufidelity_in_float32(linear, images):
+    from interpret._fast import precision
+
+    model, _ = linear
+    maps = np.random.default_rng(1).random(images.shape[:3], dtype=np.float32)
+    kw = dict(metrics="mufidelity", subsets=8, grid=4)
+    assert M.evaluate(model, images, {"m": maps}, correlation="spearman", **kw).precision == (
+        "float32"
+    )
+    assert M.evaluate(model, images, {"m": maps}, **kw).precision == precision.resolve("auto")
+
+
 def test_random_row_is_seeded(linear, images):
     model, w = linear
     a = M.evaluate(model, images, {}, metrics="deletion", steps=4, seed=3)

@@ -1,22 +1,6 @@
 import numpy as np
-import pytest
 
-from interpret.cli import main
-from tests.maxi_models import small_cnn
-
-
-@pytest.fixture(scope="module")
-def model_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("m") / "tiny.keras"
-    small_cnn().save(path)
-    return str(path)
-
-
-def run(args, capsys):
-    with pytest.raises(SystemExit) as e:
-        main(args)
-    out = capsys.readouterr()
-    return e.value.code, out.out, out.err
+from tests.cli import run
 
 
 def test_direction_interpolate_interact(model_file, tmp_path, capsys):

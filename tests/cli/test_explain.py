@@ -6,14 +6,7 @@ import json
 
 import pytest
 
-
-def call(args, capsys):
-    from interpret.cli import main
-
-    with pytest.raises(SystemExit) as exit_:
-        main(args)
-    out = capsys.readouterr()
-    return exit_.value.code, out.out, out.err
+from tests.conftest import run_main as call
 
 
 def test_explain_writes_a_sheet_per_method_and_the_comparison(tmp_path, data_dir, capsys):

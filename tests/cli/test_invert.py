@@ -1,31 +1,15 @@
 import json
 
 import numpy as np
-import pytest
 from PIL import Image
 
-from interpret.cli import main
-from tests.maxi_models import small_cnn
-
-
-@pytest.fixture(scope="module")
-def model_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("m") / "tiny.keras"
-    small_cnn().save(path)
-    return str(path)
+from tests.cli import run
 
 
 def picture(path, w, h):
     pixels = (np.random.default_rng(0).random((h, w, 3)) * 255).astype("uint8")
     Image.fromarray(pixels).save(path)
     return str(path)
-
-
-def run(args, capsys):
-    with pytest.raises(SystemExit) as e:
-        main(args)
-    out = capsys.readouterr()
-    return e.value.code, out.out, out.err
 
 
 def test_invert_every_conv_layer_of_a_picture(model_file, tmp_path, capsys):

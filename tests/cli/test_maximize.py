@@ -3,22 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from interpret.cli import main
-from tests.maxi_models import small_cnn
-
-
-@pytest.fixture(scope="module")
-def model_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("m") / "tiny.keras"
-    small_cnn().save(path)
-    return str(path)
-
-
-def run(args, capsys):
-    with pytest.raises(SystemExit) as e:
-        main(args)
-    out = capsys.readouterr()
-    return e.value.code, out.out, out.err
+from tests.cli import run
 
 
 def test_filters_write_pngs_grid_and_sidecars(model_file, tmp_path, capsys):
