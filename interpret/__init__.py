@@ -54,6 +54,7 @@ _API = {
     "interpolate": "interpret.visualize.directions",
     "interact": "interpret.visualize.directions",
     "maco": "interpret.visualize.maco",
+    "compare": "interpret.model_compare",
 }
 _ALIASES = {"load_data": "load"}
 

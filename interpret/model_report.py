@@ -6,11 +6,10 @@ filter of every conv layer (with dataset examples) and of every class, fooling i
 for every class, an attack robustness curve, attribution maps of a few test images by
 every method that applies, a DeepDream of the shipped photo, diverse renders of the
 last layer's first filters, feature inversion of a test image at every conv layer, MACO
-renders with their alpha maps; then the gallery's ``index.html``. Sections that do not
-apply (DeepDream on a model with
-every method that applies, a DeepDream of the shipped photo, which attribution methods
-can be trusted (``trust``: faithfulness beside chance, sanity checks, a ranked verdict);
-then the gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
+renders with their alpha maps, which attribution methods can be trusted (``trust``:
+faithfulness beside chance, sanity checks, a ranked verdict), for a zoo model with a
+standard or robust twin the two side by side (:mod:`interpret.model_compare`); then the
+gallery's ``index.html``. Sections that do not apply (DeepDream on a model with
 no conv layer) are skipped with the reason. Every section's wall time is recorded.
 
 Example:
@@ -88,6 +87,7 @@ SECTIONS = (
     "inversion",
     "maco",
     "trust",
+    "twin",
     "index",
 )
 
@@ -411,6 +411,22 @@ def _trust(ctx: _Context) -> list[Artifact] | str:
     return result.save(ctx.gallery)
 
 
+def _twin(ctx: _Context) -> list[Artifact] | str:
+    """Standard vs robust side by side (:func:`interpret.model_compare.compare`), for a zoo model with a twin."""
+    from interpret import zoo
+    from interpret.model_compare import compare
+
+    twin = zoo.twin(ctx.name) if ctx.handle.source == "zoo" else None
+    if twin is None:
+        return "the model has no standard or robust twin in the zoo"
+    if not zoo.weights_path(twin).is_file():
+        return f"its twin {twin} has no shipped weights; reinstall interpret or train it with its recipe"
+    s = ctx.settings
+    out = compare(ctx.handle, twin, steps=s["maximize_steps"], fool_steps=s["fool_steps"],
+                  attack_images=s["attack_n"], seed=ctx.seed)  # fmt: skip
+    return out.save(ctx.gallery)
+
+
 def _index(ctx: _Context) -> list[Artifact]:
     return []  # built after the sections, see report()
 
@@ -431,6 +447,7 @@ RUNNERS: dict[str, Callable[[_Context], Any]] = {
     "inversion": _inversion,
     "maco": _maco,
     "trust": _trust,
+    "twin": _twin,
     "index": _index,
 }
 

@@ -74,6 +74,22 @@ def test_report_on_own_model_and_data(tmp_path, tiny_cnn, user_data):
     assert attack["figures"]["clean_accuracy"] == 1.0
 
 
+def test_twin_section_compares_a_zoo_model_with_its_robust_twin(tmp_path, monkeypatch):
+    from interpret import model_compare as compare_module
+
+    calls = []
+
+    def fake(a, b, **kw):  # the comparison itself is tested in tests/test_model_compare.py
+        calls.append((a.name, b, kw["steps"]))
+        return compare_module.Comparison((a.name, b), [])
+
+    monkeypatch.setattr(compare_module, "compare", fake)
+    out = report("mnist-cnn", gallery=tmp_path, quick=True, sections=["twin"])
+    assert not out.sections[0].skipped and calls == [("mnist-cnn", "mnist-cnn-robust", 16)]
+    skipped = report("mnist-mlp", gallery=tmp_path, quick=True, sections=["twin"]).sections[0]
+    assert "no standard or robust twin" in skipped.skipped
+
+
 def test_canon_sections(tmp_path):
     out = report(
         "mnist-cnn", gallery=tmp_path, quick=True, sections=["diversity", "inversion", "maco"]

@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "directions",
     "maco",
     "trust",
+    "compare",
 )
 
 
@@ -47,9 +48,10 @@ COMMAND_MODULES = (
 def cli() -> None:
     """Train small Keras CNNs, then open them up.
 
-    Every command takes --model (a zoo name: cifar10-cnn, mnist-mlp, mnist-cnn, or a
-    path to your own .keras/.h5 file) and writes its pictures, each with a JSON sidecar
-    saying how it was made, into a gallery directory (--gallery, default ./gallery).
+    Every command takes --model (a zoo name: cifar10-cnn, mnist-mlp, mnist-cnn, the robust
+    twins mnist-cnn-robust and cifar10-cnn-robust, or a path to your own .keras/.h5 file)
+    and writes its pictures, each with a JSON sidecar saying how it was made, into a
+    gallery directory (--gallery, default ./gallery).
     """
 
 

@@ -30,7 +30,8 @@ model_option = click.option(
     "-m",
     default="cifar10-cnn",
     show_default=True,
-    help="Zoo name (cifar10-cnn, mnist-mlp, mnist-cnn) or path to a .keras/.h5 file.",
+    help="Zoo name (cifar10-cnn, mnist-mlp, mnist-cnn, or the robust twins mnist-cnn-robust, "
+    "cifar10-cnn-robust) or path to a .keras/.h5 file.",
 )
 gallery_option = click.option(
     "--gallery",

@@ -2,6 +2,7 @@
 
 Example:
     $ interpret train mnist-cnn --epochs 2
+    $ interpret train mnist-cnn --adversarial fgsm-rs --eps 0.3
     $ interpret samples cifar10
     $ interpret models
     $ interpret layers cifar10-cnn
@@ -23,6 +24,35 @@ from interpret.cli.common import api_option, echo_artifact, gallery_option, seed
     type=int,
     default=None,
     help="Train on the first N training images only (quick check).",
+)
+@click.option(
+    "--adversarial",
+    default=None,
+    metavar="METHOD",
+    help="Train adversarially: fgsm-rs (FGSM + random start), pgd (Madry) or trades. "
+    "Robust zoo models (*-robust) do by their recipe.",
+)
+@click.option("--eps", type=float, default=None, help="Linf budget of --adversarial, in (0, 1].")
+@click.option("--beta", type=float, default=None, help="TRADES' robustness weight [default: 6].")
+@click.option("--attack-steps", type=int, default=None, help="Attack steps [default: 1 / 10 / 10].")
+@click.option(
+    "--step-size",
+    type=float,
+    default=None,
+    help="Attack step [default: 1.25 eps for fgsm-rs, 2.5 eps / attack steps otherwise].",
+)
+@click.option(
+    "--data",
+    default=None,
+    help="Training data for your own .keras MODEL: mnist or cifar10.",
+)
+@click.option("--precision", default=None, help="Arithmetic of the steps: float32, bfloat16, auto.")
+@click.option(
+    "--checkpoint",
+    default=None,
+    metavar="DIR",
+    help="Checkpoint directory of an adversarial run [default: beside --out]; a run "
+    "started again with the same settings resumes from it.",
 )
 @click.option(
     "--out",
@@ -72,8 +102,6 @@ from interpret.cli.common import api_option, echo_artifact, gallery_option, seed
 @gallery_option
 def train(
     model_name: str,
-    epochs: int | None,
-    limit: int | None,
     out_path: str | None,
     install: bool,
     watch: tuple[str, ...],
@@ -84,11 +112,14 @@ def train(
     log_dir: str | None,
     seed: int,
     gallery_dir: str | None,
+    **options: object,
 ) -> None:
     """Train zoo MODEL on its real data set (INTERPRET_DATA_DIR or keras.datasets).
 
     Saves the .keras file, a JSON card (test/train accuracy, epochs, seed, data source,
-    seconds) and the training-curve plot into the gallery. With --watch, renders of the
+    seconds; with --adversarial also the PGD accuracy of each epoch and the final PGD
+    accuracy on the whole test set) and the training-curve plot into the gallery. MODEL
+    may also be your own .keras file, trained on --data. With --watch, renders of the
     chosen filters after each epoch land in GALLERY/MODEL/watch/ and in TensorBoard
     (tensorboard --logdir GALLERY/MODEL/train/logs).
     """
@@ -113,17 +144,21 @@ def train(
     )
     result = train_model(
         model_name,
-        epochs=epochs,
         seed=seed,
-        limit=limit,
         out=out_path,
         install=install,
         gallery=gallery_dir,
         callbacks=callbacks,
+        progress=True,
+        **{k: v for k, v in options.items() if v is not None},
     )
     card = result["card"]
+    text = f"{card['model']}: test accuracy {card['test_accuracy']:.4f}"
+    if "robust_accuracy" in card:
+        r = card["robust_accuracy"]
+        text += f", PGD-{r['steps']} accuracy {r['value']:.4f} at eps {r['eps']:.4g}"
     click.echo(
-        f"{model_name}: test accuracy {card['test_accuracy']:.4f}, train accuracy {card['train_accuracy']:.4f}, "
+        f"{text}, train accuracy {card['train_accuracy']:.4f}, "
         f"{card['epochs']} epochs in {card['seconds']:.0f}s"
     )
     for path in result["paths"]:
@@ -148,20 +183,25 @@ def samples(dataset: str, seed: int, gallery_dir: str | None) -> None:
 
 @click.command()
 def models() -> None:
-    """List the zoo models with their test accuracy."""
+    """List the zoo models with their test accuracy (and PGD accuracy at the training eps)."""
     import json
 
     from interpret import zoo
 
-    click.echo(f"{'name':<14}{'data':<9}{'params':>9}  {'test acc':>8}  description")
+    click.echo(
+        f"{'name':<20}{'data':<9}{'params':>9}  {'test acc':>8}  {'robust acc':>16}  description"
+    )
     for name in zoo.names():
         try:
             card = json.loads(zoo.card_path(name).read_text())
         except OSError:
             card = {}
         acc = f"{card['test_accuracy']:.4f}" if "test_accuracy" in card else "untrained"
+        robust = card.get("robust_accuracy")
+        rob = f"{robust['value']:.4f} @{robust['eps']:.3g}" if robust else "-"
         click.echo(
-            f"{name:<14}{card.get('dataset', '-'):<9}{card.get('params', 0):>9,}  {acc:>8}  {card.get('description', '')}"
+            f"{name:<20}{card.get('dataset', '-'):<9}{card.get('params', 0):>9,}  {acc:>8}  {rob:>16}  "
+            f"{card.get('description', '')}"
         )
 
 

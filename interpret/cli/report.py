@@ -13,7 +13,7 @@ from interpret.cli.common import data_option, gallery_option, model_option, seed
 
 SECTION_NAMES = (
     "summary,training,samples,kernels,featuremaps,maximize,classes,fooling,attack,explain,"
-    "dream,trust,index"
+    "dream,diversity,inversion,maco,trust,twin,index"
 )
 
 

@@ -358,6 +358,16 @@ class Probe:
 
     # ---- public API -----------------------------------------------------------
     @property
+    def softmax_head(self) -> bool:
+        """Whether the model itself ends in a softmax (the probe's logits strip it).
+
+        Example:
+            >>> Probe(zoo.load("mnist-cnn")).softmax_head  # doctest: +SKIP
+            False
+        """
+        return _softmax_kind(self._last) != ""
+
+    @property
     def layer_names(self) -> list[str]:
         """Every layer a target can name, in graph order.
 

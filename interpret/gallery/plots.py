@@ -17,7 +17,7 @@ from interpret.gallery.style import image_grid, new_figure
 
 
 def plot_history(history: dict, title: str = "training") -> Any:
-    """Accuracy and val_accuracy per epoch (and loss, when present) as a figure.
+    """Accuracy and val_accuracy per epoch (and loss, and the PGD accuracy of adversarial training, when present).
 
     Example:
         >>> from interpret import zoo
@@ -26,6 +26,9 @@ def plot_history(history: dict, title: str = "training") -> Any:
         ['accuracy', 'loss']
     """
     has_loss = "loss" in history
+    adv = bool(
+        history.get("val_robust_accuracy")
+    )  # adversarial training: train batches are attacked
     fig, axes = new_figure(10 if has_loss else 5.5, 3.6, ncols=2 if has_loss else 1, squeeze=False)
     panels = [("accuracy", "val_accuracy")] + ([("loss", "val_loss")] if has_loss else [])
     for ax, (train_key, val_key) in zip(axes.flat, panels):
@@ -37,8 +40,14 @@ def plot_history(history: dict, title: str = "training") -> Any:
                     values,
                     marker="o",
                     ms=3,
-                    label=f"{label} {train_key}",
+                    label=f"{label} {train_key}"
+                    + (" (attacked)" if key == "accuracy" and adv else ""),
                 )
+        if train_key == "accuracy" and history.get("val_robust_accuracy"):  # adversarial training
+            values = [np.nan if v is None else v for v in history["val_robust_accuracy"]]
+            ax.plot(
+                np.arange(1, len(values) + 1), values, marker="s", ms=3, label="test PGD accuracy"
+            )
         ax.set_xlabel("epoch")
         ax.set_ylabel(train_key)
         ax.legend()

@@ -88,6 +88,13 @@ class RenderSettings:
     warmup: float = field(
         default=0.8, metadata={"help": "Dead-ReLU fix: fraction of the steps the leak lasts."}
     )
+    init_sd: float = field(
+        default=0.01,
+        metadata={
+            "help": "Spread of the random start around grey. Adversarially trained models "
+            "can be flat (zero gradient) on near-uniform images: try 0.3."
+        },
+    )
     precision: str = field(
         default="auto",
         metadata={
@@ -105,7 +112,7 @@ class RenderSettings:
             checks.positive_int(self.jitter, "jitter", minimum=0)
         checks.non_negative(self.scale, "scale", maximum=0.5)  # near 1 the image vanishes
         checks.non_negative(self.rotate, "rotate", maximum=45)  # the two-pass warp's range
-        for name in ("tv", "l2", "blur", "leak", "warmup"):
+        for name in ("tv", "l2", "blur", "leak", "warmup", "init_sd"):
             checks.non_negative(getattr(self, name), name)
         precision_lib.resolve(self.precision)
 
@@ -151,7 +158,7 @@ class RenderSettings:
             >>> RenderSettings.from_options({"stesp": 3})
             Traceback (most recent call last):
             ...
-            interpret.core.errors.UserError: unknown render setting stesp=; settings: steps, lr, param, decorrelate, jitter, scale, rotate, tv, l2, blur, leak, warmup, precision
+            interpret.core.errors.UserError: unknown render setting stesp=; settings: steps, lr, param, decorrelate, jitter, scale, rotate, tv, l2, blur, leak, warmup, init_sd, precision
         """
         names = [f.name for f in dataclasses.fields(cls)]
         unknown = [k for k in options if k not in names]
@@ -278,7 +285,7 @@ def render(
     objective = s.with_penalties(target)
     reader = Reader(probe, objective, size=canvas if open_canvas else None, leak=True)
     p = param or param_lib.make(
-        s.param, batch, canvas, int(channels), seed, decorrelate=s.decorrelate
+        s.param, batch, canvas, int(channels), seed, sd=s.init_sd, decorrelate=s.decorrelate
     )
     pipeline = transforms if transforms is not None else s.pipeline(max(canvas))
     warm_steps = max(1.0, float(s.warmup) * int(s.steps))

@@ -1,17 +1,24 @@
-"""The model zoo: three classic small models with shipped, trained weights.
+"""The model zoo: three classic small models and two robust twins, with shipped, trained weights.
+
+``mnist-cnn-robust`` and ``cifar10-cnn-robust`` share the architecture of ``mnist-cnn``
+and ``cifar10-cnn`` and are trained adversarially (their recipes say how).
 
 Example:
     >>> from interpret import zoo
     >>> zoo.names()
-    ('cifar10-cnn', 'mnist-mlp', 'mnist-cnn')
+    ('cifar10-cnn', 'mnist-mlp', 'mnist-cnn', 'mnist-cnn-robust', 'cifar10-cnn-robust')
+    >>> zoo.twin("mnist-cnn-robust"), zoo.twin("mnist-cnn"), zoo.twin("mnist-mlp")
+    ('mnist-cnn', 'mnist-cnn-robust', None)
     >>> model = zoo.load("cifar10-cnn")
     >>> model.count_params(), zoo.card("mnist-cnn")["test_accuracy"] > 0.99
     (122570, True)
 
 ``architectures`` builds them, ``recipes`` says how each is trained, ``train`` trains
-one (and writes its card and curves).
+one (and writes its card and curves); ``adversarial`` and ``fit`` are adversarial
+training (the settings and compiled step; the epoch loop).
 
-May import: ``interpret._tf``, ``interpret.core``, ``interpret.data``, ``interpret.gallery``.
+May import: ``interpret._tf``, ``interpret._fast``, ``interpret.core``, ``interpret.data``,
+``interpret.gallery``, and ``interpret.attacks.ingraph`` (the attack inside a training step).
 """
 
 from __future__ import annotations
@@ -35,6 +42,19 @@ def names() -> tuple[str, ...]:
         'cifar10-cnn'
     """
     return tuple(RECIPES)
+
+
+def twin(name: str) -> str | None:
+    """The other half of a standard/robust pair of zoo models, or None.
+
+    Example:
+        >>> twin("mnist-cnn")
+        'mnist-cnn-robust'
+    """
+    _check(name)
+    if RECIPES[name].twin:
+        return RECIPES[name].twin
+    return next((k for k, r in RECIPES.items() if r.twin == name), None)
 
 
 def _check(name: str) -> None:

@@ -94,10 +94,15 @@ BUILDERS = {"cifar10-cnn": cifar10_cnn, "mnist-mlp": mnist_mlp, "mnist-cnn": mni
 
 
 def build(name: str) -> Any:
-    """Build an untrained zoo model by name.
+    """Build an untrained zoo model by name (a robust model gets its standard twin's architecture).
 
     Example:
         >>> build("mnist-mlp").name
         'mnist_mlp'
+        >>> build("mnist-cnn-robust").name  # doctest: +SKIP
+        'mnist_cnn'
     """
-    return BUILDERS[name]()
+    from interpret.zoo.recipes import RECIPES
+
+    twin = RECIPES[name].twin if name in RECIPES else None
+    return BUILDERS[twin or name]()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import run_cli
 
 
@@ -80,3 +82,46 @@ def test_train_watch_writes_epochs_to_gallery_and_tensorboard(tmp_path, data_dir
         assert list((logs / run).glob("events.out.tfevents.*")), run
     bad = run_cli("train", "mnist-mlp", "--watch", "nope:0", "--gallery", str(tmp_path / "b"))
     assert bad.returncode == 2 and "unknown layer 'nope'" in bad.stderr
+
+
+ADVERSARIAL_BAD_INPUT = [
+    (["--adversarial", "free", "--eps", "0.3"], "unknown adversarial training method 'free'"),
+    (["--adversarial", "pgd", "--eps", "0"], "--eps must lie in (0, 1], got 0"),
+    (["--adversarial", "pgd", "--eps", "1.5"], "--eps must lie in (0, 1], got 1.5"),
+    (["--adversarial", "trades", "--eps", ".3", "--beta", "0"], "--beta must be greater than 0"),
+    (["--adversarial", "trades", "--eps", ".3", "--beta", "-1"], "--beta must be greater than 0"),
+    (["--adversarial", "pgd"], "adversarial training needs --eps"),
+    (["--eps", "0.3"], "--eps needs --adversarial"),
+    (["--adversarial", "fgsm-rs", "--eps", ".3", "--attack-steps", "3"], "fgsm-rs takes one step"),
+]
+
+
+@pytest.mark.parametrize(
+    "args,message", ADVERSARIAL_BAD_INPUT, ids=[" ".join(a) for a, _ in ADVERSARIAL_BAD_INPUT]
+)
+def test_adversarial_bad_input_exits_2_with_one_line_and_writes_nothing(
+    tmp_path, data_dir, args, message
+):
+    result = run_cli("train", "mnist-cnn", *args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], result.stderr
+    assert not (tmp_path / "gallery").exists()
+
+
+def test_adversarial_train_on_tiny_data_records_robust_accuracy(tmp_path, data_dir):
+    args = ["train", "mnist-cnn", "--adversarial", "fgsm-rs", "--eps", "0.3", "--epochs", "1"]
+    result = run_cli(
+        *args, "--gallery", str(tmp_path / "g"), env={"INTERPRET_DATA_DIR": str(data_dir)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "mnist-cnn-fgsm-rs: test accuracy" in result.stdout and "PGD-20 accuracy" in result.stdout
+    )
+    out = tmp_path / "g" / "mnist-cnn-fgsm-rs" / "train"
+    card = json.loads((out / "mnist-cnn-fgsm-rs.json").read_text())
+    assert card["adversarial"]["step_size"] == 0.375 and card["twin"] == "mnist-cnn"
+    assert (
+        card["robust_accuracy"]["images"] == 32 and len(card["history"]["val_robust_accuracy"]) == 1
+    )
+    assert (out / "training-curves.png").is_file()

@@ -104,3 +104,37 @@ def test_values_measure_the_target_not_the_penalised_objective(dead_probe):
     np.testing.assert_allclose(r.values, evaluate(dead_probe, target, r.images), rtol=1e-6)
     penalised = evaluate(dead_probe, target - 10.0 * obj.lp(2), r.images)
     assert np.all(penalised < r.values)
+
+
+def flat_blind_model():
+    """Zero-sum first-layer kernels with a negative bias: every ReLU is off on a uniform image,
+    as in an adversarially trained MNIST model, so the logits have no gradient there."""
+    from interpret._tf import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [
+            keras.Input((12, 12, 1)),
+            keras.layers.Conv2D(4, 3, activation="relu", name="c1"),
+            keras.layers.Flatten(name="flat"),
+            keras.layers.Dense(3, name="out"),
+        ]
+    )
+    k = np.random.default_rng(0).standard_normal((3, 3, 1, 4)).astype("float32")
+    k -= k.mean(axis=(0, 1, 2), keepdims=True)
+    model.get_layer("c1").set_weights([k, np.full(4, -0.2, "float32")])
+    return model
+
+
+def test_a_wider_start_moves_a_render_that_a_near_grey_start_cannot():
+    probe = Probe(flat_blind_model(), name="flat-blind")
+    o = obj.class_logit(0)
+    quiet = T.compose([])
+    s = RenderSettings(steps=20, lr=0.1, param="pixel")
+    stuck = render(probe, o, batch=2, settings=s, transforms=quiet)
+    moved = render(probe, o, batch=2, settings=s.replace(init_sd=0.3), transforms=quiet)
+    grey = evaluate(probe, o, np.full((2, 12, 12, 1), 0.5, "float32"))
+    np.testing.assert_allclose(stuck.values, grey, atol=1e-6)  # no gradient: it never moved
+    assert np.all(moved.values > grey + 0.1)
+    with pytest.raises(UserError, match="init_sd= must be 0 or more"):
+        RenderSettings(init_sd=-0.1)

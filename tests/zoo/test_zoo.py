@@ -8,6 +8,7 @@ import pytest
 from interpret import zoo
 from interpret.core.errors import UserError
 from interpret.zoo.architectures import build
+from interpret.zoo.recipes import RECIPES
 
 
 @pytest.mark.parametrize("name", zoo.names())
@@ -26,6 +27,29 @@ def test_unknown_zoo_name():
         UserError, match="unknown zoo model 'resnet'; zoo models: cifar10-cnn, mnist-mlp, mnist-cnn"
     ):
         zoo.load("resnet")
+
+
+ROBUST = [name for name in zoo.names() if zoo.twin(name) and RECIPES[name].adversarial]
+
+
+@pytest.mark.parametrize("name", ROBUST)
+def test_robust_twins_share_the_architecture_and_record_their_robustness(name):
+    card, twin = zoo.card(name), zoo.twin(name)
+    recipe = RECIPES[name]
+    assert card["twin"] == twin == recipe.twin and zoo.twin(twin) == name
+    assert card["params"] == zoo.card(twin)["params"]
+    assert [la.name for la in build(name).layers] == [la.name for la in build(twin).layers]
+    assert card["adversarial"] == recipe.adversarial.checked().to_dict()
+    robust = card["robust_accuracy"]
+    assert robust["images"] == 10000 and robust["eps"] == recipe.adversarial.eps
+    assert [robust["steps"], robust["step_size"]] == list(recipe.robust_eval)
+    assert 0 < robust["value"] < card["test_accuracy"] and card["seconds"] > 0
+    assert len(card["history"]["val_robust_accuracy"]) == card["epochs"]
+    assert zoo.weights_path(name).stat().st_size < 5e6
+
+
+def test_twins_of_models_without_one():
+    assert zoo.twin("mnist-mlp") is None and zoo.twin("cifar10-cnn") in (None, *zoo.names())
 
 
 def test_save_model_keeps_weights_without_optimizer_state(tmp_path, tiny_cnn):
