@@ -339,18 +339,30 @@ def _caption(result: CanonResult, k: int) -> str:
     return f"{result.labels[k]}\n{f['activation_a'][k]:.2f} | {f['activation_b'][k]:.2f}"
 
 
-def _save(result: CanonResult, gallery: Any) -> list:
-    from interpret.gallery.store import Gallery
-    from interpret.gallery.style import image_grid
+def sidecar_base(result: Any) -> dict:
+    """What every sidecar of a canon result records: model, seed, parameters, settings, layer.
 
-    g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
-    base = {
+    Example:
+        >>> from types import SimpleNamespace
+        >>> r = SimpleNamespace(model_info={"model": "m"}, parameters={"seed": 3}, settings={}, layer="c")
+        >>> sidecar_base(r)["seed"], sidecar_base(r)["model"]
+        (3, 'm')
+    """
+    return {
         **result.model_info,
         "seed": result.parameters["seed"],
         "parameters": result.parameters,
         "settings": result.settings,
         "layer": result.layer,
     }
+
+
+def _save(result: CanonResult, gallery: Any) -> list:
+    from interpret.gallery.store import Gallery
+    from interpret.gallery.style import image_grid
+
+    g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
+    base = sidecar_base(result)
     stem = {
         "direction": f"{result.layer}-direction",
         "interpolation": f"{result.parameters.get('a')}-to-{result.parameters.get('b')}",

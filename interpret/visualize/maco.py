@@ -31,6 +31,7 @@ from interpret.core import checks
 from interpret.core.errors import UserError
 from interpret.core.progress import ProgressSpec, advance
 from interpret.visualize import param as param_lib
+from interpret.visualize.directions import sidecar_base
 from interpret.visualize.maximize import labels_for, plan_targets
 from interpret.visualize.render import RenderSettings, render
 
@@ -225,14 +226,7 @@ def _save(result: MacoResult, gallery: Any) -> list:
     from interpret.gallery.style import image_grid
 
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
-    base = {
-        **result.model_info,
-        "seed": result.parameters["seed"],
-        "parameters": result.parameters,
-        "settings": result.settings,
-        "layer": result.layer,
-        "kind": result.kind,
-    }
+    base = {**sidecar_base(result), "kind": result.kind}
     prefix = "class" if result.kind == "class" else result.layer
     blended = blend(result.images, result.alpha)
     arts = []
