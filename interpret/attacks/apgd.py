@@ -34,8 +34,7 @@ Example:
     >>> from interpret.core.models import resolve
     >>> from interpret.data import datasets
     >>> probe = resolve("mnist-cnn").probe
-    >>> x, y = datasets.load_test_images("mnist").split("test")
-    >>> x, y = x[:16].astype("float32") / 255, y[:16].astype("int32")
+    >>> x, y = datasets.first_test_images("mnist", 16)
     >>> adv, fooled = apgd(probe, x, y, eps=0.3, steps=20)
     >>> bool(np.abs(adv - x).max() <= 0.3 + 1e-6), bool(fooled.mean() > 0.5)
     (True, True)
@@ -247,8 +246,7 @@ def run_once(
         >>> from interpret.core.models import resolve
         >>> from interpret.data import datasets
         >>> probe = resolve("mnist-cnn").probe
-        >>> x, y = datasets.load_test_images("mnist").split("test")
-        >>> x, y = x[:16].astype("float32") / 255, y[:16].astype("int32")
+        >>> x, y = datasets.first_test_images("mnist", 16)
         >>> z = np.zeros(16, "int32")
         >>> adv, fooled = run_once(probe, x, y, z, x, eps=0.3, norm="linf",
         ...                        loss=Loss("ce", False), steps=10, runner=make_runner("one"))
@@ -390,8 +388,7 @@ def apgd_targeted(
         >>> from interpret.core.models import resolve
         >>> from interpret.data import datasets
         >>> probe = resolve("mnist-cnn").probe
-        >>> x, y = datasets.load_test_images("mnist").split("test")
-        >>> x, y = x[:4].astype("float32") / 255, y[:4].astype("int32")
+        >>> x, y = datasets.first_test_images("mnist", 4)
         >>> adv, fooled = apgd_targeted(probe, x[:4], y[:4], eps=0.3, steps=10, targets=2)
         >>> fooled.shape
         (4,)

@@ -22,8 +22,7 @@ Example:
     >>> from interpret.core.models import resolve
     >>> from interpret.data import datasets
     >>> probe = resolve("mnist-cnn").probe
-    >>> x, y = datasets.load_test_images("mnist").split("test")
-    >>> x, y = x[:8].astype("float32") / 255, y[:8].astype("int32")
+    >>> x, y = datasets.first_test_images("mnist", 8)
     >>> run = autoattack(probe, x, y, eps=0.3, attacks=["apgd-ce", "square"], version="custom")
     >>> [name for name, _ in run.table()]
     ['clean', 'apgd-ce', 'square']
@@ -84,8 +83,7 @@ def run_stage(
         >>> from interpret.core.models import resolve
         >>> from interpret.data import datasets
         >>> probe = resolve("mnist-cnn").probe
-        >>> x, y = datasets.load_test_images("mnist").split("test")
-        >>> x, y = x[:8].astype("float32") / 255, y[:8].astype("int32")
+        >>> x, y = datasets.first_test_images("mnist", 8)
         >>> adv, fooled, det = run_stage("square", probe, x, y, eps=0.3, norm="linf",
         ...                              settings={"queries": 50}, runner=make_runner("one"))
         >>> sorted(det)

@@ -24,8 +24,7 @@ Example:
     >>> from interpret.core.models import resolve
     >>> from interpret.data import datasets
     >>> probe = resolve("mnist-cnn").probe
-    >>> x, y = datasets.load_test_images("mnist").split("test")
-    >>> x, y = x[:8].astype("float32") / 255, y[:8].astype("int32")
+    >>> x, y = datasets.first_test_images("mnist", 8)
     >>> adv, fooled, dist = fab(probe, x, y, eps=None, steps=20)
     >>> bool(fooled.all()), bool(dist.max() < 0.5)
     (True, True)
@@ -267,8 +266,7 @@ def run_once(
         >>> from interpret.core.models import resolve
         >>> from interpret.data import datasets
         >>> probe = resolve("mnist-cnn").probe
-        >>> x, y = datasets.load_test_images("mnist").split("test")
-        >>> x, y = x[:8].astype("float32") / 255, y[:8].astype("int32")
+        >>> x, y = datasets.first_test_images("mnist", 8)
         >>> adv, dist = run_once(probe, x, y, None, x, norm="l2", steps=10, runner=make_runner("one"))
         >>> dist.shape
         (8,)
@@ -415,8 +413,7 @@ def fab_targeted(
         >>> from interpret.core.models import resolve
         >>> from interpret.data import datasets
         >>> probe = resolve("mnist-cnn").probe
-        >>> x, y = datasets.load_test_images("mnist").split("test")
-        >>> x, y = x[:4].astype("float32") / 255, y[:4].astype("int32")
+        >>> x, y = datasets.first_test_images("mnist", 4)
         >>> adv, fooled, dist = fab_targeted(probe, x[:4], y[:4], eps=0.3, steps=10, targets=2)
         >>> fooled.shape
         (4,)

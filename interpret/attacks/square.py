@@ -26,8 +26,7 @@ Example:
     >>> from interpret.core.models import resolve
     >>> from interpret.data import datasets
     >>> probe = resolve("mnist-cnn").probe
-    >>> x, y = datasets.load_test_images("mnist").split("test")
-    >>> x, y = x[:8].astype("float32") / 255, y[:8].astype("int32")
+    >>> x, y = datasets.first_test_images("mnist", 8)
     >>> adv, fooled, queries = square(probe, x, y, eps=0.3, queries=200)
     >>> bool(np.abs(adv - x).max() <= 0.3 + 1e-6), int(queries.max()) <= 201
     (True, True)

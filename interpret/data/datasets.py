@@ -248,6 +248,19 @@ def load_test_images(name: str) -> Dataset:
 _UNAVAILABLE: set[tuple[str, str]] = set()
 
 
+def first_test_images(name: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``n`` test images of :func:`load_test_images` as the attacks and explainers
+    take them: float32 in [0, 1] and int32 labels.
+
+    Example:
+        >>> x, y = first_test_images("mnist", 4)
+        >>> x.shape, x.dtype.name, float(x.max()) <= 1.0, y.dtype.name
+        ((4, 28, 28, 1), 'float32', True, 'int32')
+    """
+    x, y = load_test_images(name).split("test")
+    return x[:n].astype("float32") / 255, y[:n].astype("int32")
+
+
 def split_sample(name: str, n_train: int = 400) -> Dataset:
     """The bundled sample split into a tiny train and test set, for previews and CI.
 
