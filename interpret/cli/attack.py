@@ -17,14 +17,7 @@ from interpret.attacks.fooling import FOOL_METHODS, OBJECTIVES
 from interpret.attacks.fooling import fool as fool_api
 from interpret.attacks.options import DEFAULTS, DEVICES, METHODS, NORMS, VERSIONS
 from interpret.attacks.report import attack_report
-from interpret.cli.common import (
-    api_option,
-    data_option,
-    echo_artifact,
-    gallery_option,
-    model_option,
-    seed_option,
-)
+from interpret.cli import common
 
 EPS = attack_report.__kwdefaults__["eps"]
 
@@ -35,8 +28,8 @@ def _defaults(option: str) -> str:
 
 
 @click.command()
-@model_option
-@api_option(attack_report, "method", help=f"One of: {', '.join(METHODS)}.")
+@common.model_option
+@common.api_option(attack_report, "method", help=f"One of: {', '.join(METHODS)}.")
 @click.option(
     "--eps",
     default=None,
@@ -45,7 +38,7 @@ def _defaults(option: str) -> str:
     + ",".join(f"{e:g}" for e in EPS)
     + "]",
 )
-@api_option(attack_report, "n", help="First N test images (or of --data).")
+@common.api_option(attack_report, "n", help="First N test images (or of --data).")
 @click.option(
     "--norm",
     type=click.Choice(NORMS),
@@ -88,8 +81,8 @@ def _defaults(option: str) -> str:
 )
 @click.option("--target", default=None, help="Target class (index or name): a targeted attack.")
 @click.option("--dataset", default=None, help="mnist or cifar10 [default: the model card's].")
-@data_option("Attack these labelled images instead of the test set.")
-@api_option(attack_report, "batch_size", help="Images per compiled call.")
+@common.data_option("Attack these labelled images instead of the test set.")
+@common.api_option(attack_report, "batch_size", help="Images per compiled call.")
 @click.option(
     "--precision",
     type=click.Choice(PRECISIONS),
@@ -97,8 +90,8 @@ def _defaults(option: str) -> str:
     help="fgsm/pgd arithmetic [default: float32]; bfloat16 is ~1.8x faster on CPUs with AMX "
     "or AVX512-BF16 but a slightly weaker attack. Results are always scored in float32.",
 )
-@seed_option
-@gallery_option
+@common.seed_option
+@common.gallery_option
 def attack(
     model: str,
     eps: str | None,
@@ -134,26 +127,30 @@ def attack(
     )
     click.echo(out["table"])
     for art in out["artifacts"]:
-        echo_artifact(art.png)
+        common.echo_artifact(art.png)
 
 
 @click.command()
-@model_option
-@api_option(fool_api, "classes", "--class", help="Classes: index, name, list (1,7) or 'all'.")
-@api_option(
+@common.model_option
+@common.api_option(
+    fool_api, "classes", "--class", help="Classes: index, name, list (1,7) or 'all'."
+)
+@common.api_option(
     fool_api,
     "method",
     type=click.Choice(FOOL_METHODS),
     help="Gradient ascent from noise, or the gradient-free evolution.",
 )
-@api_option(fool_api, "threshold", help="Softmax probability to reach.")
-@api_option(fool_api, "steps", help="gradient: most steps.")
-@api_option(fool_api, "step_size", help="gradient: step.")
-@api_option(fool_api, "objective", type=click.Choice(OBJECTIVES), help="gradient: what is climbed.")
-@api_option(fool_api, "generations", help="evolve: budget.")
-@api_option(fool_api, "population", help="evolve: offspring per generation.")
-@seed_option
-@gallery_option
+@common.api_option(fool_api, "threshold", help="Softmax probability to reach.")
+@common.api_option(fool_api, "steps", help="gradient: most steps.")
+@common.api_option(fool_api, "step_size", help="gradient: step.")
+@common.api_option(
+    fool_api, "objective", type=click.Choice(OBJECTIVES), help="gradient: what is climbed."
+)
+@common.api_option(fool_api, "generations", help="evolve: budget.")
+@common.api_option(fool_api, "population", help="evolve: offspring per generation.")
+@common.seed_option
+@common.gallery_option
 def fool(model: str, gallery_dir: str | None, **options) -> None:
     """Images MODEL assigns to each class with confidence >= --threshold, made from noise.
 
@@ -171,7 +168,7 @@ def fool(model: str, gallery_dir: str | None, **options) -> None:
         f"({res.evaluations} image evaluations, {res.seconds:.1f}s)"
     )
     for art in out["artifacts"]:
-        echo_artifact(art.png)
+        common.echo_artifact(art.png)
 
 
 COMMANDS = [attack, fool]

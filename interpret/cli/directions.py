@@ -10,14 +10,7 @@ from __future__ import annotations
 
 import click
 
-from interpret.cli.common import (
-    api_option,
-    echo_artifact,
-    gallery_option,
-    model_option,
-    seed_option,
-    settings_options,
-)
+from interpret.cli import common
 from interpret.visualize import directions as api
 from interpret.visualize.render import RenderSettings
 
@@ -28,12 +21,12 @@ def _write(result, gallery_dir: str | None) -> None:
     from interpret.gallery.store import Gallery
 
     for art in result.save(Gallery(gallery_dir)):
-        echo_artifact(art.png)
+        common.echo_artifact(art.png)
     click.echo(f"{len(result.images)} image(s) in {result.seconds:.1f}s")
 
 
 @click.command()
-@model_option
+@common.model_option
 @layer_option
 @click.option(
     "--vector",
@@ -43,10 +36,10 @@ def _write(result, gallery_dir: str | None) -> None:
     help="Direction: a .npy/.txt/.csv file (one row per direction) or a comma list of numbers, "
     "one per channel of the layer.",
 )
-@api_option(api.direction, "cossim_pow", help="Weight by cosine similarity to this power.")
-@settings_options(RenderSettings)
-@seed_option
-@gallery_option
+@common.api_option(api.direction, "cossim_pow", help="Weight by cosine similarity to this power.")
+@common.settings_options(RenderSettings)
+@common.seed_option
+@common.gallery_option
 def direction(model: str, gallery_dir: str | None, **options) -> None:
     """Render the images that push a layer's activations along a direction."""
     result = api.direction(model, progress=True, **options)
@@ -54,14 +47,14 @@ def direction(model: str, gallery_dir: str | None, **options) -> None:
 
 
 @click.command()
-@model_option
+@common.model_option
 @click.option("--layer", "-l", "layer", default=None, help="Layer of --from and --to.")
 @click.option("--from", "a", required=True, metavar="A", help="First neuron: index or layer:index.")
 @click.option("--to", "b", required=True, metavar="B", help="Last neuron: index or layer:index.")
-@api_option(api.interpolate, "frames", help="Images in the row.")
-@settings_options(RenderSettings)
-@seed_option
-@gallery_option
+@common.api_option(api.interpolate, "frames", help="Images in the row.")
+@common.settings_options(RenderSettings)
+@common.seed_option
+@common.gallery_option
 def interpolate(model: str, gallery_dir: str | None, **options) -> None:
     """A row of images morphing from one neuron to another (neighbours share structure)."""
     result = api.interpolate(model, progress=True, **options)
@@ -69,12 +62,12 @@ def interpolate(model: str, gallery_dir: str | None, **options) -> None:
 
 
 @click.command()
-@model_option
+@common.model_option
 @layer_option
-@api_option(api.interact, "filters", "--filter", "-f", metavar="F", help="Neurons to pair.")
-@settings_options(RenderSettings)
-@seed_option
-@gallery_option
+@common.api_option(api.interact, "filters", "--filter", "-f", metavar="F", help="Neurons to pair.")
+@common.settings_options(RenderSettings)
+@common.seed_option
+@common.gallery_option
 def interact(model: str, gallery_dir: str | None, **options) -> None:
     """The neuron-interaction grid: two neurons climbed together, every pair."""
     result = api.interact(model, progress=True, **options)

@@ -9,38 +9,32 @@ from __future__ import annotations
 
 import click
 
-from interpret.cli.common import (
-    api_option,
-    echo_artifact,
-    gallery_option,
-    model_option,
-    seed_option,
-)
+from interpret.cli import common
 from interpret.visualize.dream import dream as api
 
 
 @click.command()
-@model_option
-@api_option(
+@common.model_option
+@common.api_option(
     api,
     "image",
     metavar="FILE",
     help="Photo to dream on [default: grace_hopper.jpg, shipped with matplotlib].",
 )
-@api_option(
+@common.api_option(
     api,
     "layers",
     metavar="SPEC",
     help="Layers and weights, e.g. conv2d_1=1.0,conv2d_2=1.5; layer:17 targets one channel "
     "[default: the last two conv layers, weighted 1.0 and 1.5].",
 )
-@api_option(api, "octaves", help="Number of scales, small to large.")
-@api_option(api, "octave_scale", help="Size ratio between octaves.")
-@api_option(api, "steps", help="Ascent steps per octave.")
-@api_option(api, "step_size", help="Step on the normalised gradient.")
-@api_option(api, "tile_size", help="Largest tile side (bounds memory).")
-@seed_option
-@gallery_option
+@common.api_option(api, "octaves", help="Number of scales, small to large.")
+@common.api_option(api, "octave_scale", help="Size ratio between octaves.")
+@common.api_option(api, "steps", help="Ascent steps per octave.")
+@common.api_option(api, "step_size", help="Step on the normalised gradient.")
+@common.api_option(api, "tile_size", help="Largest tile side (bounds memory).")
+@common.seed_option
+@common.gallery_option
 def dream(model: str, gallery_dir: str | None, **options) -> None:
     """DeepDream a photo: amplify what MODEL's layers half-see in it.
 
@@ -60,7 +54,7 @@ def dream(model: str, gallery_dir: str | None, **options) -> None:
         f"({ratio_text(f['activation_ratio'])}) in {f['seconds']:.1f}s"
     )
     for art in result.save(Gallery(gallery_dir)):
-        echo_artifact(art.png)
+        common.echo_artifact(art.png)
 
 
 COMMANDS = [dream]

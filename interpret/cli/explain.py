@@ -13,21 +13,13 @@ import click
 from interpret.attributions.api import explain as explain_api
 from interpret.attributions.methods import ALIASES, METHODS
 from interpret.attributions.options import ExplainOptions
-from interpret.cli.common import (
-    api_option,
-    data_option,
-    echo_artifact,
-    gallery_option,
-    model_option,
-    seed_option,
-    settings_options,
-)
+from interpret.cli import common
 
 SHORT = ", ".join(f"{a}" for a in ALIASES if a in ("ig", "gradcam++", "gxi"))
 
 
 @click.command()
-@model_option
+@common.model_option
 @click.option(
     "--image",
     "images",
@@ -45,8 +37,8 @@ SHORT = ", ".join(f"{a}" for a in ALIASES if a in ("ig", "gradcam++", "gxi"))
     default=None,
     help="Data set of --index [default: the model's].",
 )
-@data_option("Explain these images (--index picks some; default: the first 8).")
-@api_option(
+@common.data_option("Explain these images (--index picks some; default: the first 8).")
+@common.api_option(
     explain_api,
     "method",
     help=f"Comma separated, or 'all': {', '.join(METHODS)} (aliases {SHORT}).",
@@ -60,10 +52,10 @@ SHORT = ", ".join(f"{a}" for a in ALIASES if a in ("ig", "gradcam++", "gxi"))
 @click.option(
     "--layer", default=None, help="CAM layer [default: the last layer with a spatial output]."
 )
-@settings_options(ExplainOptions)
-@api_option(explain_api, "memory", help="MB of activations per compiled call (batch sizes).")
-@seed_option
-@gallery_option
+@common.settings_options(ExplainOptions)
+@common.api_option(explain_api, "memory", help="MB of activations per compiled call (batch sizes).")
+@common.seed_option
+@common.gallery_option
 def explain(
     model: str,
     images: tuple,
@@ -113,7 +105,7 @@ def explain(
     for e in every:
         _summary(e)
     for art in result.save(gallery_dir):
-        echo_artifact(art.png)
+        common.echo_artifact(art.png)
 
 
 def _summary(e) -> None:

@@ -9,35 +9,30 @@ from __future__ import annotations
 
 import click
 
-from interpret.cli.common import (
-    api_option,
-    echo_artifact,
-    gallery_option,
-    model_option,
-    seed_option,
-    settings_options,
-)
+from interpret.cli import common
 from interpret.visualize.inversion import InversionSettings
 from interpret.visualize.inversion import invert as api
 
 
 @click.command()
-@model_option
-@api_option(api, "image", metavar="FILE", help="Picture to invert (kept at its own size).")
-@api_option(api, "index", metavar="I", help="Or data-set test image(s): 3, 0-7, 1,5 [default: 0].")
-@api_option(api, "dataset", help="Data set for --index [default: the model card's].")
-@api_option(api, "layers", metavar="L", help="all (every conv layer) or names a,b.")
-@api_option(api, "size", type=int, help="Resize the picture to this side first.")
+@common.model_option
+@common.api_option(api, "image", metavar="FILE", help="Picture to invert (kept at its own size).")
+@common.api_option(
+    api, "index", metavar="I", help="Or data-set test image(s): 3, 0-7, 1,5 [default: 0]."
+)
+@common.api_option(api, "dataset", help="Data set for --index [default: the model card's].")
+@common.api_option(api, "layers", metavar="L", help="all (every conv layer) or names a,b.")
+@common.api_option(api, "size", type=int, help="Resize the picture to this side first.")
 @click.option(
     "--caricature/--no-caricature",
     default=True,
     show_default=True,
     help="Also render caricatures (exaggerate what the layer sees).",
 )
-@api_option(api, "cossim_pow", help="Caricature: cosine-similarity power.")
-@settings_options(InversionSettings)
-@seed_option
-@gallery_option
+@common.api_option(api, "cossim_pow", help="Caricature: cosine-similarity power.")
+@common.settings_options(InversionSettings)
+@common.seed_option
+@common.gallery_option
 def invert(model: str, gallery_dir: str | None, **options) -> None:
     """Feature inversion: images whose activations at each layer match a real image's.
 
@@ -52,7 +47,7 @@ def invert(model: str, gallery_dir: str | None, **options) -> None:
         options["index"] = 0
     result = api(model, progress=True, **options)
     for art in result.save(Gallery(gallery_dir)):
-        echo_artifact(art.png)
+        common.echo_artifact(art.png)
     for name, err, pix in zip(result.layers, result.errors, result.pixel_errors):
         click.echo(
             f"{name}: relative activation error {float(err.mean()):.3f} "

@@ -9,20 +9,13 @@ from __future__ import annotations
 
 import click
 
-from interpret.cli.common import (
-    api_option,
-    echo_artifact,
-    gallery_option,
-    model_option,
-    seed_option,
-    settings_options,
-)
+from interpret.cli import common
 from interpret.visualize.maco import SPECTRA, MacoSettings
 from interpret.visualize.maco import maco as api
 
 
 @click.command()
-@model_option
+@common.model_option
 @click.option("--layer", "-l", "layer", default=None, help="Layer whose filters/units to render.")
 @click.option(
     "--filter", "-f", "filters", default=None, metavar="F",
@@ -32,19 +25,19 @@ from interpret.visualize.maco import maco as api
     "--class", "-c", "classes", default=None, metavar="C",
     help="Render output classes instead: index, name (cat), list 3,cat, or all.",
 )  # fmt: skip
-@api_option(api, "size", type=int, help="Canvas side in pixels for conv layers.")
-@api_option(
+@common.api_option(api, "size", type=int, help="Canvas side in pixels for conv layers.")
+@common.api_option(
     api,
     "spectrum",
     type=click.Choice(SPECTRA),
     help="Magnitude spectrum: natural (photos shipped with the package) or data (the "
     "model's data set).",
 )
-@api_option(api, "contrast", help="Standard deviation of the image before the sigmoid.")
-@settings_options(MacoSettings, skip=("param",))
-@api_option(api, "batch_size", help="Targets rendered together.")
-@seed_option
-@gallery_option
+@common.api_option(api, "contrast", help="Standard deviation of the image before the sigmoid.")
+@common.settings_options(MacoSettings, skip=("param",))
+@common.api_option(api, "batch_size", help="Targets rendered together.")
+@common.seed_option
+@common.gallery_option
 def maco(model: str, gallery_dir: str | None, **options) -> None:
     """MACO: optimise only the phase of a natural-image spectrum; alpha maps show where
     the gradient went. Give --layer (with --filter) or --class.
@@ -53,7 +46,7 @@ def maco(model: str, gallery_dir: str | None, **options) -> None:
 
     result = api(model, progress=True, **options)
     for art in result.save(Gallery(gallery_dir)):
-        echo_artifact(art.png)
+        common.echo_artifact(art.png)
     acts = result.activations
     click.echo(
         f"{len(result.targets)} {result.kind} target(s) in {result.seconds:.1f}s; "

@@ -11,21 +11,13 @@ from __future__ import annotations
 
 import click
 
-from interpret.cli.common import (
-    api_option,
-    data_option,
-    echo_artifact,
-    gallery_option,
-    model_option,
-    seed_option,
-    settings_options,
-)
+from interpret.cli import common
 from interpret.visualize.maximize import maximize as api
 from interpret.visualize.render import RenderSettings
 
 
 @click.command()
-@model_option
+@common.model_option
 @click.option("--layer", "-l", "layer", default=None, help="Layer whose filters/units to render.")
 @click.option(
     "--filter",
@@ -43,26 +35,28 @@ from interpret.visualize.render import RenderSettings
     metavar="C",
     help="Render output classes instead: index, name (cat), list 3,cat, or all.",
 )
-@api_option(api, "size", type=int, help="Canvas side in pixels for conv layers.")
-@api_option(api, "examples", help="Also show the N test images that excite each target most.")
-@api_option(api, "dataset", help="Data set for --examples (default: the model card's).")
-@data_option("Search these for --examples instead of a data set.")
-@api_option(api, "animate", is_flag=True, help="Also write an animated GIF of each render.")
-@api_option(api, "frame_every", type=int, help="Steps per GIF frame [default: steps/32].")
-@api_option(api, "diverse", help="K >= 2 different images per target (diversity penalty).")
-@api_option(
+@common.api_option(api, "size", type=int, help="Canvas side in pixels for conv layers.")
+@common.api_option(
+    api, "examples", help="Also show the N test images that excite each target most."
+)
+@common.api_option(api, "dataset", help="Data set for --examples (default: the model card's).")
+@common.data_option("Search these for --examples instead of a data set.")
+@common.api_option(api, "animate", is_flag=True, help="Also write an animated GIF of each render.")
+@common.api_option(api, "frame_every", type=int, help="Steps per GIF frame [default: steps/32].")
+@common.api_option(api, "diverse", help="K >= 2 different images per target (diversity penalty).")
+@common.api_option(
     api,
     "diversity_layer",
     help="Layer whose Gram matrices --diverse compares [default: the conv layer before the "
     "target's].",
 )
-@api_option(
+@common.api_option(
     api, "diversity_weight", help="Share of its activation an image may trade to be different."
 )
-@settings_options(RenderSettings)
-@api_option(api, "batch_size", help="Targets rendered together.")
-@seed_option
-@gallery_option
+@common.settings_options(RenderSettings)
+@common.api_option(api, "batch_size", help="Targets rendered together.")
+@common.seed_option
+@common.gallery_option
 def maximize(model: str, gallery_dir: str | None, **options) -> None:
     """Activation maximization: the images a filter, unit or class responds to most.
 
@@ -76,9 +70,9 @@ def maximize(model: str, gallery_dir: str | None, **options) -> None:
     for note in result.examples.source.get("data_notes", []) if result.examples else []:
         click.echo(f"note: {note}", err=True)
     for art in result.save(Gallery(gallery_dir)):
-        echo_artifact(art.png)
+        common.echo_artifact(art.png)
         if "animation" in art.meta:
-            echo_artifact(art.png.with_name(art.meta["animation"]))
+            common.echo_artifact(art.png.with_name(art.meta["animation"]))
     acts = result.activations
     if result.similarity is not None:
         click.echo(

@@ -12,18 +12,11 @@ import click
 
 from interpret.attacks.options import DEVICES, NORMS, VERSIONS
 from interpret.attacks.robustness import robustness_report as api
-from interpret.cli.common import (
-    api_option,
-    data_option,
-    echo_artifact,
-    gallery_option,
-    model_option,
-    seed_option,
-)
+from interpret.cli import common
 
 
 @click.command()
-@model_option
+@common.model_option
 @click.option(
     "--eps",
     required=True,
@@ -35,25 +28,25 @@ from interpret.cli.common import (
     show_default=True,
     help="Comma separated: fgsm, pgd, apgd-ce, apgd-dlr, apgd-t, fab, fab-t, square, autoattack.",
 )
-@api_option(api, "norm", type=click.Choice(NORMS), help="The ball the attacks stay in.")
-@api_option(
+@common.api_option(api, "norm", type=click.Choice(NORMS), help="The ball the attacks stay in.")
+@common.api_option(
     api,
     "version",
     type=click.Choice([v for v in VERSIONS if v != "custom"]),
     help="AutoAttack's version (custom: run its stages as separate --attacks).",
 )
-@api_option(api, "n", help="First N test images (or of --data).")
+@common.api_option(api, "n", help="First N test images (or of --data).")
 @click.option("--dataset", default=None, help="mnist or cifar10 [default: the model card's].")
-@data_option("Evaluate on these labelled images instead of the test set.")
-@api_option(api, "batch_size", help="Images per compiled call.")
-@api_option(
+@common.data_option("Evaluate on these labelled images instead of the test set.")
+@common.api_option(api, "batch_size", help="Images per compiled call.")
+@common.api_option(
     api,
     "devices",
     type=click.Choice(DEVICES),
     help="auto: data-parallel over every GPU (or logical CPU) when there are several.",
 )
-@seed_option
-@gallery_option
+@common.seed_option
+@common.gallery_option
 def robustness(model: str, eps: str, gallery_dir: str | None, **options) -> None:
     """Clean accuracy and robust accuracy per attack and eps on MODEL's first N test images
     (or the first N of your own labelled images: --data FILE.npz or a folder of class folders).
@@ -69,7 +62,7 @@ def robustness(model: str, eps: str, gallery_dir: str | None, **options) -> None
     )
     click.echo(out["table"])
     for art in out["artifacts"]:
-        echo_artifact(art.png)
+        common.echo_artifact(art.png)
 
 
 COMMANDS = [robustness]

@@ -11,14 +11,7 @@ import click
 
 from interpret.attributions.metrics import METRICS, MetricSettings
 from interpret.attributions.trust import trust as trust_api
-from interpret.cli.common import (
-    api_option,
-    echo_artifact,
-    gallery_option,
-    model_option,
-    seed_option,
-    settings_options,
-)
+from interpret.cli import common
 
 
 def parse_options(text: str | None) -> dict:
@@ -53,17 +46,17 @@ def parse_options(text: str | None) -> dict:
 
 
 @click.command()
-@model_option
-@api_option(
+@common.model_option
+@common.api_option(
     trust_api,
     "method",
     help="Attribution methods, comma separated, or 'all' (every one that applies).",
 )
-@api_option(
+@common.api_option(
     trust_api, "metrics", help=f"Comma separated subset of: {', '.join(METRICS)}; or 'all'."
 )
-@api_option(trust_api, "n", help="Test images the metrics are measured on (the first N).")
-@api_option(
+@common.api_option(trust_api, "n", help="Test images the metrics are measured on (the first N).")
+@common.api_option(
     trust_api,
     "sanity_n",
     type=int,
@@ -88,9 +81,9 @@ def parse_options(text: str | None) -> dict:
     help="The methods' options, named as `interpret explain`'s (masks=1000,samples=25; "
     "steps here is Integrated Gradients', the metrics' is --steps).",
 )
-@settings_options(MetricSettings)
-@seed_option
-@gallery_option
+@common.settings_options(MetricSettings)
+@common.seed_option
+@common.gallery_option
 def trust(gallery_dir: str | None, options: str | None, model: str, **kwargs) -> None:
     """Can MODEL's attribution maps be trusted? Runs every method on test images, scores
     each with Deletion, Insertion, MuFidelity, Average Drop and Increase in Confidence
@@ -105,7 +98,7 @@ def trust(gallery_dir: str | None, options: str | None, model: str, **kwargs) ->
     for v in out.verdict():
         click.echo(f"{v.rank:>2}. {v.title}: {v.status} ({'; '.join(v.reasons)})")
     for art in out.save(gallery_dir):
-        echo_artifact(art.png)
+        common.echo_artifact(art.png)
 
 
 COMMANDS = [trust]
