@@ -400,14 +400,7 @@ def trust(
     n = checks.positive_int(n, "n", minimum=M.MIN_IMAGES)
     seed = checks.positive_int(seed, "seed", minimum=0)
     s = M.check_settings(_settings(settings), int(np.prod(probe.input_shape[:2])))
-    if sanity:
-        S.check_layers(probe)
-        sanity_n = min(SANITY_N, n) if sanity_n is None else sanity_n
-        sanity_n = checks.positive_int(sanity_n, "sanity_n", minimum=S.MIN_IMAGES)
-        if sanity_n > n:
-            raise UserError(
-                f"{{sanity_n}} ({sanity_n}) must not exceed {{n}} ({n})", "sanity_n", "n"
-            )
+    k = _sanity_images(probe, sanity_n, n) if sanity else 0
     plan = _plan_methods(probe, method, dict(options or {}), probe.input_shape[:2])
     x, labels, source = _images(handle, images, y, n)
     targets = M.predicted(probe, x, s.memory)
@@ -426,20 +419,13 @@ def trust(
         probe, x, maps, targets, metrics=chosen_metrics, settings=s, seed=seed, progress=progress
     )
     checked = None
-    if sanity:
-        k = sanity_n
+    if k:
         checked = S.sanity_check(
-            probe,
-            x[:k],
-            list(maps),
-            targets[:k],
-            maps_fn=maps_fn,
+            probe, x[:k], list(maps), targets[:k], maps_fn=maps_fn,
             trained={m: v[:k] for m, v in maps.items()},
             labels=None if labels is None else labels[:k],
-            independent=independent,
-            seed=seed,
-            progress=progress,
-        )
+            independent=independent, seed=seed, progress=progress,
+        )  # fmt: skip
     return TrustResult(
         model=handle.name,
         methods=list(maps),
@@ -454,16 +440,26 @@ def trust(
             "method": [m.name for m, _ in plan],
             "metrics": chosen_metrics,
             "n": n,
-            "sanity_n": sanity_n if sanity else 0,
-            "independent": bool(independent and sanity),
+            "sanity_n": k,
+            "independent": bool(independent and k),
             "options": dict(options or {}),
             **s.__dict__,
             "precision_used": faith.precision,
             "sanity_threshold": S.THRESHOLD,
             "sanity_measure": S.PASS_MEASURE,
-        },
+        },  # fmt: skip
         model_info=handle.describe(),
     )
+
+
+def _sanity_images(probe: Any, sanity_n: int | None, n: int) -> int:
+    """How many of the ``n`` images the sanity checks run on (checked: enough layers and images)."""
+    S.check_layers(probe)
+    k = min(SANITY_N, n) if sanity_n is None else sanity_n
+    k = checks.positive_int(k, "sanity_n", minimum=S.MIN_IMAGES)
+    if k > n:
+        raise UserError(f"{{sanity_n}} ({k}) must not exceed {{n}} ({n})", "sanity_n", "n")
+    return k
 
 
 def _settings(given: dict) -> M.MetricSettings:

@@ -328,14 +328,10 @@ def maximize(
         diverse: K >= 2 different images per target, pushed apart at ``diversity_layer``
             (default: the conv layer before the target's) with ``diversity_weight``
             (:mod:`interpret.visualize.diversity`).
-        **settings: the render's knobs, :class:`~interpret.visualize.render.RenderSettings`:
-            ``steps`` (256), ``lr`` (0.05), ``param`` ("fourier"), ``decorrelate``,
-            ``jitter``, ``scale``, ``rotate`` (the moves), ``tv``, ``l2``, ``blur``
-            (penalties), ``leak``, ``warmup`` (the dead-ReLU fix), ``precision``
-            ("auto"); activations are always measured in float32.
-
-    Returns:
-        A :class:`MaximizeResult` with the images and the activation each reached.
+        **settings: the render's knobs (``steps``, ``lr``, ``param``, the moves, the
+            penalties, ``precision``...), each documented once in
+            :class:`~interpret.visualize.render.RenderSettings`; activations are always
+            measured in float32. Returns the images and the activation each reached.
 
     Example:
         >>> r = maximize("mnist-cnn", "dense", [0, 5], steps=4)
@@ -353,12 +349,8 @@ def maximize(
     spread = _Diverse.checked(
         probe, kind, layer, canvas, diverse, diversity_layer, diversity_weight
     )
-    if data is not None and not examples:
-        raise UserError(
-            "{data} is searched for dataset examples; add {examples} (e.g. 9)", "data", "examples"
-        )
     every = _frame_every(animate, frame_every, s.steps)
-    ex_data = load_examples_data(handle, dataset, data=data) if examples else None
+    found = _find_examples(handle, kind, layer, targets, examples, dataset, data)
     shown = spread.rows(targets)  # each target's K images in a row
     batches = spread.batches(make, targets, batch_size)
     frames = [Frames(every) for _ in batches] if every else None
@@ -367,30 +359,18 @@ def maximize(
     )
     values, similar = spread.measure(probe, make, shown, images, values, canvas)
     probabilities, predicted = _class_scores(probe, kind, images, shown)
-    found = None
-    if ex_data is not None:
-        found = examples_from(
-            probe, kind, layer, targets, ex_data, "test", examples, own=data is not None
-        )
     parameters = {
-        "targets": kind,
-        "layer": layer,
-        "seed": int(seed),
-        "size": list(canvas or probe.input_shape[:2]),
-        "batch_size": batch_size,
-        "examples": examples,
+        "targets": kind, "layer": layer, "seed": int(seed),
+        "size": list(canvas or probe.input_shape[:2]), "batch_size": batch_size, "examples": examples,
         **({"data": found.source["data"]} if found is not None and found.source else {}),
-        **spread.parameters(),
-        **asdict(s),
-        "precision": precision_lib.resolve(s.precision),
-    }
-    labels = labels_for(probe, kind, shown)
+        **spread.parameters(), **asdict(s), "precision": precision_lib.resolve(s.precision),
+    }  # fmt: skip
     return MaximizeResult(
         model=handle.name,
         kind=kind,
         layer=layer,
         targets=shown,
-        labels=labels,
+        labels=labels_for(probe, kind, shown),
         objectives=[s.with_penalties(make(i)).name for i in shown],
         images=images,
         activations=values,
@@ -405,6 +385,22 @@ def maximize(
         frame_steps=frames[0].steps if frames else None,
         diverse=spread.group,
         similarity=similar,
+    )
+
+
+def _find_examples(
+    handle: Any, kind: str, layer: str | None, targets: list, examples: int, dataset: Any, data: Any
+) -> Any:
+    """The top ``examples`` data-set images per target (None when ``examples`` is 0)."""
+    if data is not None and not examples:
+        raise UserError(
+            "{data} is searched for dataset examples; add {examples} (e.g. 9)", "data", "examples"
+        )
+    if not examples:
+        return None
+    ex_data = load_examples_data(handle, dataset, data=data)
+    return examples_from(
+        handle.probe, kind, layer, targets, ex_data, "test", examples, own=data is not None
     )
 
 
