@@ -9,6 +9,14 @@ Each runs after every ``every`` epochs (and after the last one) and writes
   ``tf.summary.image`` of what it drew and ``tf.summary.scalar`` of what it measured, so
   ``tensorboard --logdir <log_dir>`` shows them beside Keras' own ``TensorBoard`` logs.
 
+Every callback takes these keywords (:data:`SHARED`, said once here):
+
+- ``every`` (1): log after every ``every`` epochs;
+- ``gallery`` (``$INTERPRET_GALLERY`` or ``./gallery``): a folder or a ``Gallery``;
+- ``log_dir`` (None: no TensorBoard): where the TensorBoard summaries go;
+- ``name`` (the Keras model's name): the model's folder in the gallery;
+- ``seed`` (0): recorded in every sidecar, and the seed of what is drawn at random.
+
 Everything a callback needs from the model (the layer, the data) is checked when
 training begins, before the first epoch. Each logged epoch reads the model afresh
 (a softmax head is unwrapped into a copy of its weights, so a probe cannot be kept).
@@ -39,27 +47,24 @@ from interpret.core.errors import UserError
 from interpret.gallery.store import Artifact, Gallery
 
 TECHNIQUE = "watch"
+#: The keywords every callback takes, with their defaults (see the module docstring).
+SHARED: dict[str, Any] = {"every": 1, "gallery": None, "log_dir": None, "name": None, "seed": 0}
 _WRITERS: dict[str, Any] = {}  # one TensorBoard writer per log directory, shared by callbacks
 
 
 class _Watch:
     """What every callback shares: when to log, the gallery, the TensorBoard writer."""
 
-    def __init__(
-        self,
-        *,
-        every: int = 1,
-        gallery: str | Gallery | None = None,
-        log_dir: str | None = None,
-        name: str | None = None,
-        seed: int = 0,
-    ):
+    def __init__(self, options: dict[str, Any]):
+        """Take the shared keywords (:data:`SHARED`) out of a callback's ``options``."""
         super().__init__()
-        self.every = checks.positive_int(every, "every")
+        shared = {key: options.pop(key, default) for key, default in SHARED.items()}
+        self.every = checks.positive_int(shared["every"], "every")
+        gallery = shared["gallery"]
         self.gallery = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
-        self.log_dir = None if log_dir is None else str(log_dir)
-        self.name = name
-        self.seed = int(seed)
+        self.log_dir = None if shared["log_dir"] is None else str(shared["log_dir"])
+        self.name = shared["name"]
+        self.seed = int(shared["seed"])
         self.logged: list[int] = []  # the epochs (1-based) logged so far
         self.artifacts: list[Artifact] = []
 
@@ -149,16 +154,11 @@ class _Visualize(_Watch):
         *,
         classes: Any = None,
         steps: int = 64,
-        every: int = 1,
-        gallery: str | Gallery | None = None,
-        log_dir: str | None = None,
-        name: str | None = None,
-        seed: int = 0,
         **settings: Any,
     ):
         from interpret.visualize.render import RenderSettings
 
-        super().__init__(every=every, gallery=gallery, log_dir=log_dir, name=name, seed=seed)
+        super().__init__(settings)
         if (layer is None) == (classes is None):
             raise UserError("give {layer} (with {filters}) or {classes}", "layer", "classes")
         self.layer, self.filters, self.classes = layer, filters, classes
@@ -245,16 +245,11 @@ class _Attack(_Watch):
         n: int | None = None,
         eps: float = 0.03,
         method: str = "pgd",
-        every: int = 1,
-        gallery: str | Gallery | None = None,
-        log_dir: str | None = None,
-        name: str | None = None,
-        seed: int = 0,
         **options: Any,
     ):
         from interpret.attacks.options import method_name, method_params
 
-        super().__init__(every=every, gallery=gallery, log_dir=log_dir, name=name, seed=seed)
+        super().__init__(options)
         if x is not None and y is None:
             raise UserError("give the labels {y} of the images {x}", "y", "x")
         self.source = _images(x, y, data)
@@ -354,14 +349,9 @@ class _Explain(_Watch):
         method: str = "gradcam",
         target: Any = None,
         layer: str | None = None,
-        every: int = 1,
-        gallery: str | Gallery | None = None,
-        log_dir: str | None = None,
-        name: str | None = None,
-        seed: int = 0,
         **options: Any,
     ):
-        super().__init__(every=every, gallery=gallery, log_dir=log_dir, name=name, seed=seed)
+        super().__init__(options)
         self.source = _images(x, y, data)
         if not isinstance(method, str) or "," in method or method.strip().lower() == "all":
             raise UserError(
@@ -488,12 +478,8 @@ def watchers(
     attack_data: Any = None,
     explain_method: str | None = None,
     explain_data: Any = None,
-    every: int = 1,
     steps: int = 64,
-    gallery: str | Gallery | None = None,
-    log_dir: str | None = None,
-    name: str | None = None,
-    seed: int = 0,
+    **shared: Any,
 ) -> list:
     """The callbacks ``interpret train --watch ... --watch-attack EPS`` asks for.
 
@@ -506,16 +492,18 @@ def watchers(
         >>> [type(c).__name__ for c in watchers(["conv2d_1:0-3", "classes"])]
         ['Visualize', 'Visualize']
     """
-    shared = {"every": every, "gallery": gallery, "log_dir": log_dir, "name": name, "seed": seed}
+    unknown = sorted(set(shared) - set(SHARED))
+    if unknown:
+        raise UserError(f"unknown option {unknown[0]!r}; the shared ones are {', '.join(SHARED)}")
     out = [__getattr__("Visualize")(steps=steps, **parse_watch(w), **shared) for w in watch]
     if attack_eps is not None:
         out.append(__getattr__("Attack")(data=attack_data, eps=attack_eps, **shared))
     if explain_method is not None:
         out.append(__getattr__("Explain")(data=explain_data, method=explain_method, **shared))
-    if out and log_dir is not None:
+    if out and shared.get("log_dir") is not None:
         from interpret._tf import keras
 
-        out.append(keras.callbacks.TensorBoard(str(log_dir)))
+        out.append(keras.callbacks.TensorBoard(str(shared["log_dir"])))
     return out
 
 

@@ -126,3 +126,22 @@ def test_bad_settings_fail_before_training(training, tmp_path):
     with pytest.raises(UserError, match="data= .*missing.npz does not exist"):
         model.fit(x, y, epochs=1, verbose=0, callbacks=[att])
     assert not list(tmp_path.rglob("*.png"))
+
+
+def test_shared_keywords_are_taken_by_every_callback(tmp_path):
+    from interpret.callbacks import SHARED, Attack, Visualize, watchers
+
+    x, y = np.zeros((2, 8, 8, 1), "float32"), np.zeros(2, "int32")
+    vis = Visualize("c2", every=3, gallery=tmp_path, log_dir=tmp_path / "l", name="m", seed=7)
+    assert (vis.every, vis.log_dir, vis.name, vis.seed) == (3, str(tmp_path / "l"), "m", 7)
+    assert "every" not in vis.settings and vis.settings["steps"] == 64
+    att = Attack(x, y)  # defaults from SHARED, nothing left over for the attack
+    assert (att.every, att.log_dir, att.name, att.seed) == (
+        SHARED["every"],
+        SHARED["log_dir"],
+        SHARED["name"],
+        SHARED["seed"],
+    )
+    assert [c.every for c in watchers(["c2"], every=2, gallery=tmp_path)] == [2]
+    with pytest.raises(UserError, match="unknown option 'evry'"):
+        watchers(["c2"], evry=2)

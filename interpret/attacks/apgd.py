@@ -48,7 +48,8 @@ from typing import Any
 import numpy as np
 
 from interpret.attacks import losses, noise
-from interpret.attacks.distributed import Runner, make_runner
+from interpret.attacks.distributed import Runner
+from interpret.attacks.plan import Plan
 from interpret.core.reader import Reader
 from interpret.core.updates import project
 
@@ -243,6 +244,7 @@ def run_once(
     fooled (the speed benchmark's like-for-like setting); the same images come out fooled.
 
     Example:
+        >>> from interpret.attacks.distributed import make_runner
         >>> from interpret.core.models import resolve
         >>> from interpret.data import datasets
         >>> probe = resolve("mnist-cnn").probe
@@ -300,15 +302,15 @@ def apgd(
 
     Example: see the module docstring.
     """
-    runner = devices if isinstance(devices, Runner) else make_runner(devices)
-    ids = np.arange(len(x)) if ids is None else np.asarray(ids)
+    plan = Plan.of(
+        len(x), norm=norm, steps=steps, restarts=restarts, seed=seed, ids=ids, devices=devices
+    )
     if target is None:
         spec, t = Loss(loss, False), np.zeros(len(x), np.int32)
     else:
         spec, t = Loss(f"{loss}-targeted", True), np.asarray(target, np.int32)
     tags = lambda j, r: f"apgd-{r}"  # noqa: E731 (the random stream of each restart)
-    args = {"eps": eps, "norm": norm, "steps": steps, "restarts": restarts, "seed": seed}
-    return _restarts(probe, x, y, [t], spec, tags, ids=ids, runner=runner, **args)
+    return _restarts(probe, x, y, [t], spec, tags, eps, plan)
 
 
 def _restarts(
@@ -318,24 +320,18 @@ def _restarts(
     targets: list[np.ndarray],
     spec: Loss,
     tags: Any,
-    *,
     eps: float,
-    norm: str,
-    steps: int,
-    restarts: int,
-    seed: int,
-    ids: np.ndarray,
-    runner: Runner,
+    plan: Plan,
 ) -> tuple[np.ndarray, np.ndarray]:
     """APGD per target array and restart, each on the images no earlier run fooled."""
     adv, fooled = x.copy(), np.zeros(len(x), bool)
     for j, t in enumerate(targets):
-        for r in range(restarts):
+        for r in range(plan.restarts):
             todo = np.flatnonzero(~fooled)
             if not len(todo):
                 return adv, fooled
-            gens = noise.streams(seed, tags(j, r), ids[todo])
-            start = noise.ball_start(x[todo], eps, norm, gens)
+            gens = noise.streams(plan.seed, tags(j, r), plan.ids[todo])
+            start = noise.ball_start(x[todo], eps, plan.norm, gens)
             a, f = run_once(
                 probe,
                 x[todo],
@@ -343,10 +339,10 @@ def _restarts(
                 t[todo],
                 start,
                 eps=eps,
-                norm=norm,
+                norm=plan.norm,
                 loss=spec,
-                steps=steps,
-                runner=runner,
+                steps=plan.steps,
+                runner=plan.runner,
             )
             adv[todo[f]], fooled[todo[f]] = a[f], True
     return adv, fooled
@@ -393,10 +389,9 @@ def apgd_targeted(
         >>> fooled.shape
         (4,)
     """
-    runner = devices if isinstance(devices, Runner) else make_runner(devices)
-    ids = np.arange(len(x)) if ids is None else np.asarray(ids)
+    plan = Plan.of(
+        len(x), norm=norm, steps=steps, restarts=restarts, seed=seed, ids=ids, devices=devices
+    )
     tags = lambda j, r: f"apgd-t{j + 2}-{r}"  # noqa: E731 (each target and restart: its own stream)
-    args = {"eps": eps, "norm": norm, "steps": steps, "restarts": restarts, "seed": seed}
     spec = Loss("dlr-targeted", False)
-    ranked = ranked_targets(probe, x, targets)
-    return _restarts(probe, x, y, ranked, spec, tags, ids=ids, runner=runner, **args)
+    return _restarts(probe, x, y, ranked_targets(probe, x, targets), spec, tags, eps, plan)

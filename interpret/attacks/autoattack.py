@@ -40,7 +40,7 @@ import numpy as np
 from interpret.attacks import masking
 from interpret.attacks.apgd import apgd, apgd_targeted
 from interpret.attacks.distributed import Runner, make_runner
-from interpret.attacks.fab import fab, fab_targeted
+from interpret.attacks.fab import fab
 from interpret.attacks.options import autoattack_stages
 from interpret.attacks.square import square
 from interpret.core.errors import UserError
@@ -111,8 +111,7 @@ def run_stage(
         return adv, fooled, {}
     if name in ("fab", "fab-t"):
         extra = {"targets": settings["targets"]} if name == "fab-t" else {"target": target}
-        search = fab_targeted if name == "fab-t" else fab
-        adv, fooled, dist = search(
+        adv, fooled, dist = fab(
             probe, x, y, eps=eps, steps=steps, restarts=restarts, **extra, **common
         )
         return np.where(fooled[:, None, None, None], adv, x), fooled, {"distance": dist}

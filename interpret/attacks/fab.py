@@ -10,7 +10,7 @@ that favours the one nearer ``x0`` (weight at most ``alpha_max``), overshooting 
 and the search steps back towards ``x0`` by ``beta``. Restarts after the first start at a
 random point at half the eps radius.
 
-FAB-T (:func:`fab_targeted`) runs once per target: the classes ranked 2nd, 3rd, ... by the
+FAB-T (:func:`fab` with ``targets=k``) runs once per target: the classes ranked 2nd, 3rd, ... by the
 clean logits (9 in AutoAttack), on the images still robust. As in AutoAttack, an image
 counts as fooled by FAB when its closest misclassified point lies within ``eps``; with
 ``eps=None`` every image is searched to the end and the smallest perturbation found is
@@ -39,7 +39,10 @@ import numpy as np
 
 from interpret.attacks import noise
 from interpret.attacks.apgd import _rows, ranked_targets
-from interpret.attacks.distributed import Runner, make_runner
+from interpret.attacks.distributed import Runner
+from interpret.attacks.plan import Plan
+from interpret.core import checks
+from interpret.core.errors import UserError
 from interpret.core.reader import Reader
 
 ALPHA_MAX, ETA, BETA = 0.1, 1.05, 0.9
@@ -263,6 +266,7 @@ def run_once(
     closest adversarial lies within that distance (AutoAttack needs no closer one).
 
     Example:
+        >>> from interpret.attacks.distributed import make_runner
         >>> from interpret.core.models import resolve
         >>> from interpret.data import datasets
         >>> probe = resolve("mnist-cnn").probe
@@ -311,28 +315,23 @@ def _search(
     x: np.ndarray,
     y: np.ndarray,
     targets: list[np.ndarray | None],
-    *,
     eps: float | None,
-    norm: str,
-    steps: int,
-    restarts: int,
-    seed: int,
-    ids: np.ndarray,
-    runner: Runner,
+    plan: Plan,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """FAB for each target list (None: untargeted) and restart, on the images not yet done."""
     adv, dist = x.copy(), np.full(len(x), np.inf, np.float32)
     wrong = probe.predict(x).argmax(1) != y if len(x) else np.zeros(0, bool)
     dist[wrong] = 0.0  # already misclassified: distance 0
+    norm = plan.norm
     radius = 0.3 if eps is None and norm == "linf" else 1.0 if eps is None else eps
-    runs = [(j, t, r) for j, t in enumerate(targets) for r in range(restarts)]
+    runs = [(j, t, r) for j, t in enumerate(targets) for r in range(plan.restarts)]
     for j, t, r in runs:
         todo = np.flatnonzero(~wrong & (dist > (-1.0 if eps is None else eps)))
         if not len(todo):
             break
         start = x[todo]
         if r > 0:
-            gens = noise.streams(seed, f"fab-{j}-{r}", ids[todo])
+            gens = noise.streams(plan.seed, f"fab-{j}-{r}", plan.ids[todo])
             start = noise.ball_start(x[todo], radius, norm, gens, scale=0.5)
         a, d = run_once(
             probe,
@@ -341,8 +340,8 @@ def _search(
             None if t is None else t[todo],
             start,
             norm=norm,
-            steps=steps,
-            runner=runner,
+            steps=plan.steps,
+            runner=plan.runner,
             stop_at=eps,
         )
         closer = d < dist[todo]
@@ -361,76 +360,36 @@ def fab(
     steps: int = 100,
     restarts: int = 1,
     target: np.ndarray | None = None,
+    targets: int | None = None,
     seed: int = 0,
     ids: np.ndarray | None = None,
     devices: Any = "auto",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Untargeted FAB (or towards ``target``, one class per image).
+    """Untargeted FAB, FAB towards ``target`` (one class per image), or FAB-T (``targets=k``).
+
+    FAB-T searches towards the classes ranked 2 .. k+1 by the clean logits, in turn, on
+    the images still robust (AutoAttack uses k = 9); give ``target`` or ``targets``, not both.
 
     Returns (adversarial, fooled, distance): the closest adversarial found (the image
     itself where none was), whether it counts (found, and within ``eps`` if given) and its
     Linf or L2 distance (inf where none was found).
 
-    Example: see the module docstring.
-    """
-    runner = devices if isinstance(devices, Runner) else make_runner(devices)
-    ids = np.arange(len(x)) if ids is None else np.asarray(ids)
-    t = None if target is None else np.asarray(target, np.int32)
-    return _search(
-        probe,
-        x,
-        y,
-        [t],
-        eps=eps,
-        norm=norm,
-        steps=steps,
-        restarts=restarts,
-        seed=seed,
-        ids=ids,
-        runner=runner,
-    )
-
-
-def fab_targeted(
-    probe: Any,
-    x: np.ndarray,
-    y: np.ndarray,
-    *,
-    eps: float | None = None,
-    norm: str = "linf",
-    steps: int = 100,
-    restarts: int = 1,
-    targets: int = 9,
-    seed: int = 0,
-    ids: np.ndarray | None = None,
-    devices: Any = "auto",
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """FAB-T: FAB towards the classes ranked 2 .. targets+1 by the clean logits, in turn.
-
-    Returns (adversarial, fooled, distance) as :func:`fab` does.
-
-    Example:
+    Example (FAB-T towards the two runner-up classes; untargeted: the module docstring):
         >>> from interpret.core.models import resolve
         >>> from interpret.data import datasets
         >>> probe = resolve("mnist-cnn").probe
         >>> x, y = datasets.first_test_images("mnist", 4)
-        >>> adv, fooled, dist = fab_targeted(probe, x[:4], y[:4], eps=0.3, steps=10, targets=2)
+        >>> adv, fooled, dist = fab(probe, x, y, eps=0.3, steps=10, targets=2)
         >>> fooled.shape
         (4,)
     """
-    runner = devices if isinstance(devices, Runner) else make_runner(devices)
-    ids = np.arange(len(x)) if ids is None else np.asarray(ids)
-    ranked = ranked_targets(probe, x, targets)
-    return _search(
-        probe,
-        x,
-        y,
-        ranked,
-        eps=eps,
-        norm=norm,
-        steps=steps,
-        restarts=restarts,
-        seed=seed,
-        ids=ids,
-        runner=runner,
+    if target is not None and targets is not None:
+        raise UserError("give {target} or {targets}, not both", "targets")
+    plan = Plan.of(
+        len(x), norm=norm, steps=steps, restarts=restarts, seed=seed, ids=ids, devices=devices
     )
+    if targets is not None:
+        aims = ranked_targets(probe, x, checks.positive_int(targets, "targets"))
+    else:
+        aims = [None if target is None else np.asarray(target, np.int32)]
+    return _search(probe, x, y, aims, eps, plan)

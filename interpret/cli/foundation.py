@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import click
 
-from interpret.callbacks import watchers
+from interpret.callbacks import SHARED, watchers
 from interpret.cli.common import api_option, echo_artifact, gallery_option, seed_option
 
 
@@ -90,7 +90,14 @@ from interpret.cli.common import api_option, echo_artifact, gallery_option, seed
     help="Also attribution maps (gradcam, integrated-gradients, ...) of the first 4 test "
     "images, every --watch-every epochs.",
 )
-@api_option(watchers, "every", "--watch-every", help="Epochs between watches (and the last).")
+@click.option(
+    "--watch-every",
+    "every",
+    type=int,
+    default=SHARED["every"],
+    show_default=True,
+    help="Epochs between watches (and the last).",
+)
 @api_option(watchers, "steps", "--watch-steps", help="Render steps per watched epoch.")
 @click.option(
     "--log-dir",

@@ -80,14 +80,15 @@ class Param:
         batch: int,
         size: tuple[int, int],
         channels: int,
-        seed: int,
-        sd: float,
-        decorrelate: bool,
-        decay_power: float,
+        seed: int = 0,
+        *,
+        sd: float = 0.01,
+        decorrelate: bool = True,
+        decay_power: float = 1.0,
     ):
         from interpret._tf import tf
 
-        self.kind = kind
+        self.kind, self.seed = kind, seed
         self.batch, self.size, self.channels = int(batch), (int(size[0]), int(size[1])), channels
         self.decorrelate = bool(decorrelate and channels == 3)
         self.decay_power = float(decay_power)
@@ -213,36 +214,28 @@ class SharedFourier(Param):
     into the synthesis exactly as for ``"fourier"``.
 
     Example:
-        >>> p = SharedFourier(4, (8, 8), 3, seed=0)  # doctest: +SKIP
-        >>> len(p.variables), p.image().shape  # doctest: +SKIP
+        >>> p = SharedFourier(4, (8, 8), 3, seed=0)
+        >>> len(p.variables), p.image().shape
         (6, TensorShape([4, 8, 8, 3]))
     """
 
     LEVELS = ((1, 1 / 4), (1, 1 / 8), (2, 1 / 8), (1, 1 / 16), (2, 1 / 16))
 
-    def __init__(
-        self,
-        batch: int,
-        size: tuple[int, int],
-        channels: int,
-        seed: int = 0,
-        *,
-        sd: float = 0.01,
-        decorrelate: bool = True,
-        decay_power: float = 1.0,
-        levels: tuple[tuple[int, float], ...] = LEVELS,
-    ):
+    def __init__(self, *shape: Any, levels: tuple[tuple[int, float], ...] = LEVELS, **fourier: Any):
+        """``shape`` and ``fourier``: a ``"fourier"`` :class:`Param`'s arguments after its kind
+        (``batch, size, channels, seed``; ``sd``, ``decorrelate``, ``decay_power``)."""
         from interpret._tf import tf
 
-        super().__init__("fourier", batch, size, channels, seed, sd, decorrelate, decay_power)
+        super().__init__("fourier", *shape, **fourier)
+        sd, seed = self.sd, self.seed
         rng = np.random.default_rng([seed, 1])
-        shape = tuple(self.var.shape[:3])
+        spectrum = tuple(self.var.shape[:3])
         self.levels = tuple((int(n), float(cut)) for n, cut in levels)
         self.shared, self._blend, self._masks = [], [], []
         t = np.linspace(0.0, 1.0, self.batch)
         for n, cut in self.levels:
             mask = (self.freq <= cut)[None, :, :, None]
-            init = rng.standard_normal((*shape, n)) * sd * mask
+            init = rng.standard_normal((*spectrum, n)) * sd * mask
             self.shared.append(tf.Variable(init.astype("float32"), name="shared"))
             # (n, B): anchor weights, a linear blend across the batch (1 anchor: constant)
             anchors = np.linspace(0.0, 1.0, n) if n > 1 else np.zeros(1)
@@ -272,16 +265,16 @@ def make(
     size: tuple[int, int],
     channels: int,
     seed: int = 0,
-    *,
-    sd: float = 0.01,
-    decorrelate: bool = True,
-    decay_power: float = 1.0,
+    **options: Any,
 ) -> Any:
     """Build a ``"fourier"``, ``"pixel"`` or ``"maco"`` parameterization of ``batch`` images.
 
-    ``sd`` is the spread of the random start (a seeded, nearly grey image);
-    ``"maco"`` starts from a random phase under the natural-image magnitude
-    spectrum (:class:`Maco`).
+    ``options`` are the keyword options of the parameterization's class: for
+    ``"fourier"`` and ``"pixel"`` :class:`Param`'s ``sd`` (the spread of the random
+    start, a seeded, nearly grey image; default 0.01), ``decorrelate`` and
+    ``decay_power``; for ``"maco"`` :class:`Maco`'s, which starts from a random phase
+    under the natural-image magnitude spectrum (the Fourier-only ``sd`` and
+    ``decay_power`` do not apply to it and are ignored).
 
     Example:
         >>> p = make("fourier", batch=64, size=(32, 32), channels=3, seed=1)
@@ -295,8 +288,11 @@ def make(
             f"images with {channels} channels are not supported; need 1 (grey) or 3 (RGB)"
         )
     if kind == "maco":
-        return Maco(batch, size, channels, seed, decorrelate=decorrelate)
-    return Param(kind, batch, size, channels, seed, sd, decorrelate, decay_power)
+        fourier_only = ("sd", "decay_power")
+        return Maco(
+            batch, size, channels, seed, **{k: options[k] for k in options if k not in fourier_only}
+        )
+    return Param(kind, batch, size, channels, seed, **options)
 
 
 def _decorrelated(images: np.ndarray, decorrelate: bool) -> np.ndarray:

@@ -82,15 +82,28 @@ def test_fab_finds_the_minimal_perturbation_of_a_linear_model(norm):
 
 
 def test_fab_t_aims_at_the_ranked_classes(tiny_cnn):
-    from interpret.attacks.fab import fab_targeted
+    from interpret.attacks.fab import fab
     from interpret.core.models import as_probe
 
     probe = as_probe(tiny_cnn)
     x = np.random.default_rng(0).uniform(0, 1, (12, 16, 16, 3)).astype("float32")
     y = probe.predict(x).argmax(1).astype("int32")
-    adv, fooled, dist = fab_targeted(probe, x, y, eps=0.02, steps=20, targets=2, devices="one")
+    adv, fooled, dist = fab(probe, x, y, eps=0.02, steps=20, targets=2, devices="one")
     assert fooled.any()
     d = np.abs(adv - x).reshape(12, -1).max(1)
     np.testing.assert_allclose(d[fooled], dist[fooled], atol=1e-6)
     assert d[fooled].max() <= 0.02 and (probe.predict(adv[fooled]).argmax(1) != y[fooled]).all()
     np.testing.assert_array_equal(adv[~fooled], x[~fooled])
+
+
+def test_fab_takes_a_target_or_ranked_targets_not_both(tiny_cnn):
+    from interpret.attacks.fab import fab
+    from interpret.core.errors import UserError
+    from interpret.core.models import as_probe
+
+    x = np.zeros((2, 16, 16, 3), "float32")
+    y = np.zeros(2, "int32")
+    with pytest.raises(UserError, match="not both"):
+        fab(as_probe(tiny_cnn), x, y, target=np.ones(2, "int32"), targets=2, devices="one")
+    with pytest.raises(UserError, match="targets"):
+        fab(as_probe(tiny_cnn), x, y, targets=0, devices="one")
