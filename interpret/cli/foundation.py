@@ -42,6 +42,14 @@ from interpret.cli.common import api_option, echo_artifact, gallery_option, seed
     help="Attack step [default: 1.25 eps for fgsm-rs, 2.5 eps / attack steps otherwise].",
 )
 @click.option(
+    "--eps-warmup",
+    type=float,
+    default=None,
+    metavar="EPOCHS",
+    help="Ramp --eps (and the step) up linearly from 0 over this many epochs "
+    "[default: 0, or the robust recipe's].",
+)
+@click.option(
     "--data",
     default=None,
     help="Training data for your own .keras MODEL: mnist or cifar10.",

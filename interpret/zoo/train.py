@@ -102,6 +102,7 @@ def plan(
     beta: float | None = None,
     attack_steps: int | None = None,
     step_size: float | None = None,
+    eps_warmup: float | None = None,
     epochs: int | None = None,
     batch_size: int | None = None,
     learning_rate: float | None = None,
@@ -134,7 +135,9 @@ def plan(
     if precision is not None:
         changes["precision"] = precision_lib.resolve(precision)
     name = zoo_name or Path(str(getattr(model, "name", model))).stem
-    adv = _adversarial(adversarial, eps, beta, attack_steps, step_size, recipe.adversarial)
+    asked = {"beta": beta, "attack_steps": attack_steps, "step_size": step_size,
+             "eps_warmup": eps_warmup}  # fmt: skip
+    adv = _adversarial(adversarial, eps, asked, recipe.adversarial)
     if adv is not None:
         changes["adversarial"] = adv
         if adv != (recipe.adversarial and recipe.adversarial.checked()) and zoo_name:
@@ -146,12 +149,17 @@ def plan(
     return Plan(name, replace(recipe, **changes), zoo_name, None if zoo_name else model, data)
 
 
-def _adversarial(method: Any, eps: Any, beta: Any, steps: Any, step_size: Any,
-                 default: Adversarial | None) -> Adversarial | None:  # fmt: skip
-    """The adversarial settings asked for (a method name and its options), checked."""
+def _adversarial(
+    method: Any, eps: Any, asked: dict[str, Any], default: Adversarial | None
+) -> Adversarial | None:
+    """The adversarial settings asked for (a method name, its eps and options), checked.
+
+    ``asked``: :class:`Adversarial`'s options, None where not given (the recipe's or the
+    method's default then).
+    """
     from interpret.core import checks
 
-    options = {"beta": beta, "attack_steps": steps, "step_size": step_size}
+    options, step_size = dict(asked), asked["step_size"]
     if method is None:
         given = [k for k, v in {"eps": eps, **options}.items() if v is not None]
         if default is None:
@@ -164,14 +172,15 @@ def _adversarial(method: Any, eps: Any, beta: Any, steps: Any, step_size: Any,
         if step_size is None and default.step_size is not None:
             options["step_size"] = default.step_size * scale
         options = {k: getattr(default, k) if v is None else v for k, v in options.items()}
-        options["eps_warmup"], options["guard"] = default.eps_warmup, default.guard
+        options["guard"] = default.guard
     if isinstance(method, Adversarial):
         return method.checked()
     if eps is None and default is not None:
         eps = default.eps
     if eps is None:
         raise UserError("adversarial training needs {eps} (the Linf budget, in (0, 1])", "eps")
-    return Adversarial(str(method), eps, **options).checked()
+    given = {k: v for k, v in options.items() if v is not None}  # None: the default
+    return Adversarial(str(method), eps, **given).checked()
 
 
 def _dataset(p: Plan) -> Any:
@@ -217,7 +226,7 @@ def train(
     images only (for quick checks); ``dataset`` trains on a given
     :class:`~interpret.data.datasets.Dataset` instead of loading the real one.
     ``options`` are those of :func:`plan`: ``adversarial`` (``fgsm-rs``, ``pgd``,
-    ``trades``) with ``eps``, ``beta``, ``attack_steps``, ``step_size``; ``batch_size``,
+    ``trades``) with ``eps``, ``beta``, ``attack_steps``, ``step_size``, ``eps_warmup``; ``batch_size``,
     ``learning_rate``, ``precision``. ``checkpoint`` (a directory) lets an
     interrupted adversarial run resume. ``callbacks`` are Keras callbacks (e.g.
     :mod:`interpret.callbacks`), called after every epoch of either loop. The card
@@ -396,7 +405,7 @@ def train_model(
 
     Returns ``{"model", "card", "paths"}``. ``install=True`` also replaces the zoo's
     shipped weights. ``options``: ``adversarial="fgsm-rs"|"pgd"|"trades"`` with
-    ``eps`` (and ``beta``, ``attack_steps``, ``step_size``), ``batch_size``,
+    ``eps`` (and ``beta``, ``attack_steps``, ``step_size``, ``eps_warmup``), ``batch_size``,
     ``learning_rate``, ``precision`` (see :func:`plan`). An adversarial run keeps a
     checkpoint beside its output (``checkpoint`` to choose where) and resumes from
     it when started again with the same settings.

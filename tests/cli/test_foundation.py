@@ -92,6 +92,8 @@ ADVERSARIAL_BAD_INPUT = [
     (["--adversarial", "trades", "--eps", ".3", "--beta", "-1"], "--beta must be greater than 0"),
     (["--adversarial", "pgd"], "adversarial training needs --eps"),
     (["--eps", "0.3"], "--eps needs --adversarial"),
+    (["--eps-warmup", "2"], "--eps-warmup needs --adversarial"),
+    (["--adversarial", "pgd", "--eps", ".3", "--eps-warmup", "-1"], "--eps-warmup must"),
     (["--adversarial", "fgsm-rs", "--eps", ".3", "--attack-steps", "3"], "fgsm-rs takes one step"),
 ]
 

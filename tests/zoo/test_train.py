@@ -94,6 +94,12 @@ def test_plan_names_and_recipes():
     other = plan("mnist-cnn-robust", eps=0.1).recipe.adversarial
     assert other.step_size == pytest.approx(0.025) and other.method == "pgd"
     assert plan("mnist-cnn-robust", adversarial="trades").recipe.adversarial.eps == 0.3
+    # the eps warm-up: asked for, or the robust recipe's, or none
+    warm = plan("mnist-cnn", adversarial="fgsm-rs", eps=0.3, eps_warmup=2).recipe.adversarial
+    assert warm.eps_warmup == 2 and warm.eps_at(1.0) == pytest.approx(0.15)
+    assert plan("mnist-cnn", adversarial="fgsm-rs", eps=0.3).recipe.adversarial.eps_warmup == 0
+    assert robust.recipe.adversarial.eps_warmup == 2
+    assert plan("mnist-cnn-robust", eps_warmup=0).recipe.adversarial.eps_warmup == 0
 
 
 @pytest.mark.parametrize(
@@ -104,6 +110,8 @@ def test_plan_names_and_recipes():
         ({"adversarial": "trades", "eps": 0.3, "beta": 0}, "beta= must be greater than 0"),
         ({"adversarial": "pgd"}, "adversarial training needs eps="),
         ({"eps": 0.3}, "eps= needs adversarial="),
+        ({"eps_warmup": 2}, "eps_warmup= needs adversarial="),
+        ({"adversarial": "pgd", "eps": 0.3, "eps_warmup": -1}, "eps_warmup= must"),
         ({"epochs": 0}, "epochs= must be a whole number of at least 1"),
     ],
 )
