@@ -6,7 +6,8 @@ On cifar10-cnn conv2d_2, FILTERS filters x K images:
 * diverse: one ``maximize(..., diverse=K)`` run (seed 0);
 * single: the seed-0 render of each filter (the baseline's first run).
 
-Similarity is measured at the diversity layer (default: conv2d_2 itself) on the final
+Similarity is measured at the diversity layer (default: max_pooling2d_1, conv2d_1's
+pooled map; ``--also-at`` adds layers, e.g. conv2d_1 at full resolution) on the final
 images in float32: the mean pairwise cosine similarity of the K images' Gram matrices
 (what the penalty sees) and of their raw activations. Acceptance: the diverse images'
 mean similarity at least 30% lower than the baseline's, and every image at least 70%
@@ -15,7 +16,7 @@ render and on every test image) cannot lose activation; they are listed apart.
 
 Run:
     nice python benchmarks/canon_diversity.py [--filters 0-15] [--k 4] [--weight 0.3]
-        [--figure docs/img/diversity-conv2d_2.png]
+        [--also-at conv2d_1] [--figure docs/img/diversity-conv2d_2.png]
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def main() -> None:
     ap.add_argument("--k", type=int, default=4)
     ap.add_argument("--weight", type=float, default=None)
     ap.add_argument("--diversity-layer", default=None)
+    ap.add_argument("--also-at", default="", help="more layers to measure the similarity at")
     ap.add_argument("--steps", type=int, default=256)
     ap.add_argument("--figure", default=None, help="write the diversity grid of 8 filters here")
     args = ap.parse_args()
@@ -73,13 +75,19 @@ def main() -> None:
         f"weight {weight:g}, similarity at {layer}; baseline {t_base:.1f}s ({k} runs), "
         f"diverse {t_div:.1f}s (one run)"
     )
-    for name in ("gram", "cosine"):
-        b, a = float(before[name].mean()), float(after[name].mean())
-        bl, al = float(before[name][live].mean()), float(after[name][live].mean())
-        print(
-            f"mean pairwise {name} similarity: baseline {b:.3f}, diverse {a:.3f} "
-            f"({1 - a / b:.0%} lower; live filters only {bl:.3f} -> {al:.3f}, {1 - al / bl:.0%} lower)"
-        )
+    for where in [layer] + [x for x in args.also_at.split(",") if x]:
+        sb, sa = before, after
+        if where != layer:
+            sb = div.similarity(probe, base_images, where, k)
+            sa = div.similarity(probe, diverse.images, where, k)
+        for name in ("gram", "cosine"):
+            b, a = float(sb[name].mean()), float(sa[name].mean())
+            bl, al = float(sb[name][live].mean()), float(sa[name][live].mean())
+            print(
+                f"at {where}, mean pairwise {name} similarity: baseline {b:.3f}, diverse {a:.3f} "
+                f"({1 - a / b:.0%} lower; live filters only {bl:.3f} -> {al:.3f}, "
+                f"{1 - al / bl:.0%} lower)"
+            )
     r = ratio[live]
     print(
         f"activation / single render, {int(live.sum())} live filters x {k}: min {r.min():.3f}, "

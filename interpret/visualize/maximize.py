@@ -326,7 +326,8 @@ def maximize(
         seed: seeds the start images and every step's moves.
         progress: ``True`` for a bar on stderr, or a factory (:mod:`interpret.core.progress`).
         diverse: K >= 2 different images per target, pushed apart at ``diversity_layer``
-            (default: the conv layer before the target's) with ``diversity_weight``
+            (default: the conv layer before the target's, pooled if a pooling layer follows
+            it) with ``diversity_weight``
             (:mod:`interpret.visualize.diversity`).
         **settings: the render's knobs (``steps``, ``lr``, ``param``, the moves, the
             penalties, ``precision``...), each documented once in

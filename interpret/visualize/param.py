@@ -216,7 +216,7 @@ class SharedFourier(Param):
     Example:
         >>> p = SharedFourier(4, (8, 8), 3, seed=0)
         >>> len(p.variables), p.image().shape
-        (6, TensorShape([4, 8, 8, 3]))
+        (2, TensorShape([4, 8, 8, 3]))
     """
 
     LEVELS = ((1, 1 / 4), (1, 1 / 8), (2, 1 / 8), (1, 1 / 16), (2, 1 / 16))
@@ -231,29 +231,29 @@ class SharedFourier(Param):
         rng = np.random.default_rng([seed, 1])
         spectrum = tuple(self.var.shape[:3])
         self.levels = tuple((int(n), float(cut)) for n, cut in levels)
-        self.shared, self._blend, self._masks = [], [], []
+        inits, blends, masks = [], [], []
         t = np.linspace(0.0, 1.0, self.batch)
         for n, cut in self.levels:
             mask = (self.freq <= cut)[None, :, :, None]
-            init = rng.standard_normal((*spectrum, n)) * sd * mask
-            self.shared.append(tf.Variable(init.astype("float32"), name="shared"))
+            inits.append(rng.standard_normal((*spectrum, n)) * sd * mask)
             # (n, B): anchor weights, a linear blend across the batch (1 anchor: constant)
             anchors = np.linspace(0.0, 1.0, n) if n > 1 else np.zeros(1)
-            w = np.maximum(0.0, 1.0 - np.abs(t[None] - anchors[:, None]) * max(1, n - 1))
-            self._blend.append(tf.constant(w.astype("float32")))
-            self._masks.append(tf.constant(mask.astype("float32")))
+            blends.append(np.maximum(0.0, 1.0 - np.abs(t[None] - anchors[:, None]) * max(1, n - 1)))
+            masks.append(np.repeat(mask, n, axis=-1))
+        # every level's spectra side by side in one variable (C, Kx, Ky, all anchors): one
+        # product per step blends them all (Adam is elementwise: as one variable per level)
+        self.shared = tf.Variable(np.concatenate(inits, -1).astype("float32"), name="shared")
+        self._blend = tf.constant(np.concatenate(blends).astype("float32"))  # (anchors, B)
+        self._mask = tf.constant(np.concatenate(masks, -1).astype("float32"))  # (1, Kx, Ky, n)
 
     @property
     def variables(self) -> list[Any]:
-        return [self.var, *self.shared]
+        return [self.var, self.shared]
 
     def coefficients(self) -> Any:
         from interpret._tf import tf
 
-        total = self.var
-        for var, mask, blend in zip(self.shared, self._masks, self._blend):
-            total = total + tf.einsum("ckyn,nb->ckyb", var * mask, blend)
-        return total
+        return self.var + tf.einsum("ckyn,nb->ckyb", self.shared * self._mask, self._blend)
 
     def describe(self) -> dict:
         return {**super().describe(), "shared_levels": [list(v) for v in self.levels]}
@@ -345,34 +345,62 @@ def natural_spectrum(channels: int, size: tuple[int, int], decorrelate: bool = T
     return spectrum(x, size, decorrelate)
 
 
-def _inverse_rfft2_factors(h: int, w: int, mix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The two matrices of :meth:`Maco.logits`: ``irfft2d`` of a half spectrum as products.
+def _inverse_rfft2_factors(h: int, w: int, mix: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The four matrices of :meth:`Maco.logits`: ``irfft2d`` of a half spectrum as products.
 
     With the spectrum's real and imaginary parts ``a`` and ``b`` (Ky x Kx), the image is
     ``sum c_kx (a cos(ty + tx) - b sin(ty + tx)) / (H W)`` (``c_kx`` = 2 but for the
-    constant and Nyquist columns, whose imaginary parts irfft2d ignores). ``left``
-    (2 Ky, 2 H) takes [a; b] along y to P = a cos ty - b sin ty and Q = a sin ty +
-    b cos ty; ``right`` (C 2 Kx, W C) takes [P; Q] along x to ``P cos tx - Q sin tx``,
-    mixing the colours.
+    constant and Nyquist columns, whose imaginary parts irfft2d ignores). ``left_p`` and
+    ``left_q`` (2 Ky, H) take [a; b] along y to P = a cos ty - b sin ty and Q = a sin ty +
+    b cos ty; ``right_p`` and ``right_q`` (C Kx, W C) take P and Q along x to
+    ``P cos tx - Q sin tx``, mixing the colours. Four products and a sum, so that no
+    slice or concatenation of the intermediate terms (and none of their gradients) runs.
 
     Example:
-        >>> left, right = _inverse_rfft2_factors(4, 6, np.eye(1, dtype="float32"))
-        >>> left.shape, right.shape
-        ((8, 8), (8, 6))
+        >>> lp, lq, rp, rq = _inverse_rfft2_factors(4, 6, np.eye(1, dtype="float32"))
+        >>> lp.shape, lq.shape, rp.shape, rq.shape
+        ((8, 4), (8, 4), (4, 6), (4, 6))
     """
     ty = 2 * np.pi * np.outer(np.arange(h), np.arange(h)) / h  # (Ky, H)
     cy, sy = np.cos(ty), np.sin(ty)
-    left = np.block([[cy, sy], [-sy, cy]])  # rows: a then b; columns: P then Q
+    left_p, left_q = np.concatenate([cy, -sy]), np.concatenate([sy, cy])  # rows: a then b
     kx = w // 2 + 1
     weight = np.full(kx, 2.0)
     weight[0] = 1.0
     if w % 2 == 0:
         weight[-1] = 1.0
     tx = 2 * np.pi * np.outer(np.arange(kx), np.arange(w)) / w  # (Kx, W)
-    rows = np.concatenate([weight[:, None] * np.cos(tx), -weight[:, None] * np.sin(tx)]) / (h * w)
     c = mix.shape[0]
-    right = mix[:, None, None, :] * rows[None, :, :, None]  # (C, 2 Kx, W, C)
-    return left.astype("float32"), right.reshape(c * 2 * kx, w * c).astype("float32")
+
+    def along_x(rows: np.ndarray) -> np.ndarray:  # (Kx, W) -> (C Kx, W C), colours mixed
+        full = mix[:, None, None, :] * (rows / (h * w))[None, :, :, None]
+        return full.reshape(c * kx, w * c).astype("float32")
+
+    right_p, right_q = along_x(weight[:, None] * np.cos(tx)), along_x(-weight[:, None] * np.sin(tx))
+    return left_p.astype("float32"), left_q.astype("float32"), right_p, right_q
+
+
+def _polar(magnitude: Any, phase: Any) -> tuple[Any, Any]:
+    """``magnitude * cos(phase)`` and ``magnitude * sin(phase)``, whose gradient reuses them
+    (no sine or cosine computed again backward).
+
+    Example:
+        >>> a, b = _polar(np.float32(2.0), np.float32(0.0))
+        >>> float(a), float(b)
+        (2.0, 0.0)
+    """
+    from interpret._tf import tf
+
+    @tf.custom_gradient
+    def polar(angle: Any) -> Any:
+        real, imag = magnitude * tf.cos(angle), magnitude * tf.sin(angle)
+
+        def grad(d_real: Any, d_imag: Any) -> Any:
+            return real * d_imag - imag * d_real
+
+        return (real, imag), grad
+
+    return polar(phase)
 
 
 class Maco:
@@ -437,8 +465,14 @@ class Maco:
         phase = (phase / self.PHASE_SCALE).transpose(1, 3, 2, 0).astype("float32")
         self.var = tf.Variable(phase, name="maco_phase")
         mix = COLOR_CORRELATION.T if self.decorrelate else np.eye(channels)
-        left, right = _inverse_rfft2_factors(h, w, mix.astype("float32"))
-        self._left, self._right = tf.constant(left), tf.constant(right)
+        # the image's mean over pixels and colours is the constant terms' (the DC column's
+        # first row), mixed: it can move only if their mixed sum can be nonzero. Not so for
+        # the natural RGB spectrum (no constant luminance; the colour-opponent channels
+        # sum to 0 over RGB), so there the logits are standardised by their spread alone
+        reach = np.abs(mix.sum(axis=1) * mag[:, 0, 0]).sum()
+        self._centre = bool(reach > 1e-6 * np.sqrt(np.square(mag).sum()))
+        factors = _inverse_rfft2_factors(h, w, mix.astype("float32"))
+        self._left_p, self._left_q, self._right_p, self._right_q = map(tf.constant, factors)
         self._alpha = tf.Variable(tf.zeros((self.batch, h, w, channels)), trainable=False)
 
     @property
@@ -450,19 +484,21 @@ class Maco:
         """The images before the sigmoid: standardised per image to std ``contrast``."""
         from interpret._tf import tf
 
-        phase = self.var * self.PHASE_SCALE
-        parts = tf.concat([self.magnitude * tf.cos(phase), self.magnitude * tf.sin(phase)], 2)
+        parts = tf.concat(_polar(self.magnitude, self.var * self.PHASE_SCALE), 2)
         c, kx, _, b = parts.shape
         h, w = self.size
-        # the inverse real FFT as two products (tf.signal.irfft2d's result, faster here):
-        # along y, the real and imaginary parts to cos and sin terms, (C, Kx, B, 2H) ...
-        u = fixed_matmul(self._left, parts, transpose_x=True)
-        u = tf.concat([u[..., :h], u[..., h:]], axis=1)  # (C, 2 Kx, B, H)
+        # the inverse real FFT as products (tf.signal.irfft2d's result, faster here): along
+        # y, the real and imaginary parts to the cos and sin terms P and Q, (C, Kx, B, H) ...
+        p = fixed_matmul(self._left_p, parts, transpose_x=True)
+        q = fixed_matmul(self._left_q, parts, transpose_x=True)
         # ... then along x with the colour mix, landing in NHWC order
-        out = fixed_matmul(self._right, tf.reshape(u, (c * 2 * kx, b * h)), transpose_x=True)
+        out = fixed_matmul(self._right_p, tf.reshape(p, (c * kx, b * h)), transpose_x=True)
+        out += fixed_matmul(self._right_q, tf.reshape(q, (c * kx, b * h)), transpose_x=True)
         x = tf.reshape(out, (b, h, w, c))
-        mean, var = tf.nn.moments(x, axes=(1, 2, 3), keepdims=True)
-        return (x - mean) * (self.contrast * tf.math.rsqrt(var + 1e-12))
+        if self._centre:
+            x = x - tf.reduce_mean(x, axis=(1, 2, 3), keepdims=True)
+        var = tf.reduce_mean(tf.square(x), axis=(1, 2, 3), keepdims=True)
+        return x * (self.contrast * tf.math.rsqrt(var + 1e-12))
 
     def image(self) -> Any:
         """The current images, float32 [0, 1]; under a gradient tape, records the alpha map."""
