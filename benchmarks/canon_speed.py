@@ -6,8 +6,10 @@ objective of conv2d_2, one compiled step called from Python) on the same batch s
 and in the same precision. On this shared machine load swings by 2x and more within a
 minute, so the two are interleaved finely: the technique is given a progress bar
 whose every update (after each chunk of 32 of its steps) runs as many steps of the
-bare loop. Each loop's first chunk (its tracing) is left out; the ratio is the
-technique's time per step over the bare loop's, summed over the chunks, per run.
+bare loop. Each loop's first chunk (its tracing) is left out. Every chunk gives a
+ratio, the technique's time over the bare loop's right after it (a burst of load
+elsewhere hits one chunk pair, not a run's sum); the figure is their median over every
+chunk of every run, with the range of the runs' own medians.
 
 * diversity: ``maximize(conv2d_2, 16 filters, diverse=4)`` (64 images);
 * direction: ``direction(conv2d_2, 64 random directions, cossim_pow=1)``;
@@ -41,11 +43,15 @@ CHUNK = 32  # the render's progress chunk
 
 
 class Interleave:
-    """A progress factory that runs ``n`` bare steps after each ``n`` technique steps."""
+    """A progress factory that runs ``n`` bare steps after each ``n`` technique steps.
+
+    ``pairs`` holds (technique seconds, bare seconds) per chunk, tracing chunks left out.
+    """
 
     def __init__(self, step, steps_per_loop: int):
         self.step, self.per_loop = step, steps_per_loop
-        self.tech, self.bare, self.done = 0.0, 0.0, 0
+        self.pairs: list[tuple[float, float]] = []
+        self.done = 0
 
     def __call__(self, total: int, label: str) -> Interleave:
         return self
@@ -60,15 +66,19 @@ class Interleave:
     def update(self, n: int) -> None:
         now = time.perf_counter()
         first = self.done % self.per_loop == 0  # this chunk started a loop: it traced
-        if not first:
-            self.tech += now - self.last
+        tech = now - self.last
         start = time.perf_counter()
         for _ in range(n):
             self.step()
         if not first:
-            self.bare += time.perf_counter() - start
+            self.pairs.append((tech, time.perf_counter() - start))
         self.done += n
         self.last = time.perf_counter()
+
+    @property
+    def ratios(self) -> np.ndarray:
+        """Each chunk's technique time over the bare time of the chunk right after it."""
+        return np.asarray([t / b for t, b in self.pairs])
 
 
 def techniques(handle, steps: int, precision: str) -> dict:
@@ -130,30 +140,35 @@ def main() -> None:
                 bare_step(handle.probe, "conv2d_2", n, RenderSettings().lr)[0], autograph=False
             )
             steps[n]()
-    ratios: dict[str, list[float]] = {k: [] for k in chosen}
+    chunks: dict[str, list[np.ndarray]] = {k: [] for k in chosen}  # per run, per chunk
     per_step: dict[str, list[float]] = {k: [] for k in chosen}
     for r in range(args.runs):
         for name, (n, call) in chosen.items():
             bar = Interleave(steps[n], args.steps)
             call(bar)
-            ratios[name].append(bar.tech / bar.bare)
-            per_step[name].append(
-                1000 * bar.tech / max(1, bar.done - bar.done // args.steps * CHUNK)
-            )
+            chunks[name].append(bar.ratios)
+            per_step[name].append(1000 * sum(t for t, _ in bar.pairs) / (CHUNK * len(bar.pairs)))
         print(
-            f"  run {r + 1}: " + ", ".join(f"{k} {v[-1]:.2f}x" for k, v in ratios.items()),
+            f"  run {r + 1}: "
+            + ", ".join(f"{k} {np.median(v[-1]):.2f}x" for k, v in chunks.items()),
             flush=True,
         )
     print(
         f"cifar10-cnn, {args.steps} steps, {used}: each technique's time per step over the bare "
-        f"loop's of the same batch, interleaved every {CHUNK} steps, tracing left out"
+        f"loop's of the same batch, interleaved every {CHUNK} steps, tracing left out; the "
+        f"ratio of each chunk to the bare chunk right after it, median over all chunks of "
+        f"{args.runs} runs, and the range of the runs' medians"
     )
-    print(f"{'technique':<15}{'bare batch':>11}{'ms/step':>9}{'x bare: median':>16}{'range':>13}")
+    print(
+        f"{'technique':<15}{'bare batch':>11}{'ms/step':>9}{'chunks':>8}{'x bare: median':>16}"
+        f"{'run medians':>14}"
+    )
     for name, (n, _) in chosen.items():
-        r = ratios[name]
+        runs = [float(np.median(c)) for c in chunks[name]]
+        every = np.concatenate(chunks[name])
         print(
-            f"{name:<15}{n:>11}{np.median(per_step[name]):>9.1f}{np.median(r):>16.2f}"
-            f"{min(r):>8.2f}-{max(r):.2f}"
+            f"{name:<15}{n:>11}{np.median(per_step[name]):>9.1f}{every.size:>8}"
+            f"{np.median(every):>16.2f}{min(runs):>9.2f}-{max(runs):.2f}"
         )
 
 
