@@ -193,10 +193,13 @@ def autoattack(
     ids: np.ndarray | None = None,
     devices: Any = "auto",
     tick: Callable[[int], None] | None = None,
+    overrides: dict[str, dict] | None = None,
 ) -> AutoAttackRun:
     """AutoAttack on images ``x`` with labels ``y``; see the module docstring.
 
     ``tick(n)`` is told how many images each finished stage accounts for (progress).
+    ``overrides`` changes a stage's settings by name (``{"square": {"rescale": True}}``
+    stretches Square's schedule over its budget as ART does; benchmarks only).
 
     Example: see the module docstring.
     """
@@ -216,6 +219,7 @@ def autoattack(
         todo = np.flatnonzero(stage == ROBUST)
         if len(todo):
             settings = stage_settings(chosen["version"], name, probe.n_classes)
+            settings.update((overrides or {}).get(name, {}))
             a, f, _ = run_stage(
                 name,
                 probe,
