@@ -139,6 +139,26 @@ class _Steps:
         hit = tf.equal(pred, s["t"]) if self.loss.reach_target else tf.not_equal(pred, s["y"])
         return v, g, hit
 
+    def _box(self, x0: Any, eps: Any) -> dict:
+        """Linf: the per-pixel bounds of the eps-ball within [0, 1], computed once per run."""
+        from interpret._tf import tf
+
+        if self.norm != "linf":
+            return {}
+        return {"lo": tf.maximum(x0 - eps, 0.0), "hi": tf.minimum(x0 + eps, 1.0)}
+
+    def _project(self, x: Any, s: dict, eps: Any) -> Any:
+        """:func:`~interpret.core.updates.project`; Linf as one clip to the precomputed box.
+
+        Clipping to [x0 - eps, x0 + eps] and then to [0, 1] is clipping to their
+        intersection (min and max are exact): the same bits, 2 element-wise passes, not 6.
+        """
+        from interpret._tf import tf
+
+        if self.norm != "linf":
+            return project(x, s["x0"], eps, self.norm)
+        return tf.clip_by_value(x, s["lo"], s["hi"])
+
     def _init(self, s: dict, eps: Any) -> dict:
         from interpret._tf import tf
 
@@ -147,6 +167,7 @@ class _Steps:
         n = tf.shape(v)[0]
         return {
             **s,
+            **self._box(s["x0"], eps),
             "x_prev": x,
             "g": g,
             "loss": v,
@@ -164,10 +185,10 @@ class _Steps:
     def _step(self, s: dict, eps: Any, a: Any) -> dict:
         from interpret._tf import tf
 
-        x, x0 = s["x"], s["x0"]
+        x = s["x"]
         direction = tf.sign(s["g"]) if self.norm == "linf" else _unit(s["g"], "l2")
-        z1 = project(x + _rows(s["eta"], x) * direction, x0, eps, self.norm)
-        x1 = project(x + a * (z1 - x) + (1.0 - a) * (x - s["x_prev"]), x0, eps, self.norm)
+        z1 = self._project(x + _rows(s["eta"], x) * direction, s, eps)
+        x1 = self._project(x + a * (z1 - x) + (1.0 - a) * (x - s["x_prev"]), s, eps)
         v, g, hit = self._value_grad(x1, s)
         better = v > s["loss_best"]
         b = _rows(better, x)
@@ -267,10 +288,12 @@ def run_once(
     e = tf.constant(float(eps), tf.float32)
     state = fns.init(runner.put(parts), e)
     marks = checkpoints(steps)
+    first, momentum = tf.constant(1.0), tf.constant(MOMENTUM)
+    thresholds = {i: tf.constant(k * RHO) for i, k in marks.items()}
     for i in range(steps):
-        state = fns.step(state, e, tf.constant(1.0 if i == 0 else MOMENTUM))
+        state = fns.step(state, e, first if i == 0 else momentum)
         if i in marks:
-            state = fns.check(state, tf.constant(marks[i] * RHO))
+            state = fns.check(state, thresholds[i])
         if i in marks or (i + 1) % HARVEST_EVERY == 0:
             state, left = out.harvest(runner, state, drop)
             if drop and not left:  # without drop every step runs (like for like, in benchmarks)
