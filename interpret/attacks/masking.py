@@ -8,8 +8,10 @@ trusted. Before an evaluation, on up to :data:`SAMPLE` images:
   still looks like probabilities (an unrecognised softmax), a warning: gradients through
   a saturated softmax vanish;
 * **zero or non-finite gradients**: the DLR loss's input gradient is all zero, or not
-  finite, for some images (cross-entropy's may vanish on confident images, DLR's should
-  not): gradient attacks cannot move those images;
+  finite, for some of the images the model classifies right (cross-entropy's may vanish
+  on confident images, DLR's should not): gradient attacks cannot move those images.
+  Misclassified images are not attacked, and are left out: on one whose label is ranked
+  3rd, DLR is ``(z_pi1 - z_pi3) / (z_pi1 - z_pi3) = 1`` and its gradient is exactly zero;
 * **randomised model**: two forward passes on the same images give different logits (a
   random defence needs attacks with expectation over transformations).
 
@@ -94,8 +96,9 @@ def check_model(probe: Any, x: np.ndarray, y: np.ndarray) -> MaskingReport:
             f"{probe.name} is randomised: two forward passes on the same images differ; attacks "
             "need expectation over its randomness, and this evaluation may overstate robustness"
         )
-    if probe.n_classes >= 3:
-        _gradient_check(probe, x, y, report)
+    correct = z1.argmax(1) == y
+    if probe.n_classes >= 3 and correct.any():
+        _gradient_check(probe, x[correct], y[correct], report)
     return report
 
 
@@ -111,7 +114,8 @@ def _gradient_check(probe: Any, x: np.ndarray, y: np.ndarray, report: MaskingRep
     if zero.any() or bad.any():
         report.add(
             f"the DLR loss's input gradient is zero on {int(zero.sum())} and not finite on "
-            f"{int(bad.sum())} of {len(x)} images: gradient attacks cannot move them, so their "
+            f"{int(bad.sum())} of {len(x)} images classified right: gradient attacks cannot move "
+            "them, so their "
             "robustness may be overstated (see the Square Attack stage)"
         )
 

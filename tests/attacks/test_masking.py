@@ -44,6 +44,25 @@ def test_zero_gradients_and_square_beating_the_gradients_are_flagged_and_the_run
     assert len(run.masking.warnings) == 2
 
 
+def test_misclassified_images_are_left_out_of_the_zero_gradient_count():
+    # A misclassified image whose label is ranked 3rd has DLR = (z1 - z3) / (z1 - z3) = 1,
+    # whose gradient is exactly zero: it says nothing about masking (it is not attacked).
+    from interpret.attacks.masking import _dlr_objective, check_model
+    from interpret.core.grad import Gradient
+    from interpret.core.models import as_probe
+
+    model, _, _ = linear_model(5, side=6)
+    probe = as_probe(model)
+    x, pred = _data(probe, n=32)
+    third = np.argsort(-probe.predict(x), axis=1)[:, 2].astype("int32")
+    d, g = Gradient(probe, _dlr_objective)(x, third)
+    assert np.allclose(d, 1.0) and not g.any()
+    y = np.where(np.arange(32) < 8, third, pred)  # 8 misclassified, label ranked 3rd
+    report = check_model(probe, x, y)
+    assert report.warnings == []
+    assert report.figures == {"checked": 24, "zero_gradient": 0, "nonfinite_gradient": 0}
+
+
 def test_a_clean_model_raises_nothing_and_a_softmax_head_is_noted():
     import warnings
 
