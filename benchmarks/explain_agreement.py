@@ -197,14 +197,21 @@ def xplique_rows(model, x, top, layer, samples=50, steps=64, n_masks=2000):
     return out
 
 
-def completeness(name: str, n: int, rule: str, steps: int = 256) -> str:
+def completeness(name: str, n: int, rule: str, steps: int = 256, tolerance=None) -> str:
     from interpret.data import datasets
     from interpret.zoo import card
 
     ds = card(name)["dataset"]
     x, _ = datasets.load_test_images(ds).split("test")
-    e = ours(name, x[:n], "ig", steps=steps, rule=rule)
+    e = ours(name, x[:n], "ig", steps=steps, rule=rule, tolerance=tolerance)
     c = e.figures["completeness"]
+    used = np.asarray(c["steps"])
+    refined = (
+        f" (tolerance {tolerance}: steps per image median {np.median(used):.0f}, "
+        f"max {used.max()}, {(used > steps).sum()} refined, {e.seconds:.1f} s)"
+        if tolerance
+        else f" ({e.seconds:.1f} s)"
+    )
     err = np.asarray(c["relative_error"])
     delta = np.abs(np.asarray(c["score_difference"]))
     gap = np.abs(np.asarray(c["map_sum"]) - np.asarray(c["score_difference"]))
@@ -216,7 +223,7 @@ def completeness(name: str, n: int, rule: str, steps: int = 256) -> str:
         else ""
     )
     return (
-        f"  {name:<12} {rule:<9} {steps} steps, {n} images: relative error max {err.max():.4%}, "
+        f"  {name:<12} {rule:<9} {steps} steps{refined}, {n} images: relative error max {err.max():.4%}, "
         f"median {np.median(err):.4%}, within 1%: {n - out.sum()}/{n}; "
         f"|f(x) - f(0)| median {np.median(delta):.3g}{worst}"
     )
@@ -263,6 +270,7 @@ def main() -> None:
             ("riemann", 1024),
         ):
             print(completeness(name, args.ig_n, rule, steps), flush=True)
+        print(completeness(name, args.ig_n, "riemann", 256, tolerance=0.01), flush=True)
 
 
 if __name__ == "__main__":

@@ -86,7 +86,7 @@ _ALL = (
         "gradient",
         True,
         gradients.integrated_gradients,
-        ("steps", "baseline", "rule"),
+        ("steps", "baseline", "rule", "tolerance"),
         ("ig", "integrated-gradient"),
     ),
     Method(

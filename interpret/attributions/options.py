@@ -73,6 +73,12 @@ class ExplainOptions:
         _choice(RULES, "rule"),
         choices=RULES,
     )
+    tolerance: float | None = _opt(
+        None,
+        "Integrated Gradients: double an image's steps (up to 64 times steps) until the map's "
+        "sum is within this fraction of f(x) - f(baseline) [default: off].",
+        _open_fraction,
+    )
     top: int | None = _opt(
         None,
         "Score-CAM: keep the N channels of largest spread (Faster Score-CAM) [default: all].",

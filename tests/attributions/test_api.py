@@ -58,7 +58,7 @@ def test_one_method_gives_an_explanation_several_give_explanations(model, x):
     one = interpret.explain(model, x, method="ig", steps=4, names=["a", "b"])
     assert isinstance(one, Explanation) and one.method == "integrated-gradients"
     assert one.parameters == {
-        "steps": 4, "baseline": "black", "rule": "riemann",
+        "steps": 4, "baseline": "black", "rule": "riemann", "tolerance": None,
         "target": "predicted class", "layer": None, "memory_mb": 256.0,
     }  # fmt: skip
     assert one.labels == ["a", "b"] and one.signed and one.seconds > 0

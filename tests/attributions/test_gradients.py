@@ -74,6 +74,25 @@ def test_integrated_gradients_completeness_within_one_percent_at_256_steps(setup
     assert max(c["relative_error"]) < 0.01, c
 
 
+def test_integrated_gradients_tolerance_refines_only_the_images_that_need_it(setup):
+    _, probe, x = setup
+    plain = attribute(probe, x, "ig", steps=2, baseline="white")
+    err = np.asarray(plain.figures["completeness"]["relative_error"])
+    tol = float(np.median(err))  # some images already meet it at 2 steps, some do not
+    out = attribute(probe, x, "ig", steps=2, baseline="white", tolerance=tol)
+    c = out.figures["completeness"]
+    steps, new = np.asarray(c["steps"]), np.asarray(c["relative_error"])
+    met = err <= tol
+    assert met.any() and (~met).any()
+    np.testing.assert_array_equal(out.maps[met], plain.maps[met])  # untouched
+    assert (steps[met] == 2).all() and (steps[~met] > 2).all()
+    assert ((new <= tol) | (steps == 2 * 64)).all()
+    # a refined map is the plain map at its own step count
+    i = int(np.flatnonzero(~met)[0])
+    again = attribute(probe, x[i : i + 1], "ig", steps=int(steps[i]), baseline="white")
+    np.testing.assert_allclose(out.maps[i], again.maps[0], rtol=1e-5, atol=1e-7)
+
+
 def test_integrated_gradients_match_the_plain_path_sum(setup):
     model, probe, x = setup
     steps = 5

@@ -63,6 +63,7 @@ def test_explain_takes_picture_files(tmp_path, capsys):
         (["--target", "12"], "class 12 is out of range"),
         (["--method", "ig", "--steps", "0"], "--steps must be a whole number of at least 1, got 0"),
         (["--method", "smoothgrad", "--samples", "-1"], "--samples must be a whole number"),
+        (["--method", "ig", "--tolerance", "0"], r"--tolerance must lie in \(0, 1\)"),
         (["--method", "gradcam", "--samples", "4"], "--samples is not an option of gradcam"),
         (["--index", "0-999"], "index 32 is out of range"),
     ],
