@@ -6,9 +6,8 @@ On cifar10-cnn conv2d_2, FILTERS filters x K images:
 * diverse: one ``maximize(..., diverse=K)`` run (seed 0);
 * single: the seed-0 render of each filter (the baseline's first run).
 
-Similarity is measured at the diversity layer (default: max_pooling2d_1, conv2d_1's
-pooled map; ``--also-at`` adds layers, e.g. conv2d_1 at full resolution) on the final
-images in float32: the mean pairwise cosine similarity of the K images' Gram matrices
+Similarity is measured at the diversity layer (default: conv2d_1, the conv layer before
+the target's; ``--also-at`` adds layers) on the final images in float32: the mean pairwise cosine similarity of the K images' Gram matrices
 (what the penalty sees) and of their raw activations. Acceptance: the diverse images'
 mean similarity at least 30% lower than the baseline's, and every image at least 70%
 of its filter's single-render activation. Filters that are dead (0 on the single
@@ -16,7 +15,7 @@ render and on every test image) cannot lose activation; they are listed apart.
 
 Run:
     nice python benchmarks/canon_diversity.py [--filters 0-15] [--k 4] [--weight 0.3]
-        [--also-at conv2d_1] [--figure docs/img/diversity-conv2d_2.png]
+        [--also-at max_pooling2d_1] [--figure docs/img/diversity-conv2d_2.png]
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ from interpret.visualize.render import RenderSettings
     api,
     "diversity_layer",
     help="Layer whose Gram matrices --diverse compares [default: the conv layer before the "
-    "target's, or the pooling layer right after it].",
+    "target's].",
 )
 @common.api_option(
     api, "diversity_weight", help="Share of its activation an image may trade to be different."

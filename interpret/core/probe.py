@@ -23,7 +23,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -422,7 +422,7 @@ class Probe:
         *,
         size: tuple[int, int] | None = None,
         logits: bool = False,
-        pre_activation: bool = False,
+        pre_activation: bool | Collection[str] = False,
     ) -> Any:
         """A Keras model: [0, 1] images -> list of the named layers' outputs (+ logits last).
 
@@ -432,7 +432,9 @@ class Probe:
 
         ``pre_activation=True`` returns, for each named layer that ends in a
         nonlinearity (a fused ``activation=`` or an activation layer), the value
-        *before* it; :meth:`activation` gives the function that completes it.
+        *before* it; :meth:`activation` gives the function that completes it. A
+        collection of names does so for those layers only (the others are the model's
+        own tensors: a fused layer read before its activation runs a second time).
 
         Example:
             >>> import numpy as np
@@ -444,7 +446,8 @@ class Probe:
         """
         for name in layers:
             self.layer(name)
-        key = (tuple(layers), size, logits, pre_activation)
+        pre = frozenset(layers if pre_activation is True else pre_activation or ())
+        key = (tuple(layers), size, logits, pre)
         if key in self._cache:
             return self._cache[key]
         if size is not None and logits:
@@ -461,7 +464,7 @@ class Probe:
                     f"{self.input_shape[0]}x{self.input_shape[1]} input); choose a conv layer or drop {{size}}",
                     "size",
                 )
-            if pre_activation:
+            if name in pre:
                 out = self._pre_activation(name, tracer, out)
             outputs.append(out)
         if logits:

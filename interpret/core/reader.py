@@ -38,7 +38,9 @@ class Reader:
         objective: what will be evaluated; its layers and logits are read.
         layers: extra layers to read (e.g. the one a gradient is taken with respect to).
         size: an open canvas (H, W) for the fully convolutional part, or None.
-        leak: read ReLU layers before the ReLU and complete them with a leaky ReLU.
+        leak: read ReLU layers before the ReLU and complete them with a leaky ReLU;
+            ``True`` for every layer read, or the names of the layers to leak (the
+            others are read as the model computes them, with no second pass).
 
     Example:
         >>> from interpret.core import objectives as obj
@@ -56,16 +58,19 @@ class Reader:
         layers: Iterable[str] = (),
         logits: bool = False,
         size: tuple[int, int] | None = None,
-        leak: bool = False,
+        leak: bool | Iterable[str] = False,
     ):
         wanted = set(layers) | (set(objective.layers) if objective is not None else set())
         self.layers = sorted(wanted)
         self.logits = bool(logits or (objective is not None and objective.logits))
-        self.leak = leak
+        leaked = wanted if leak is True else set(leak or ()) & wanted
+        self.leak = bool(leaked)
         self.extractor = probe.extractor(
-            self.layers, size=size, logits=self.logits, pre_activation=leak
+            self.layers, size=size, logits=self.logits, pre_activation=leaked
         )
-        self.activations = [probe.activation(name) for name in self.layers] if leak else []
+        self.activations = [
+            probe.activation(name) if name in leaked else ("", None) for name in self.layers
+        ]
 
     def __call__(self, images: Any, slope: Any = 0.0, raw: Any = None) -> Context:
         """The Context for ``images`` (``raw``: the images before transforms; default the same).

@@ -68,24 +68,21 @@ def check_group(diverse: Any) -> int:
 
 def default_layer(probe: Any, layer: str | None) -> str:
     """Where diversity is measured by default: the conv layer before the target's (for a
-    dense target or a class, the last conv layer), or the pooling layer right after that
-    conv layer when there is one; without conv layers the layer before the target; the
-    target's own layer when it is the first.
+    dense target or a class, the last conv layer); without conv layers the layer before
+    the target; the target's own layer when it is the first.
 
     One layer down, the Gram matrices hold colours and textures over a larger map, so
     the K images differ where a person sees it (on cifar10-cnn's conv2d_2, whose map is
     4x4, the same similarity drop at its own layer leaves the images looking alike).
-    The pooled map is read because it costs nothing extra: a conv layer that ends in a
-    ReLU is read before the ReLU under the render's dead-ReLU leak, which runs the
-    convolution a second time, forward and backward, and its full map makes the Gram
-    matrices 4x dearer (on cifar10-cnn, conv2d_1 made a diverse step about 1.6x the
-    bare loop's; ``benchmarks/canon_speed.py``). Name the conv layer to measure there.
+    The render reads this layer as the model computes it, without the dead-ReLU leak,
+    so it costs no second pass of the layer (``maximize`` passes the target's layers as
+    the leaked ones).
 
     Example:
         >>> from interpret.core.models import resolve
         >>> probe = resolve("cifar10-cnn").probe
         >>> default_layer(probe, "conv2d_2"), default_layer(probe, "conv2d"), default_layer(probe, None)
-        ('max_pooling2d_1', 'conv2d', 'conv2d_2')
+        ('conv2d_1', 'conv2d', 'conv2d_2')
     """
     names = probe.layer_names
     # layers before the target (for classes: before the output layer)
@@ -93,12 +90,8 @@ def default_layer(probe: Any, layer: str | None) -> str:
     infos = [probe.layer(n) for n in before]
     convs = [i.name for i in infos if i.kind == "spatial" and "Conv" in i.type]
     usable = [i.name for i in infos if i.kind != "other" and "Flatten" not in i.type]
-    if convs:
-        after = before.index(convs[-1]) + 1
-        pooled = after < len(infos) and "Pooling" in infos[after].type
-        return infos[after].name if pooled and infos[after].kind == "spatial" else convs[-1]
-    if usable:
-        return usable[-1]
+    if convs or usable:
+        return (convs or usable)[-1]
     if layer is None:
         raise UserError(
             "no hidden layer to measure diversity at; name one with {diversity_layer}",

@@ -165,14 +165,20 @@ class _Diverse:
         return [t for t in targets for _ in range(self.group)]
 
     def batches(self, make: Any, targets: list[int], batch_size: int) -> list:
-        """(objective, batch size) per chunk of at most ``batch_size`` images."""
+        """(objective, batch size, leaked layers) per chunk of at most ``batch_size`` images.
+
+        The dead-ReLU leak is the target's: the penalty reads its layer as the model
+        computes it (leaking it too would run that layer a second time each step).
+        """
         out = []
         for chunk in _chunks(targets, max(1, batch_size // self.group)):
             rows = self.rows(chunk)
             target = make(rows)
+            leak = None
             if self.group > 1:
+                leak = target.layers
                 target = div.objective(target, self.layer, self.group, self.weight)
-            out.append((target, len(rows)))
+            out.append((target, len(rows), leak))
         return out
 
     def measure(
@@ -255,20 +261,20 @@ def _chunks(targets: list[int], size: int) -> list[list[int]]:
 
 def _render_batches(
     probe: Any,
-    batches: list[tuple[obj.Objective, int]],
+    batches: list[tuple[obj.Objective, int, Any]],
     s: RenderSettings,
     canvas: tuple[int, int] | None,
     seed: int,
     progress: ProgressSpec,
     frames: list[Frames] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, float, dict]:
-    """Render each (objective, batch size) with seeds seed, seed + 1, ...; images, values, seconds, settings.
+    """Render each (objective, batch size, leak) with seeds seed, seed + 1, ...; images, values, seconds, settings.
 
     ``frames``: one :class:`Frames` per batch, filled by the renders (an animation).
     """
     images, values, seconds, described = [], [], 0.0, {}
     with advance(progress, s.steps * len(batches), "rendering") as step:
-        for b, (objective, n) in enumerate(batches):
+        for b, (objective, n, leak) in enumerate(batches):
             result = render(
                 probe,
                 objective,
@@ -278,6 +284,7 @@ def _render_batches(
                 seed=seed + b,
                 advance=step,
                 frames=frames[b] if frames else None,
+                leak=leak,
             )
             images.append(result.images)
             values.append(result.values)
@@ -326,8 +333,7 @@ def maximize(
         seed: seeds the start images and every step's moves.
         progress: ``True`` for a bar on stderr, or a factory (:mod:`interpret.core.progress`).
         diverse: K >= 2 different images per target, pushed apart at ``diversity_layer``
-            (default: the conv layer before the target's, pooled if a pooling layer follows
-            it) with ``diversity_weight``
+            (default: the conv layer before the target's) with ``diversity_weight``
             (:mod:`interpret.visualize.diversity`).
         **settings: the render's knobs (``steps``, ``lr``, ``param``, the moves, the
             penalties, ``precision``...), each documented once in

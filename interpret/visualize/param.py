@@ -458,11 +458,12 @@ class Maco:
         )
         if mag.shape != (channels, h, w // 2 + 1):
             raise ValueError(f"magnitude must be {(channels, h, w // 2 + 1)}, got {mag.shape}")
-        # stored as (C, Kx, Ky, B), the layout the synthesis reads in place
-        self.magnitude = tf.constant(mag.transpose(0, 2, 1)[..., None].copy())
+        # stored as (Ky, C, Kx, B): the synthesis along y is then one plain matrix product
+        # over all the (C, Kx, B) columns, not a batch of 51 small ones
+        self.magnitude = tf.constant(mag.transpose(1, 0, 2)[..., None].copy())
         rng = np.random.default_rng(seed)
         phase = rng.uniform(-np.pi, np.pi, (self.batch, channels, h, w // 2 + 1))
-        phase = (phase / self.PHASE_SCALE).transpose(1, 3, 2, 0).astype("float32")
+        phase = (phase / self.PHASE_SCALE).transpose(2, 1, 3, 0).astype("float32")
         self.var = tf.Variable(phase, name="maco_phase")
         mix = COLOR_CORRELATION.T if self.decorrelate else np.eye(channels)
         # the image's mean over pixels and colours is the constant terms' (the DC column's
@@ -484,11 +485,12 @@ class Maco:
         """The images before the sigmoid: standardised per image to std ``contrast``."""
         from interpret._tf import tf
 
-        parts = tf.concat(_polar(self.magnitude, self.var * self.PHASE_SCALE), 2)
-        c, kx, _, b = parts.shape
+        _, c, kx, b = self.var.shape
         h, w = self.size
+        parts = tf.concat(_polar(self.magnitude, self.var * self.PHASE_SCALE), 0)
+        parts = tf.reshape(parts, (2 * h, c * kx * b))  # [real; imaginary] parts, by Ky
         # the inverse real FFT as products (tf.signal.irfft2d's result, faster here): along
-        # y, the real and imaginary parts to the cos and sin terms P and Q, (C, Kx, B, H) ...
+        # y, the real and imaginary parts to the cos and sin terms P and Q, (C Kx B, H) ...
         p = fixed_matmul(self._left_p, parts, transpose_x=True)
         q = fixed_matmul(self._left_q, parts, transpose_x=True)
         # ... then along x with the colour mix, landing in NHWC order

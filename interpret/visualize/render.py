@@ -245,6 +245,7 @@ def render(
     advance: Callable[[int], None] | None = None,
     param: Any = None,
     frames: Frames | None = None,
+    leak: Any = None,
 ) -> RenderResult:
     """Maximise ``target`` (minus the settings' penalties) over ``batch`` images; return them.
 
@@ -262,6 +263,9 @@ def render(
         param: a parameterization built by the caller (:mod:`interpret.visualize.param`,
             e.g. one shared along the batch) instead of the one ``settings`` name.
         frames: a :class:`Frames` to fill with the images every ``frames.every`` steps.
+        leak: the layers the dead-ReLU leak applies to (default: every layer the
+            objective reads); the others are read as the model computes them, which
+            spares a second pass of a layer whose output also feeds a deeper one read.
 
     Example:
         >>> from interpret.core.models import resolve
@@ -283,7 +287,8 @@ def render(
             "size",
         )
     objective = s.with_penalties(target)
-    reader = Reader(probe, objective, size=canvas if open_canvas else None, leak=True)
+    leaked = True if leak is None else leak
+    reader = Reader(probe, objective, size=canvas if open_canvas else None, leak=leaked)
     p = param or param_lib.make(
         s.param, batch, canvas, int(channels), seed, sd=s.init_sd, decorrelate=s.decorrelate
     )

@@ -40,3 +40,18 @@ def test_the_leaky_read_equals_the_layer_at_slope_0_and_leaks_below(tiny_cnn, im
     pre = (tf.nn.conv2d(images, conv.kernel, 1, "VALID") + conv.bias).numpy()
     assert (pre < 0).any()
     np.testing.assert_allclose(leaky, np.maximum(pre, 0.5 * pre), atol=1e-5)
+
+
+def test_leak_names_the_layers_it_applies_to(tiny_cnn, images):
+    from interpret._tf import tf
+
+    reader = Reader(Probe(tiny_cnn), obj.channel("c1", 0) + obj.channel("c2", 0), leak=["c2"])
+    assert reader.leak
+    ctx = reader(images, slope=tf.constant(0.5))
+    plain = tiny_cnn.get_layer("c1")(images).numpy()
+    np.testing.assert_allclose(ctx.acts["c1"], plain, atol=1e-6)  # c1 as the model has it
+    assert (ctx.acts["c2"].numpy() < 0).any()  # c2 leaks below 0
+    # the extractor runs the fused c1 once: no linear twin of it in its graph
+    names = [layer.name for layer in reader.extractor.model.layers]
+    assert not any(n.startswith("c1_logits") for n in names)
+    assert not Reader(Probe(tiny_cnn), obj.channel("c1", 0), leak=["c2"]).leak

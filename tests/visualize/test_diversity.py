@@ -34,7 +34,7 @@ def test_maximize_diverse_lays_out_k_images_per_target(cnn, tmp_path):
     r = maximize(cnn, "c2", [0, 2], diverse=3, steps=8, batch_size=4)  # 1 target per loop
     assert r.targets == [0, 0, 0, 2, 2, 2] and r.labels[:3] == ["f0"] * 3
     assert r.images.shape == (6, 12, 12, 3) and r.activations.shape == (6,)
-    assert r.parameters["diverse"] == 3 and r.parameters["diversity_layer"] == "pool"
+    assert r.parameters["diverse"] == 3 and r.parameters["diversity_layer"] == "c1"
     assert r.objectives[0] == "channel(c2, 0)"  # what each image is scored on
     assert set(r.similarity) == {"gram", "cosine"} and r.similarity["gram"].shape == (2,)
     arts = r.save(tmp_path)
@@ -45,8 +45,7 @@ def test_maximize_diverse_lays_out_k_images_per_target(cnn, tmp_path):
 
 def test_default_layer_and_classes(cnn):
     assert div.default_layer(cnn.probe, "c1") == "c1"  # the first: its own
-    assert div.default_layer(cnn.probe, "c2") == "pool"  # the conv layer before, pooled
-    assert div.default_layer(cnn.probe, "pool") == "c1"  # the conv layer before
+    assert div.default_layer(cnn.probe, "c2") == "c1"  # the conv layer before
     assert div.default_layer(cnn.probe, "d1") == "c2"  # the last conv layer before a dense one
     assert div.default_layer(cnn.probe, None) == "c2"
     r = maximize(cnn, classes=[1], diverse=2, steps=4)
