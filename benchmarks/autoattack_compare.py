@@ -4,8 +4,8 @@ Needs the real test sets (INTERPRET_DATA_DIR with mnist.npz and cifar10.npz) and
 peer columns, ART (``pip install -e ".[bench]"``). Usage:
 
     INTERPRET_DATA_DIR=/path/to/data python benchmarks/autoattack_compare.py \
-        [--n 1000] [--only ours,art,speed] [--cases mnist-cnn:0.1,cifar10-cnn:8/255] \
-        [--art-json FILE]
+        [--n 1000] [--only ours,art,speed,report] [--cases mnist-cnn:0.1,cifar10-cnn:8/255] \
+        [--art-json FILE[,FILE]] [--ours-json FILE]
 
 Sections (``--only``):
 
@@ -21,6 +21,8 @@ Sections (``--only``):
   ``SquareAttack`` with ``--square-queries``. ART's runs are slow: with ``--art-json`` each
   finished case is stored in that file, and a later run with ``ours`` reads it to print the
   comparison (the timings then come from different moments of a shared machine: say so);
+* ``report``: the comparison printed again from the stored ``--ours-json`` and
+  ``--art-json`` (several ART files, comma-separated, are merged), nothing run;
 * ``speed``: APGD-CE, 100 iterations, 1 restart, nobody dropped when fooled, against the
   bare compiled gradient loop with the same number of gradients (101 forward + backward
   passes with a signed step, nothing else), in interleaved rounds: medians and ranges of
@@ -122,6 +124,28 @@ def ours_section(args, cases, art: dict) -> None:
         if store:
             store.write_text(json.dumps(results, indent=1))
         report(len(x), label, ours, art.get(f"{case}:n{args.n}:q{args.square_queries}"))
+
+
+def report_section(args, cases, art: dict) -> None:
+    """The comparison printed again from stored results (``--ours-json``, ``--art-json``)."""
+    ours = json.loads(Path(args.ours_json).read_text())
+    for case in cases:
+        model, _, label = parse_case(case)
+        key = f"{case}:n{args.n}:q{args.square_queries}"
+        print(f"\n{model}, eps {label} (Linf), first {args.n} test images (stored results)")
+        if key in ours:
+            report(args.n, label, ours[key], art.get(key))
+        else:
+            print(f"  ours: not stored in {args.ours_json}")
+
+
+def read_art(paths: str) -> dict:
+    """ART's stored cases from one file or several (comma-separated), merged."""
+    out: dict = {}
+    for path in filter(None, paths.split(",")):
+        if Path(path).exists():
+            out.update(json.loads(Path(path).read_text()))
+    return out
 
 
 def report(n: int, label: str, ours: dict, art: dict | None) -> None:
@@ -386,7 +410,9 @@ def main() -> None:
     ap.add_argument("--cases", default=None, help="model:eps,... (default: all four cases)")
     ap.add_argument("--only", default="ours,art,speed")
     ap.add_argument("--square-queries", type=int, default=1000)
-    ap.add_argument("--art-json", default=None, help="store / read ART's results here")
+    ap.add_argument(
+        "--art-json", default=None, help="store / read ART's results here (read: a,b merges)"
+    )
     ap.add_argument("--ours-json", default=None, help="store our results here")
     ap.add_argument("--rerun", action="store_true", help="repeat ART cases already stored")
     ap.add_argument("--repeats", type=int, default=5, help="timing rounds")
@@ -401,10 +427,12 @@ def main() -> None:
     art = {}
     if "art" in sections:
         art = art_section(args, cases)
-    elif args.art_json and Path(args.art_json).exists():
-        art = json.loads(Path(args.art_json).read_text())
+    elif args.art_json:
+        art = read_art(args.art_json)
     if "ours" in sections:
         ours_section(args, cases, art)
+    if "report" in sections:
+        report_section(args, cases, art)
     if "speed" in sections:
         speed_section(args)
 
