@@ -52,6 +52,7 @@ from interpret.data import datasets as data
 
 # ART's AutoAttack line-up without DeepFool (which we do not have): apples to apples
 ART_LINEUP = ("apgd-ce", "apgd-dlr", "square")
+ART_SQUARE = {"square": {"rescale": True}}  # ART stretches the p schedule over its budget
 CASES = ("mnist-cnn:0.1", "mnist-cnn:0.3", "cifar10-cnn:2/255", "cifar10-cnn:8/255")
 DATASET = {"mnist-cnn": "mnist", "cifar10-cnn": "cifar10"}
 
@@ -71,8 +72,13 @@ def load(model: str, n: int) -> tuple[np.ndarray, np.ndarray, str]:
 # ---- ours ------------------------------------------------------------------------------
 
 
-def run_ours(model: str, eps: float, x: np.ndarray, y: np.ndarray, queries: int, seed: int) -> dict:
-    """PGD-40 (two step rules), APGD-CE, AutoAttack standard and Square, counted over all n."""
+PARTS = ("pgd", "apgd-ce", "aa", "custom", "square")
+
+
+def run_ours(
+    model: str, eps: float, x: np.ndarray, y: np.ndarray, queries: int, seed: int, parts=PARTS
+) -> dict:
+    """PGD-40 (two step rules), APGD-CE, AutoAttack standard and custom, Square: over all n."""
     from interpret.attacks.autoattack import autoattack
     from interpret.attacks.run import attack
     from interpret.attacks.square import square
@@ -81,33 +87,30 @@ def run_ours(model: str, eps: float, x: np.ndarray, y: np.ndarray, queries: int,
     correct = probe.predict(x).argmax(1) == y
     xc, yc = x[correct], y[correct]
     out: dict = {"clean_correct": int(correct.sum())}
-    for label, step in (("pgd40_eps/4", eps / 4), ("pgd40_2.5eps/40", 2.5 * eps / 40)):
+    rules = (("pgd40_eps/4", "pgd", eps / 4), ("pgd40_2.5eps/40", "pgd", 2.5 * eps / 40))
+    for label, method, step in (*rules, ("apgd-ce", "apgd-ce", None)):
+        if method in parts:
+            budget = {"steps": 40, "step_size": step} if method == "pgd" else {}
+            t = time.perf_counter()
+            res = attack(probe, xc, yc, method=method, eps=eps, seed=seed, **budget)
+            out[label] = {"robust": int((~res.success).sum()), "seconds": time.perf_counter() - t}
+    versions = {"aa": {}, "custom": {"attacks": ART_LINEUP, "overrides": ART_SQUARE}}
+    for part, options in versions.items():
+        if part in parts:
+            t = time.perf_counter()
+            run = autoattack(probe, x, y, eps=eps, seed=seed, **options)
+            out[f"{part}_seconds"] = time.perf_counter() - t
+            out[f"{part}_stages"] = dict(run.table())
+            out[f"{part}_stage_seconds"] = dict(zip(run.stages, run.seconds))
+            out[f"{part}_robust"] = run.table()[-1][1]
+            out[f"{part}_warnings"] = run.masking.warnings
+    if "square" in parts:
         t = time.perf_counter()
-        res = attack(probe, xc, yc, method="pgd", eps=eps, steps=40, step_size=step, seed=seed)
-        out[label] = {"robust": int((~res.success).sum()), "seconds": time.perf_counter() - t}
-    t = time.perf_counter()
-    res = attack(probe, xc, yc, method="apgd-ce", eps=eps, seed=seed)
-    out["apgd-ce"] = {"robust": int((~res.success).sum()), "seconds": time.perf_counter() - t}
-    t = time.perf_counter()
-    run = autoattack(probe, x, y, eps=eps, seed=seed)
-    out["aa_seconds"] = time.perf_counter() - t
-    out["aa_stages"] = dict(run.table())
-    out["aa_stage_seconds"] = dict(zip(run.stages, run.seconds))
-    out["aa_robust"] = run.table()[-1][1]
-    out["aa_warnings"] = run.masking.warnings
-    t = time.perf_counter()
-    run = autoattack(
-        probe, x, y, eps=eps, attacks=ART_LINEUP, seed=seed, overrides={"square": {"rescale": True}}
-    )
-    out["custom_seconds"] = time.perf_counter() - t
-    out["custom_stages"] = dict(run.table())
-    out["custom_robust"] = run.table()[-1][1]
-    t = time.perf_counter()
-    _, fooled, used = square(probe, xc, yc, eps=eps, queries=queries, rescale=True, seed=seed)
-    out["square_seconds"] = time.perf_counter() - t
-    out["square_robust"] = int((~fooled).sum())
-    out["square_median_queries"] = float(np.median(used[fooled])) if fooled.any() else None
-    out["square_queries"] = queries
+        _, fooled, used = square(probe, xc, yc, eps=eps, queries=queries, rescale=True, seed=seed)
+        out["square_seconds"] = time.perf_counter() - t
+        out["square_robust"] = int((~fooled).sum())
+        out["square_median_queries"] = float(np.median(used[fooled])) if fooled.any() else None
+        out["square_queries"] = queries
     return out
 
 
@@ -118,7 +121,7 @@ def ours_section(args, cases, art: dict) -> None:
         model, eps, label = parse_case(case)
         x, y, source = load(model, args.n)
         print(f"\n{model}, eps {label} (Linf), first {len(x)} test images ({source})", flush=True)
-        ours = run_ours(model, eps, x, y, args.square_queries, args.seed)
+        ours = run_ours(model, eps, x, y, args.square_queries, args.seed, args.parts.split(","))
         ours["measured"] = time.strftime("%Y-%m-%d %H:%M:%S")
         results[f"{case}:n{args.n}:q{args.square_queries}"] = ours
         if store:
@@ -149,53 +152,59 @@ def read_art(paths: str) -> dict:
 
 
 def report(n: int, label: str, ours: dict, art: dict | None) -> None:
-    """Print one case: robust accuracy over all n images, and the per-stage table."""
+    """Print one case: robust accuracy over all n images, and the per-stage tables."""
     pct = lambda k: f"{100 * k / n:6.2f}%"  # noqa: E731
     print(f"  clean accuracy {pct(ours['clean_correct'])}")
     for key in ("pgd40_eps/4", "pgd40_2.5eps/40", "apgd-ce"):
-        print(f"  {key:<18}{pct(ours[key]['robust'])}  ({ours[key]['seconds']:.0f} s)")
-    print("  AutoAttack standard, robust accuracy after each stage:")
-    for stage, left in ours["aa_stages"].items():
-        sec = ours["aa_stage_seconds"].get(stage)
-        print(f"    {stage:<10}{pct(left)}" + (f"  ({sec:.0f} s)" if sec is not None else ""))
-    print(f"    total {ours['aa_seconds']:.0f} s; warnings: {ours['aa_warnings'] or 'none'}")
-    if "custom_stages" in ours:
-        stages = " / ".join(f"{k} {pct(v).strip()}" for k, v in ours["custom_stages"].items())
+        if key in ours:
+            print(f"  {key:<18}{pct(ours[key]['robust'])}  ({ours[key]['seconds']:.0f} s)")
+    titles = {
+        "aa": "AutoAttack standard",
+        "custom": "AutoAttack custom, ART's line-up less DeepFool (APGD-CE, APGD-DLR, Square "
+        "5000 on ART's rescaled schedule)",
+    }
+    for part, title in titles.items():
+        if f"{part}_stages" in ours:
+            print(f"  {title}, robust accuracy after each stage:")
+            for stage, left in ours[f"{part}_stages"].items():
+                sec = ours.get(f"{part}_stage_seconds", {}).get(stage)
+                print(f"    {stage:<10}{pct(left)}" + (f"  ({sec:.0f} s)" if sec else ""))
+            warned = ours.get(f"{part}_warnings") or "none"
+            print(f"    total {ours[f'{part}_seconds']:.0f} s; warnings: {warned}")
+    if "square_robust" in ours:
         print(
-            f"  AutoAttack custom, ART's line-up without DeepFool (APGD-CE, APGD-DLR, Square "
-            f"5000 rescaled as ART's): {stages} ({ours['custom_seconds']:.0f} s)"
+            f"  Square alone ({ours['square_queries']} queries, schedule rescaled as ART's): "
+            f"{pct(ours['square_robust'])} ({ours['square_seconds']:.0f} s; median queries of "
+            f"the fooled {ours['square_median_queries']})"
         )
-    q = ours["square_median_queries"]
-    print(
-        f"  Square alone ({ours.get('square_queries', '')} queries, schedule rescaled as ART's): "
-        f"{pct(ours['square_robust'])} ({ours['square_seconds']:.0f} s; median queries of the "
-        f"fooled {q})"
-    )
     if art is None:
         print("  ART: not run for this case (run --only art first, same --art-json)")
         return
+    report_art(n, pct, ours, art)
+
+
+def report_art(n: int, pct, ours: dict, art: dict) -> None:
+    """ART's side of one case and the gaps (ours - ART, in points of the n images)."""
     print(f"  ART AutoAttack ({', '.join(art['aa_attacks'])}):")
     for stage, left in art["aa_stages"].items():
         print(f"    {stage:<10}{pct(left)}")
-    gap = 100 * (ours["aa_robust"] - art["aa_robust"]) / n
-    if "custom_robust" in ours:
+    for part, name in (("aa", "standard"), ("custom", "custom (ART's line-up less DeepFool)")):
+        if f"{part}_robust" in ours:
+            gap = 100 * (ours[f"{part}_robust"] - art["aa_robust"]) / n
+            sec = ours[f"{part}_seconds"]
+            print(
+                f"    ART final {pct(art['aa_robust'])} vs our {name} {pct(ours[f'{part}_robust'])}"
+                f": ours - ART = {gap:+.2f} points; time {art['aa_seconds']:.0f} s vs ours "
+                f"{sec:.0f} s = ours {art['aa_seconds'] / sec:.1f}x faster"
+            )
+    print(f"    (measured {art['measured']} and {ours['measured']} on a shared machine)")
+    if "square_robust" in ours:
+        sq_gap = 100 * (ours["square_robust"] - art["square_robust"]) / n
         print(
-            f"    ART final {pct(art['aa_robust'])} vs our custom (same line-up less DeepFool) "
-            f"{pct(ours['custom_robust'])}: "
-            f"{100 * (ours['custom_robust'] - art['aa_robust']) / n:+.2f} points"
+            f"  ART SquareAttack ({art['square_queries']} queries): {pct(art['square_robust'])} "
+            f"vs ours {pct(ours['square_robust'])}: {sq_gap:+.2f} points; "
+            f"{art['square_seconds']:.0f} s vs {ours['square_seconds']:.0f} s"
         )
-    print(
-        f"    final {pct(art['aa_robust'])} vs ours {pct(ours['aa_robust'])}: ours - ART = "
-        f"{gap:+.2f} points; time {art['aa_seconds']:.0f} s vs ours {ours['aa_seconds']:.0f} s "
-        f"= ours {art['aa_seconds'] / ours['aa_seconds']:.1f}x faster (measured {art['measured']} "
-        f"and {ours['measured']} on a shared machine)"
-    )
-    sq_gap = 100 * (ours["square_robust"] - art["square_robust"]) / n
-    print(
-        f"  ART SquareAttack ({art['square_queries']} queries): {pct(art['square_robust'])} vs "
-        f"ours {pct(ours['square_robust'])}: {sq_gap:+.2f} points; {art['square_seconds']:.0f} s "
-        f"vs {ours['square_seconds']:.0f} s"
-    )
 
 
 # ---- speed ----------------------------------------------------------------------------
@@ -415,6 +424,7 @@ def main() -> None:
     )
     ap.add_argument("--ours-json", default=None, help="store our results here")
     ap.add_argument("--rerun", action="store_true", help="repeat ART cases already stored")
+    ap.add_argument("--parts", default=",".join(PARTS), help="what ours runs")
     ap.add_argument("--repeats", type=int, default=5, help="timing rounds")
     args = ap.parse_args()
     sections = set(args.only.split(","))
