@@ -362,7 +362,8 @@ class Probe:
         """Whether the model itself ends in a softmax (the probe's logits strip it).
 
         Example:
-            >>> Probe(zoo.load("mnist-cnn")).softmax_head  # doctest: +SKIP
+            >>> from interpret import zoo
+            >>> Probe(zoo.load("mnist-cnn")).softmax_head
             False
         """
         return _softmax_kind(self._last) != ""

@@ -99,7 +99,7 @@ def build(name: str) -> Any:
     Example:
         >>> build("mnist-mlp").name
         'mnist_mlp'
-        >>> build("mnist-cnn-robust").name  # doctest: +SKIP
+        >>> build("mnist-cnn-robust").name
         'mnist_cnn'
     """
     from interpret.zoo.recipes import RECIPES
