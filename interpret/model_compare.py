@@ -212,14 +212,13 @@ def _filters(a: Any, b: Any, o: dict) -> Sheet:
     return _sheet(a, b, "filters", fig, {"layers": [la, lb]}, {"shown": len(ka)})
 
 
-def _test_images(a: Any, n: int) -> tuple[np.ndarray, np.ndarray, str]:
-    from interpret.data import datasets
+def _test_images(a: Any, n: int, o: dict) -> tuple[np.ndarray, np.ndarray, str]:
+    """The first ``n`` labelled images: of the person's ``data``, else of a test set."""
+    from interpret.attacks.report import attack_images
 
-    if not a.dataset:
-        raise UserError(f"{a.name} has no known data set to take test images from")
-    ds = datasets.load_test_images(a.dataset)
-    x, y = ds.split("test")
-    return x[:n].astype(np.float32) / 255.0, y[:n].astype(np.int32), ds.source
+    x, y, info = attack_images(a, n, o["dataset"], o["data"])
+    x, y = checks.images(a.probe, x, y)
+    return x, y, "; ".join([info["data_source"], *info.get("data_notes", [])])
 
 
 def saliency(probe: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -239,7 +238,7 @@ def saliency(probe: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _saliency(a: Any, b: Any, o: dict) -> Sheet:
-    x, y, source = _test_images(a, o["images"])
+    x, y, source = _test_images(a, o["images"], o)
     names = [a.probe.class_names[c] for c in y]
     rows = [("image", list(x), names)]
     rows += [(h.name, list(saliency(h.probe, x, y)), None) for h in (a, b)]
@@ -291,7 +290,7 @@ def robust_curve(
 def _robustness(a: Any, b: Any, o: dict) -> Sheet:
     from interpret.gallery.style import new_figure
 
-    x, y, source = _test_images(a, o["attack_images"])
+    x, y, source = _test_images(a, o["attack_images"], o)
     eps = list(o["eps"] or EPS.get(a.dataset, DEFAULT_EPS))
     curves = {h.name: robust_curve(h, x, y, eps, o["seed"]) for h in (a, b)}
     fig, ax = new_figure(6, 3.8)
@@ -329,6 +328,8 @@ def compare(
     fool_steps: int = 300,
     attack_images: int = 200,
     eps: Sequence[float] | None = None,
+    data: Any = None,
+    dataset: str | None = None,
     seed: int = 0,
     progress: ProgressSpec = None,
 ) -> Comparison:
@@ -344,6 +345,10 @@ def compare(
         fool_steps: most signed steps of each fooling image.
         attack_images: test images of the robustness curve.
         eps: the curve's budgets (default by data set: MNIST up to 0.3, CIFAR-10 up to 16/255).
+        data: the saliency sheet's and the curve's images from a person's own labelled
+            data (an .npz file, a folder of class folders or ``(x, y)`` arrays), fitted to
+            ``model_a``'s input; by default ``model_a``'s test set (or ``dataset``'s).
+        dataset: the test set (``mnist``, ``cifar10``) of models whose cards name none.
         seed: seeds the renders, fooling noise and PGD starts.
         progress: ``True`` for a bar on stderr (one tick per part), or a factory.
 
@@ -359,9 +364,16 @@ def compare(
         "fool_steps": checks.positive_int(fool_steps, "fool_steps"),
         "attack_images": checks.positive_int(attack_images, "attack_images"),
         "eps": None if eps is None else [checks.non_negative(e, "eps", maximum=1.0) for e in eps],
+        "data": data, "dataset": dataset,
     }  # fmt: skip
     a, b = _pair(model_a, model_b if model_b is not None else _twin_of(model_a))
     a.probe.class_indices(classes)
+    if data is not None:  # read and checked once, before any part runs
+        from interpret.data.user import load_user_data
+
+        o["data"] = load_user_data(data, a, labels=True)
+    elif {"saliency", "robustness"} & set(chosen):
+        _test_images(a, 1, o)  # a model with no known data set fails here, not mid-way
     started = time.perf_counter()
     sheets = []
     with advance(progress, len(chosen), f"comparing {a.name} and {b.name}") as step:

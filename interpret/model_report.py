@@ -373,10 +373,10 @@ def _inversion(ctx: _Context) -> list[Artifact] | str:
 
     if not ctx.conv_layers():
         return "feature inversion here runs on conv layers; this model has none"
-    if not ctx.dataset():
+    if not ctx.has_images():
         return "the model has no known data set to take a test image from"
     opts = ctx.settings["inversion"]
-    result = invert(ctx.handle, index=0, seed=ctx.seed, progress=ctx.progress, **opts)
+    result = invert(ctx.handle, index=0, data=ctx.own, seed=ctx.seed, progress=ctx.progress, **opts)
     return result.save(ctx.gallery)
 
 
@@ -395,14 +395,22 @@ def _maco(ctx: _Context) -> list[Artifact]:
 
 
 def _trust(ctx: _Context) -> list[Artifact] | str:
+    from interpret.attributions import metrics
+    from interpret.attributions.methods import applicable
     from interpret.attributions.sanity import weighted_layers
     from interpret.attributions.trust import trust
 
-    if not ctx.dataset():
+    if not ctx.has_images():
         return "the model has no known data set to take test images from"
-    from interpret.attributions.methods import applicable
-
     settings = dict(ctx.settings["trust"])
+    if ctx.own is not None:  # the person's own images: as many as there are, up to n
+        if len(ctx.own) < metrics.MIN_IMAGES:
+            return (
+                f"{ctx.own.name} has {len(ctx.own)} image(s); the metrics need {metrics.MIN_IMAGES}"
+            )
+        settings["n"] = min(settings["n"], len(ctx.own))
+        settings["sanity_n"] = min(settings["sanity_n"], settings["n"])
+        settings["data"] = ctx.own
     if "method" in settings:  # the quick preview's few methods, those that apply
         usable = {m.name for m in applicable(ctx.probe)}
         settings["method"] = [m for m in settings["method"] if m in usable]

@@ -75,3 +75,24 @@ def test_cli_bad_input_is_one_line_and_writes_nothing(tmp_path):
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "--parts" in lines[0] and "unknown comparison part" in lines[0]
     assert not (tmp_path / "gallery").exists()
+
+
+def test_your_own_models_on_your_own_data(tmp_path):
+    from interpret.model_compare import compare
+    from tests.conftest import make_user_data
+    from tests.maxi_models import small_cnn
+
+    npz, folder = make_user_data(tmp_path, shape=(12, 12, 3))
+    a, b = small_cnn(seed=0), small_cnn(seed=1)
+    out = compare(
+        a, b, parts="saliency,robustness", data=str(folder), images=3, attack_images=6,
+        eps=[0.0, 0.1],
+    )  # fmt: skip
+    saliency, robustness = out.sheets
+    assert "folder own/: 3 classes, 12 images" in saliency.parameters["data"]
+    assert "resized to 12x12" in saliency.parameters["data"]
+    assert len(out.figures["robustness"]["accuracy"][a.name]) == 2
+    with pytest.raises(UserError, match="pass dataset= mnist or cifar10, or your own"):
+        compare(a, b, parts="saliency")
+    with pytest.raises(UserError, match="missing.npz"):
+        compare(a, b, parts="saliency", data=str(tmp_path / "missing.npz"))

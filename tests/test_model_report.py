@@ -51,7 +51,7 @@ def test_unknown_section():
 
 
 def test_report_on_own_model_and_data(tmp_path, tiny_cnn, user_data):
-    """--data feeds the samples, feature maps, dataset examples and the attack."""
+    """--data feeds the samples, feature maps, dataset examples, trust, inversion and the attack."""
     import numpy as np
 
     from interpret.data.user import load_user_data
@@ -61,15 +61,18 @@ def test_report_on_own_model_and_data(tmp_path, tiny_cnn, user_data):
     own = load_user_data(user_data[0], (16, 16, 3))
     labelled = tmp_path / "labelled.npz"  # labels the model agrees with: every image attacked
     np.savez(labelled, x=own.x, y=tiny_cnn.predict(own.x, verbose=0).argmax(1))
-    sections = ["samples", "featuremaps", "maximize", "attack"]
+    sections = ["samples", "featuremaps", "maximize", "trust", "inversion", "attack"]
     out = report(str(model), gallery=tmp_path / "g", quick=True, sections=sections, data=labelled)
     counts = {s.name: len(s.artifacts) for s in out.sections}
-    assert counts == {"samples": 1, "featuremaps": 3, "maximize": 12, "attack": 2}
+    assert counts == {
+        "samples": 1, "featuremaps": 3, "maximize": 12, "trust": 5, "inversion": 6, "attack": 2
+    }  # fmt: skip
     for s in out.sections:
         meta = json.loads(s.artifacts[-1].sidecar.read_text())
         text = json.dumps(meta)
         assert str(labelled) in text, s.name
-    attack = json.loads(out.sections[-1].artifacts[0].sidecar.read_text())
+    (attack_section,) = [s for s in out.sections if s.name == "attack"]
+    attack = json.loads(attack_section.artifacts[0].sidecar.read_text())
     assert attack["parameters"]["data_source"] == "labelled.npz: x, y (12 images)"
     assert attack["figures"]["clean_accuracy"] == 1.0
 

@@ -329,17 +329,34 @@ def _plan_methods(
     return [(m, {k: v for k, v in options.items() if k in m.options}) for m in chosen]
 
 
-def _images(handle: Any, images: Any, y: Any, n: int) -> tuple[np.ndarray, np.ndarray | None, str]:
-    """The first ``n`` of the given images, or of the model's test set."""
+def _images(
+    handle: Any, images: Any, y: Any, n: int, data: Any = None, dataset: str | None = None
+) -> tuple[np.ndarray, np.ndarray | None, str, dict]:
+    """The first ``n`` of the given images, of the person's ``data``, or of a test set;
+    with where they came from and, for ``data``, what its sidecar records."""
     probe = handle.probe
-    if images is None:
-        if not handle.dataset:
+    info: dict = {}
+    if images is not None and data is not None:
+        raise UserError("give test images or {data}, not both", "data")
+    if data is not None:
+        from interpret.data.user import load_user_data
+
+        own = load_user_data(data, handle)
+        images, y, source, info = own.x, own.y, own.source, own.describe()
+    elif images is None:
+        name = dataset or handle.dataset
+        if not name:
+            from interpret.data import datasets
+
             raise UserError(
-                f"{handle.name} has no known data set; pass test images with {{images}}", "images"
+                f"model {handle.name} has no known data set; give {{dataset}} "
+                f"({', '.join(datasets.names())}) or your own images as {{data}}",
+                "dataset",
+                "data",
             )
         from interpret.data import datasets
 
-        ds = datasets.load_test_images(handle.dataset)
+        ds = datasets.load_test_images(name)
         images, y, source = ds.x_test, ds.y_test, f"{ds.name} test set, {ds.source}"
     else:
         source = "given images"
@@ -348,7 +365,7 @@ def _images(handle: Any, images: Any, y: Any, n: int) -> tuple[np.ndarray, np.nd
         raise UserError(
             f"{{n}} is {n} but only {len(x)} images are available; give at most {len(x)}", "n"
         )
-    return x[:n], (None if labels is None else labels[:n]), source
+    return x[:n], (None if labels is None else labels[:n]), source, info
 
 
 def trust(
@@ -356,6 +373,8 @@ def trust(
     images: Any = None,
     y: Any = None,
     *,
+    data: Any = None,
+    dataset: str | None = None,
     method: Any = "all",
     metrics: Any = "all",
     n: int = 100,
@@ -373,6 +392,9 @@ def trust(
         model: zoo name, .keras/.h5 path, Keras model or ModelHandle.
         images: test images (float32 [0, 1] or uint8); default the model's test set.
         y: their true labels (the random-logit check uses them; default the predictions).
+        data: or a person's own images (:func:`interpret.data.user.load_user_data`: an .npz
+            file, a folder of class folders, ``(x, y)`` arrays), fitted to the model's input.
+        dataset: or the test set (``mnist``, ``cifar10``) of a model whose card names none.
         method: ``"all"`` (every method that applies) or names as for :func:`interpret.explain`.
         metrics: ``"all"`` or names from :data:`interpret.attributions.metrics.METRICS`.
         n: images the faithfulness metrics are measured on (the first n).
@@ -402,7 +424,7 @@ def trust(
     s = M.check_settings(_settings(settings), int(np.prod(probe.input_shape[:2])))
     k = _sanity_images(probe, sanity_n, n) if sanity else 0
     plan = _plan_methods(probe, method, dict(options or {}), probe.input_shape[:2])
-    x, labels, source = _images(handle, images, y, n)
+    x, labels, source, data_info = _images(handle, images, y, n, data, dataset)
     targets = M.predicted(probe, x, s.memory)
 
     def maps_fn(p: Any, imgs: np.ndarray, t: np.ndarray, name: str) -> np.ndarray:
@@ -426,6 +448,12 @@ def trust(
             labels=None if labels is None else labels[:k],
             independent=independent, seed=seed, progress=progress,
         )  # fmt: skip
+    parameters = {
+        "method": [m.name for m, _ in plan], "metrics": chosen_metrics, "n": n, "sanity_n": k,
+        "independent": bool(independent and k), "options": dict(options or {}), **s.__dict__,
+        "precision_used": faith.precision, "sanity_threshold": S.THRESHOLD,
+        "sanity_measure": S.PASS_MEASURE, **data_info,
+    }  # fmt: skip
     return TrustResult(
         model=handle.name,
         methods=list(maps),
@@ -436,18 +464,7 @@ def trust(
         source=source,
         seed=seed,
         seconds=time.perf_counter() - start,
-        parameters={
-            "method": [m.name for m, _ in plan],
-            "metrics": chosen_metrics,
-            "n": n,
-            "sanity_n": k,
-            "independent": bool(independent and k),
-            "options": dict(options or {}),
-            **s.__dict__,
-            "precision_used": faith.precision,
-            "sanity_threshold": S.THRESHOLD,
-            "sanity_measure": S.PASS_MEASURE,
-        },  # fmt: skip
+        parameters=parameters,
         model_info=handle.describe(),
     )
 

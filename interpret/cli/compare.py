@@ -3,13 +3,20 @@
 Example:
     $ interpret compare mnist-cnn mnist-cnn-robust
     $ interpret compare cifar10-cnn --parts classes,saliency
+    $ interpret compare mine.keras mine-robust.keras --data my_images/
 """
 
 from __future__ import annotations
 
 import click
 
-from interpret.cli.common import api_option, echo_artifact, gallery_option, seed_option
+from interpret.cli.common import (
+    api_option,
+    data_option,
+    echo_artifact,
+    gallery_option,
+    seed_option,
+)
 from interpret.model_compare import PARTS
 from interpret.model_compare import compare as run
 
@@ -31,6 +38,13 @@ from interpret.model_compare import compare as run
 @api_option(run, "images", help="Test images of the saliency sheet.")
 @api_option(run, "fool_steps", help="Most signed steps of each fooling image.")
 @api_option(run, "attack_images", help="Test images of the robustness curve.")
+@api_option(
+    run,
+    "dataset",
+    type=click.Choice(["mnist", "cifar10"]),
+    help="Test set of the saliency sheet and the curve [default: MODEL_A's card's].",
+)
+@data_option("Or take those images from your own labelled images.")
 @seed_option
 @gallery_option
 def compare(model_a: str, model_b: str | None, gallery_dir: str | None, **options: object) -> None:

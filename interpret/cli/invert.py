@@ -3,6 +3,7 @@
 Example:
     $ interpret invert --image photo.png --layers all
     $ interpret invert --index 0-3 --layers conv2d,conv2d_2 --no-caricature
+    $ interpret invert --model my_model.keras --data my_images/ --index 5
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from interpret.visualize.inversion import invert as api
     api, "index", metavar="I", help="Or data-set test image(s): 3, 0-7, 1,5 [default: 0]."
 )
 @common.api_option(api, "dataset", help="Data set for --index [default: the model card's].")
+@common.data_option("Or invert image --index (default 0) of your own images.")
 @common.api_option(api, "layers", metavar="L", help="all (every conv layer) or names a,b.")
 @common.api_option(api, "size", type=int, help="Resize the picture to this side first.")
 @click.option(

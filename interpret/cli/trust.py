@@ -3,6 +3,7 @@
 Example:
     $ interpret trust --model cifar10-cnn
     $ interpret trust --model mnist-cnn --method saliency,gradcam,guided-backprop --n 500
+    $ interpret trust --model my_model.keras --data my_images/ --n 50
 """
 
 from __future__ import annotations
@@ -56,6 +57,13 @@ def parse_options(text: str | None) -> dict:
     trust_api, "metrics", help=f"Comma separated subset of: {', '.join(METRICS)}; or 'all'."
 )
 @common.api_option(trust_api, "n", help="Test images the metrics are measured on (the first N).")
+@common.api_option(
+    trust_api,
+    "dataset",
+    type=click.Choice(["mnist", "cifar10"]),
+    help="Test set to read [default: the model card's].",
+)
+@common.data_option("Measure on the first N of these images instead of a test set.")
 @common.api_option(
     trust_api,
     "sanity_n",

@@ -104,22 +104,41 @@ def _read(path: Any) -> tuple[np.ndarray, str]:
     return as_image(read_image(path)), os.path.basename(str(path))
 
 
+def _own_images(handle: Any, data: Any, index: Any) -> tuple[np.ndarray, list[str], dict]:
+    """Images ``index`` (default the first) of a person's own ``data``, at the model's input."""
+    from interpret.data.user import load_user_data
+
+    wanted = parse_indices(0 if index is None else index, 10**9, "image", param="index")
+    own = load_user_data(data, handle, n=max(wanted) + 1)
+    picked = parse_indices(wanted, len(own), "image", where=own.name, param="index")
+    return own.x[picked], [own.label(i) for i in picked], own.describe()
+
+
 def _originals(
-    handle: Any, image: Any, index: Any, dataset: str | None
-) -> tuple[np.ndarray, list[str]]:
-    """(N, H, W, C') float32 images (channels not yet fitted) and a label for each."""
+    handle: Any, image: Any, index: Any, dataset: str | None, data: Any = None
+) -> tuple[np.ndarray, list[str], dict]:
+    """(N, H, W, C') float32 images (channels not yet fitted), a label for each, and what
+    the sidecar records about a person's own ``data``."""
     from interpret.data.images import as_image
 
+    if data is not None:
+        if image is not None:
+            raise UserError("give {image} or {data}, not both", "data")
+        return _own_images(handle, data, index)
     if (image is None) == (index is None):
         raise UserError("give exactly one input: {image} (a file or array) or {index}", "image")
     if image is not None and not isinstance(image, np.ndarray):
         arr, label = _read(image)
-        return arr[None], [label]
+        return arr[None], [label], {}
     if image is not None:
         arr = np.asarray(image)
         if arr.ndim == 4:
-            return np.stack([as_image(a) for a in arr]), [f"array #{i}" for i in range(len(arr))]
-        return as_image(arr)[None], ["array"]
+            return (
+                np.stack([as_image(a) for a in arr]),
+                [f"array #{i}" for i in range(len(arr))],
+                {},
+            )
+        return as_image(arr)[None], ["array"], {}
     from interpret.data import datasets as data
 
     name = dataset or handle.dataset
@@ -133,7 +152,7 @@ def _originals(
     ds = data.load_test_images(name)
     picked = parse_indices(index, len(ds.x_test), "image", where=f"{name} test", param="index")
     labels = [f"{name} test #{i} ({ds.class_names[int(ds.y_test[i])]})" for i in picked]
-    return ds.x_test[picked].astype("float32") / 255.0, labels
+    return ds.x_test[picked].astype("float32") / 255.0, labels, {}
 
 
 def _fit(originals: np.ndarray, channels: int, size: Any) -> tuple[np.ndarray, list[str]]:
@@ -252,6 +271,7 @@ def invert(
     *,
     index: Any = None,
     dataset: str | None = None,
+    data: Any = None,
     size: Any = None,
     caricature: bool = True,
     cossim_pow: float = 1.0,
@@ -265,7 +285,9 @@ def invert(
         model: zoo name, .keras path, Keras model or ModelHandle.
         image: a picture file, an (H, W, C) array or an (N, H, W, C) batch; or else
         index: data-set test image(s): ``3``, ``"0-19"``, ``[1, 5]`` (of ``dataset``,
-            default the model card's; the bundled sample when offline).
+            default the model card's; the bundled sample when offline), or of ``data``;
+        data: a person's own images (an .npz file, a folder of class folders or ``(x, y)``
+            arrays, :func:`interpret.data.user.load_user_data`), fitted to the model's input.
         layers: ``"all"`` (every conv layer) or names, ``"conv2d,conv2d_1"``.
         size: resize the images to this side (or (H, W)) first; by default they keep
             their own size, which conv layers accept (the fully convolutional part of
@@ -289,7 +311,7 @@ def invert(
     s = InversionSettings.from_options(settings)
     names = pick_layers(probe, layers)
     pow_ = checks.non_negative(cossim_pow, "cossim_pow")
-    raw, labels = _originals(handle, image, index, dataset)
+    raw, labels, data_info = _originals(handle, image, index, dataset, data)
     x0, notes = _fit(raw, int(probe.input_shape[-1]), size)
     hw = (int(x0.shape[1]), int(x0.shape[2]))
     canvas = _check_canvas(probe, names, hw, labels[0] if len(labels) == 1 else "the images")
@@ -320,15 +342,10 @@ def invert(
         gains = _measure(probe, names, canvas, targets, caricatures)[1]
     pixel = np.sqrt(((inversions - x0[None]) ** 2).mean(axis=(2, 3, 4))).astype("float32")
     parameters = {
-        "layers": names,
-        "inputs": labels,
-        "size": list(hw),
-        "caricature": bool(caricature),
-        "cossim_pow": pow_,
-        "seed": int(seed),
-        "notes": notes,
+        "layers": names, "inputs": labels, "size": list(hw), "caricature": bool(caricature),
+        "cossim_pow": pow_, "seed": int(seed), "notes": notes, **data_info,
         **{k: getattr(s, k) for k in ("steps", "lr", "param", "tv", "l2", "blur")},
-    }
+    }  # fmt: skip
     return InversionResult(
         model=handle.name,
         layers=names,

@@ -168,6 +168,23 @@ def test_bad_input_is_refused_before_any_work(tiny, images, kwargs, message):
     assert message in str(e.value) and "\n" not in str(e.value)
 
 
+def test_your_own_data_file_and_its_sidecar(tiny, images, tmp_path):
+    path = tmp_path / "mine.npz"
+    pixels = (images * 255).astype(np.uint8)
+    np.savez(path, x=pixels, y=np.arange(6) % 4)
+    out = trust(
+        tiny, data=str(path), method="saliency", n=4, sanity=False, metrics="deletion", steps=4
+    )
+    np.testing.assert_allclose(out.images, pixels[:4] / 255.0, atol=1e-6)
+    assert out.source == "mine.npz: x, y (6 images)"
+    assert out.meta()["parameters"]["data"] == str(path)
+    with pytest.raises(UserError, match="give test images or data=, not both"):
+        trust(tiny, images, data=str(path))
+    with pytest.raises(UserError) as e:
+        trust(tiny, n=4)  # a model of the person's own, no data set named
+    assert "give dataset= (mnist, cifar10) or your own images as data=" in str(e.value)
+
+
 def test_a_single_layer_to_randomise(images):
     from interpret._tf import keras
 
@@ -197,6 +214,8 @@ def test_cli_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys
         ),
         (["--model", str(path)], "turn --sanity off"),
         (["--model", "mnist-cnn", "--n", "501"], "--n is 501 but only 500 images are available"),
+        (["--model", str(path), "--no-sanity"], "give --dataset (mnist, cifar10) or your own"),
+        (["--model", str(path), "--no-sanity", "--data", str(tmp_path / "none.npz")], "none.npz"),
     ]
     for args, message in cases:
         with pytest.raises(SystemExit) as exit_:
@@ -204,6 +223,22 @@ def test_cli_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys
         err = capsys.readouterr().err.strip().splitlines()
         assert exit_.value.code == 2 and len(err) == 1 and message in err[0], err
         assert not gallery.exists()
+
+
+def test_cli_on_your_own_data(tiny, tmp_path, capsys):
+    from tests.cli import run
+
+    path, data = tmp_path / "tiny.keras", tmp_path / "mine.npz"
+    tiny.save(path)
+    rng = np.random.default_rng(1)
+    np.savez(data, x=rng.integers(0, 256, (5, 14, 14, 3), dtype=np.uint8), y=np.arange(5) % 4)
+    args = ["trust", "--model", str(path), "--data", str(data), "--n", "4", "--method", "saliency"]
+    fast = ["--no-sanity", "--steps", "4", "--subsets", "8", "--gallery", str(tmp_path / "g")]
+    code, out, err = run([*args, *fast], capsys)
+    assert code == 0, err
+    assert "trust: tiny, 4 images (mine.npz: x, y (5 images))" in out
+    meta = json.loads((tmp_path / "g" / "tiny" / "trust" / "trust-table.json").read_text())
+    assert meta["parameters"]["data_notes"] == ["resized 14x14 to 12x12"]
 
 
 def test_report_section(tmp_path):

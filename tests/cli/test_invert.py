@@ -34,3 +34,16 @@ def test_dense_layer_with_a_wrong_size_picture_is_one_line_and_writes_nothing(
     code, out, err = run(args, capsys)
     assert code == 2 and not g.exists()
     assert err.strip().count("\n") == 0 and "--size" in err and "d1" in err
+
+
+def test_invert_an_image_of_your_own_data(model_file, tmp_path, capsys):
+    from tests.conftest import make_user_data
+
+    npz, _ = make_user_data(tmp_path, shape=(12, 12, 3))
+    g = tmp_path / "g"
+    args = ["invert", "-m", model_file, "--data", str(npz), "--index", "4", "--layers", "c1"]
+    code, out, err = run([*args, "--steps", "2", "--no-caricature", "--gallery", str(g)], capsys)
+    assert code == 0, err
+    (side,) = (g / "tiny" / "invert").glob("*-c1-inversion.json")
+    meta = json.loads(side.read_text())
+    assert meta["parameters"]["data"] == str(npz) and len(meta["parameters"]["inputs"]) == 1

@@ -65,3 +65,24 @@ def test_bad_input(cnn, photo, kwargs, param):
     with pytest.raises(UserError) as e:
         invert(cnn, **args)
     assert e.value.param == param
+
+
+def test_images_of_your_own_data_by_index(cnn, tmp_path):
+    from interpret.data.user import load_user_data
+    from tests.conftest import make_user_data
+
+    npz, folder = make_user_data(tmp_path, shape=(12, 12, 3))
+    r = invert(cnn, layers="c1", data=str(folder), index="2,5", steps=2, caricature=False)
+    own = load_user_data(str(folder), cnn)  # the folder's images are larger: resized
+    np.testing.assert_allclose(r.originals, own.x[[2, 5]])
+    assert r.labels == [own.label(2), own.label(5)]
+    assert r.parameters["data"] == str(folder)
+    assert r.parameters["data_notes"][0] == "6 of 6 images resized to 12x12"  # read up to #5
+    first = invert(cnn, layers="c1", data=str(npz), steps=2, caricature=False)
+    assert first.originals.shape == (1, 12, 12, 3)  # no index: the first image
+    with pytest.raises(UserError) as e:
+        invert(cnn, np.zeros((12, 12, 3)), "c1", data=str(npz))
+    assert e.value.param == "data"
+    with pytest.raises(UserError, match="own.npz") as e:
+        invert(cnn, layers="c1", data=str(npz), index=12, steps=2)
+    assert e.value.param == "index"
