@@ -130,18 +130,26 @@ def run_stage(
     return adv, fooled, {"queries": queries}
 
 
-def check_classes(probe: Any, method: str, param: str) -> None:
+CLASSES_NEEDED = {"apgd-dlr": 3, "apgd-t": 4}  # every other attack: 2
+
+
+def check_classes(probe: Any, method: str, param: str, stages: Sequence[str] = ()) -> None:
     """The DLR losses need 3 classes (targeted: 4), targeted runs another class to aim at.
+
+    ``stages`` (AutoAttack's line-up) lets the message suggest the ones that do apply.
 
     Example:
         >>> from interpret.core.models import resolve
         >>> check_classes(resolve("mnist-cnn").probe, "apgd-t", "method")  # 10 classes: fine
     """
-    need = {"apgd-dlr": 3, "apgd-t": 4, "fab-t": 2}.get(method, 2)
-    if probe.n_classes < need:
+    n = probe.n_classes
+    need = CLASSES_NEEDED.get(method, 2)
+    if n < need:
+        usable = [s for s in stages if n >= CLASSES_NEEDED.get(s, 2)]
+        hint = f" (here: {','.join(usable)})" if usable else ""
         raise UserError(
-            f"{method} needs at least {need} classes and {probe.name} has {probe.n_classes}; "
-            f"choose another attack for {{{param}}}",
+            f"{method} needs at least {need} classes and {probe.name} has {n}; "
+            f"choose another attack for {{{param}}}{hint}",
             param,
         )
 
@@ -206,7 +214,7 @@ def autoattack(
     chosen = autoattack_stages(version, attacks)
     stages = chosen["attacks"]
     for name in stages:
-        check_classes(probe, name, "attacks")
+        check_classes(probe, name, "attacks", stages)
     runner = devices if isinstance(devices, Runner) else make_runner(devices)
     ids = np.arange(len(x)) if ids is None else np.asarray(ids)
     report = masking.check_model(probe, x, y)

@@ -33,6 +33,36 @@ model_option = click.option(
     help="Zoo name (cifar10-cnn, mnist-mlp, mnist-cnn, or the robust twins mnist-cnn-robust, "
     "cifar10-cnn-robust) or path to a .keras/.h5 file.",
 )
+
+
+def model_argument(func: Callable) -> Callable:
+    """MODEL as a positional argument (``interpret layers mnist-cnn``) or as ``--model``,
+    as every other command takes it; given both ways, they must agree.
+
+    Example:
+        >>> @click.command()
+        ... @model_argument
+        ... def cmd(model_spec): print(model_spec)
+        >>> cmd(["-m", "mnist-cnn"], standalone_mode=False)
+        mnist-cnn
+    """
+    import functools
+
+    @functools.wraps(func)
+    def merged(*args: Any, model_spec: str | None, model_flag: str | None, **kwargs: Any) -> Any:
+        if model_spec and model_flag and model_spec != model_flag:
+            raise click.UsageError(
+                f"MODEL given twice ({model_spec}, --model {model_flag}); give one"
+            )
+        return func(*args, model_spec=model_spec or model_flag or "cifar10-cnn", **kwargs)
+
+    merged = click.option(
+        "--model", "-m", "model_flag", default=None, metavar="MODEL",
+        help="The same as the MODEL argument [default: cifar10-cnn].",
+    )(merged)  # fmt: skip
+    return click.argument("model_spec", metavar="[MODEL]", required=False)(merged)
+
+
 gallery_option = click.option(
     "--gallery",
     "gallery_dir",

@@ -13,7 +13,14 @@ from __future__ import annotations
 import click
 
 from interpret.callbacks import SHARED, watchers
-from interpret.cli.common import api_option, echo_artifact, gallery_option, seed_option
+from interpret.cli.common import (
+    api_option,
+    data_option,
+    echo_artifact,
+    gallery_option,
+    model_argument,
+    seed_option,
+)
 
 
 @click.command()
@@ -186,14 +193,29 @@ def train(
 
 
 @click.command()
-@click.argument("dataset", type=click.Choice(["mnist", "cifar10"]))
+@click.argument("dataset", type=click.Choice(["mnist", "cifar10"]), required=False)
+@data_option("Or a grid of 25 of your own images, fitted to --model's input.")
+@click.option(
+    "--model", "-m", "model_spec", default="cifar10-cnn", show_default=True,
+    help="With --data: the model whose input the images are fitted to (a zoo name or .keras file).",
+)  # fmt: skip
 @seed_option
 @gallery_option
-def samples(dataset: str, seed: int, gallery_dir: str | None) -> None:
-    """A 5x5 grid of DATASET test images with their class names."""
-    from interpret.inspect.samples import sample_grid
+def samples(
+    dataset: str | None, data: str | None, model_spec: str, seed: int, gallery_dir: str | None
+) -> None:
+    """A 5x5 grid of DATASET test images with their class names (or of your own, --data).
 
-    echo_artifact(sample_grid(dataset, seed=seed, gallery=gallery_dir).png)
+    Example: interpret samples --data pets/ --model my.keras
+    """
+    from interpret.inspect.samples import data_grid, sample_grid
+
+    if (dataset is None) == (data is None):
+        raise click.UsageError("give DATASET (mnist or cifar10) or --data, one of them")
+    if data is not None:
+        echo_artifact(data_grid(data, model_spec, seed=seed, gallery=gallery_dir).png)
+    else:
+        echo_artifact(sample_grid(dataset, seed=seed, gallery=gallery_dir).png)
 
 
 @click.command()
@@ -221,7 +243,7 @@ def models() -> None:
 
 
 @click.command()
-@click.argument("model_spec", metavar="MODEL", default="cifar10-cnn")
+@model_argument
 def layers(model_spec: str) -> None:
     """Each layer of MODEL: name, type, output shape, parameters, filters/units.
 

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import click
 
-from interpret.cli.common import data_option, echo_artifact, gallery_option, model_option
+from interpret.cli.common import (
+    data_option,
+    echo_artifact,
+    gallery_option,
+    model_argument,
+    model_option,
+)
 
 
 def _save(sheet, gallery_dir):
@@ -179,7 +185,7 @@ def convolve(
 
 
 @click.command()
-@click.argument("model_spec", metavar="MODEL", default="cifar10-cnn")
+@model_argument
 @gallery_option
 def summary(model_spec: str, gallery_dir: str | None) -> None:
     """MODEL's structure as a figure: layers, output shapes, parameters and where they are."""

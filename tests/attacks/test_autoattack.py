@@ -73,7 +73,8 @@ def test_a_two_class_model_cannot_run_the_targeted_dlr():
 
     model, _, _ = linear_model(2)
     x = np.full((2, 4, 4, 1), 0.5, np.float32)
-    with pytest.raises(UserError, match="apgd-t needs at least 4 classes"):
+    with pytest.raises(UserError, match="apgd-t needs at least 4 classes") as e:
         attack(model, x, [0, 1], method="autoattack", eps=0.1)
+    assert str(e.value).endswith("for attacks= (here: apgd-ce,fab-t,square)")
     with pytest.raises(UserError, match="chooses its own targets"):
         attack(model, x, [0, 1], method="apgd-t", eps=0.1, target=1)

@@ -25,6 +25,16 @@ def test_layers_prints_names_and_counts():
     assert "122,570" in result.stdout
 
 
+def test_layers_takes_the_model_as_an_argument_or_as_model(capsys):
+    from tests.cli import run
+
+    code, by_flag, _ = run(["layers", "--model", "mnist-cnn"], capsys)
+    assert code == 0 and "464,522" in by_flag
+    assert run(["layers", "mnist-cnn"], capsys)[1] == by_flag
+    code, _, err = run(["layers", "mnist-mlp", "-m", "mnist-cnn"], capsys)
+    assert code == 2 and "MODEL given twice (mnist-mlp, --model mnist-cnn)" in err
+
+
 def test_models_lists_the_zoo_with_accuracy():
     result = run_cli("models")
     assert result.returncode == 0, result.stderr
@@ -127,3 +137,21 @@ def test_adversarial_train_on_tiny_data_records_robust_accuracy(tmp_path, data_d
         card["robust_accuracy"]["images"] == 32 and len(card["history"]["val_robust_accuracy"]) == 1
     )
     assert (out / "training-curves.png").is_file()
+
+
+def test_samples_of_your_own_data_as_the_model_sees_them(tmp_path, capsys):
+    from tests.cli import run
+    from tests.conftest import make_user_data
+
+    npz, _ = make_user_data(tmp_path)
+    g = tmp_path / "g"
+    code, out, err = run(
+        ["samples", "--data", str(npz), "-m", "mnist-cnn", "--gallery", str(g)], capsys
+    )
+    assert code == 0, err
+    meta = json.loads((g / "mnist-cnn" / "samples" / "own.npz-samples.json").read_text())
+    assert meta["data"] == str(npz) and "converted" in " ".join(meta["data_notes"])
+    for args in (["samples"], ["samples", "mnist", "--data", str(npz)]):
+        code, _, err = run([*args, "--gallery", str(g / "bad")], capsys)
+        assert code == 2 and "give DATASET (mnist or cifar10) or --data" in err
+    assert not (g / "bad").exists()
