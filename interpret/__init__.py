@@ -61,6 +61,11 @@ _ALIASES = {"load_data": "load"}
 __all__ = ["__version__", "zoo", "UserError", *_API]
 
 
+def __dir__() -> list[str]:
+    """The public names, the lazy ones included (what a notebook's tab completion offers)."""
+    return sorted(__all__)
+
+
 def __getattr__(name: str) -> Any:
     if name in _API:
         module = importlib.import_module(_API[name])

@@ -31,3 +31,12 @@ def test_the_showcase_is_tracked_outside_the_ignored_gallery():
         ["git", "ls-files", "docs/showcase/index.html"], cwd=ROOT, capture_output=True, text=True
     )
     assert tracked.stdout.strip() == "docs/showcase/index.html"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_api_call_the_docs_show_exists(page):
+    import interpret
+
+    called = set(re.findall(r"\binterpret\.([A-Za-z_]\w*)\(", page.read_text()))
+    missing = [n for n in sorted(called) if not callable(getattr(interpret, n, None))]
+    assert not missing, missing

@@ -19,6 +19,12 @@ def test_every_public_name_is_its_modules_object(name):
     assert name in interpret.__all__
 
 
+def test_dir_offers_the_lazy_names_to_tab_completion():
+    names = dir(interpret)
+    assert {"explain", "trust", "attack", "compare", "zoo", "__version__"} <= set(names)
+    assert "importlib" not in names
+
+
 def test_an_unknown_name_is_an_attribute_error():
     with pytest.raises(AttributeError, match="nope"):
         interpret.nope  # noqa: B018
