@@ -40,3 +40,26 @@ def test_every_api_call_the_docs_show_exists(page):
     called = set(re.findall(r"\binterpret\.([A-Za-z_]\w*)\(", page.read_text()))
     missing = [n for n in sorted(called) if not callable(getattr(interpret, n, None))]
     assert not missing, missing
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_command_line_the_docs_show_uses_real_flags(page):
+    """Each `interpret CMD ... --flag` (in code blocks and inline code) names an option CMD has."""
+    import click
+
+    from interpret.cli import cli
+
+    wrong = []
+    for line in page.read_text().splitlines():
+        for words in re.findall(r"(?:^|\$ |`)interpret ([a-z][^`#]*)", line):
+            name, *rest = words.split(" ")
+            cmd = cli.commands.get(name)
+            if isinstance(cmd, click.Group) and rest and rest[0] in cmd.commands:
+                cmd = cmd.commands[rest[0]]
+            if cmd is None:
+                wrong.append(f"no command {name!r}: {line.strip()}")
+                continue
+            opts = {o for p in cmd.params for o in [*p.opts, *p.secondary_opts]} | {"--help"}
+            flags = re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", " ".join(rest))
+            wrong += [f"{name} has no {f}: {line.strip()}" for f in flags if f not in opts]
+    assert not wrong, wrong
