@@ -26,7 +26,10 @@ SECTION_NAMES = (
     help=f"Comma-separated subset of: {SECTION_NAMES}.  [default: all]",
 )
 @click.option("--quick", is_flag=True, help="A few optimisation steps per technique (a preview).")
-@data_option("Samples, feature maps, dataset examples and the attack use these.")
+@data_option(
+    "Samples, feature maps, dataset examples, attribution maps, trust, inversion and the attack "
+    "use these."
+)
 @seed_option
 @gallery_option
 def report(
