@@ -221,7 +221,7 @@ def _featuremaps(ctx: _Context) -> list[Artifact] | str:
 
     if not ctx.has_images():
         return "the model has no known data set to take a test image from"
-    sheets = plot_featuremaps_all(ctx.handle, index=0, data=ctx.own)
+    sheets = plot_featuremaps_all(ctx.handle, index=0, data=ctx.own, progress=ctx.progress)
     return [art for s in sheets for art in s.save(ctx.gallery)]
 
 

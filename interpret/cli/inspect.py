@@ -96,7 +96,7 @@ def featuremaps(
     handle = resolve(model)
     where = {"index": index, "dataset": dataset, "split": split, "data": data}
     if layer == "all":
-        sheets = plot_featuremaps_all(handle, image, **where)
+        sheets = plot_featuremaps_all(handle, image, progress=True, **where)
     else:
         sheets = [plot_featuremaps(handle, layer, image, **where)]
     for i, sheet in enumerate(sheets):

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from interpret.core.errors import UserError
+from interpret.core.progress import ProgressSpec, advance
 from interpret.gallery.sheet import Sheet, label_slug
 
 MAP_CMAP = "viridis"
@@ -192,11 +193,15 @@ def _input_params(
 
 
 def plot_featuremaps_all(
-    model: Any, image: str | os.PathLike | np.ndarray | None = None, **where: Any
+    model: Any,
+    image: str | os.PathLike | np.ndarray | None = None,
+    progress: ProgressSpec = None,
+    **where: Any,
 ) -> list[Sheet]:
     """One :func:`plot_featuremaps` sheet per convolution/pooling layer, in order.
 
-    ``where``: ``index``, ``dataset``, ``split``, ``data``, as for :func:`plot_featuremaps`.
+    ``where``: ``index``, ``dataset``, ``split``, ``data``, as for :func:`plot_featuremaps`;
+    ``progress``: ``True`` for a bar on stderr (a deep model has hundreds of layers).
 
     Example:
         >>> sheets = plot_featuremaps_all("mnist-mlp", index=0)  # an MLP: its dense layers
@@ -214,7 +219,12 @@ def plot_featuremaps_all(
         )
     img, notes, label = pick_input(handle, image, **where)
     params = _input_params(image, **where)
-    return [_sheet(handle, layer, img, notes, label, params) for layer in layers]
+    sheets = []
+    with advance(progress, len(layers), "feature maps") as step:
+        for layer in layers:
+            sheets.append(_sheet(handle, layer, img, notes, label, params))
+            step(1)
+    return sheets
 
 
 def _sheet(

@@ -51,8 +51,24 @@ def test_every_channel_is_drawn_with_the_input_beside(rgb, image):
 
 def test_all_gives_one_sheet_per_conv_or_pool_layer(rgb, image):
     assert map_layers(rgb.probe) == ["conv_a", "pool", "conv_b"]
-    sheets = plot_featuremaps_all(rgb, image)
+    seen = []
+
+    class Bar:  # the progress protocol: one tick per layer
+        def __init__(self, total, label):
+            seen.append((total, label))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            pass
+
+        def update(self, n):
+            seen.append(n)
+
+    sheets = plot_featuremaps_all(rgb, image, progress=Bar)
     assert [s.layer for s in sheets] == ["conv_a", "pool", "conv_b"]
+    assert seen == [(3, "feature maps"), 1, 1, 1]
     np.testing.assert_allclose(
         sheets[2].data["maps"], _layer_output(rgb.model, "conv_b", image), rtol=1e-5, atol=1e-6
     )
