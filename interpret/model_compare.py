@@ -33,6 +33,7 @@ import numpy as np
 from interpret.core import checks
 from interpret.core.errors import UserError
 from interpret.core.progress import ProgressSpec, advance
+from interpret.gallery.inline import ShowsInline
 from interpret.gallery.sheet import Sheet
 from interpret.gallery.store import Artifact, Gallery
 
@@ -50,7 +51,7 @@ INIT_SD = 0.3
 
 
 @dataclass
-class Comparison:
+class Comparison(ShowsInline):
     """The sheets of one comparison, and the numbers each shows (by part)."""
 
     models: tuple[str, str]
@@ -66,6 +67,29 @@ class Comparison:
         """
         g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
         return [art for sheet in self.sheets for art in sheet.save(g)]
+
+    def inline_view(self) -> Any:
+        """In a notebook: the sheets one above the other (each also shows on its own).
+
+        Example:
+            >>> cmp.inline_view().shape  # doctest: +SKIP
+            (2710, 1250, 3)
+        """
+        import io
+
+        from PIL import Image
+
+        from interpret.gallery.store import figure_png_bytes
+
+        pages = [
+            np.asarray(Image.open(io.BytesIO(figure_png_bytes(s.figure))).convert("RGB"))
+            for s in self.sheets
+        ]
+        width = max(p.shape[1] for p in pages)
+        padded = [
+            np.pad(p, ((0, 0), (0, width - p.shape[1]), (0, 0)), constant_values=255) for p in pages
+        ]
+        return np.concatenate(padded, axis=0)
 
 
 def agreement(probe: Any, images: np.ndarray, classes: Sequence[int]) -> float:

@@ -33,12 +33,13 @@ from interpret.core.errors import UserError
 from interpret.core.objectives import Objective
 from interpret.core.progress import ProgressSpec, advance
 from interpret.core.specs import parse_indices
+from interpret.gallery.inline import ShowsInline
 from interpret.visualize import param as param_lib
 from interpret.visualize.render import RenderSettings, evaluate, render
 
 
 @dataclass
-class CanonResult:
+class CanonResult(ShowsInline):
     """A batch of renders of one kind, with the numbers measured on them (float32).
 
     ``kind`` is ``"direction"``, ``"interpolation"`` or ``"interaction"``; ``labels``
@@ -67,6 +68,10 @@ class CanonResult:
             >>> arts = res.save("/tmp/demo-gallery")  # doctest: +SKIP
         """
         return _save(self, gallery)
+
+    def inline_view(self) -> Any:
+        """In a notebook: the figure ``save`` draws (a row or a grid of the renders)."""
+        return grid_figure(self)
 
 
 def load_vectors(vector: Any, channels: int, layer: str) -> np.ndarray:
@@ -357,9 +362,27 @@ def sidecar_base(result: Any) -> dict:
     }
 
 
+def grid_figure(result: CanonResult) -> Any:
+    """The renders laid out as ``result.grid`` says, each captioned with its measurements."""
+    from interpret.gallery.style import image_grid
+
+    cells = [result.images[k] if k is not None else None for row in result.grid for k in row]
+    blank = np.ones_like(result.images[0])
+    titles = [_caption(result, k) if k is not None else "" for row in result.grid for k in row]
+    what = {
+        "direction": "activation along each direction (cosine to it)",
+        "interpolation": "a morph between two neurons (activation of a | b)",
+        "interaction": "pairs of neurons (activation of first | second)",
+    }[result.kind]
+    fig, _ = image_grid(
+        [blank if c is None else c for c in cells], titles=titles, cols=len(result.grid[0]), cell=1.2,
+        suptitle=f"{result.model} {result.layer}: {what}",
+    )  # fmt: skip
+    return fig
+
+
 def _save(result: CanonResult, gallery: Any) -> list:
     from interpret.gallery.store import Gallery
-    from interpret.gallery.style import image_grid
 
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     base = sidecar_base(result)
@@ -381,18 +404,7 @@ def _save(result: CanonResult, gallery: Any) -> list:
                 meta=meta,
             )
         )
-    cells = [result.images[k] if k is not None else None for row in result.grid for k in row]
-    blank = np.ones_like(result.images[0])
-    titles = [_caption(result, k) if k is not None else "" for row in result.grid for k in row]
-    what = {
-        "direction": "activation along each direction (cosine to it)",
-        "interpolation": "a morph between two neurons (activation of a | b)",
-        "interaction": "pairs of neurons (activation of first | second)",
-    }[result.kind]
-    fig, _ = image_grid(
-        [blank if c is None else c for c in cells], titles=titles, cols=len(result.grid[0]), cell=1.2,
-        suptitle=f"{result.model} {result.layer}: {what}",
-    )  # fmt: skip
+    fig = grid_figure(result)
     meta = {**base, "labels": result.labels, "figures": result.figures}
     arts.append(
         g.save_figure(

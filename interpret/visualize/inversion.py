@@ -37,6 +37,7 @@ from interpret.core.errors import UserError
 from interpret.core.objectives import Context, Objective
 from interpret.core.progress import ProgressSpec, advance
 from interpret.core.specs import parse_indices
+from interpret.gallery.inline import ShowsInline
 from interpret.visualize import param as param_lib
 from interpret.visualize import transforms as T
 from interpret.visualize.render import RenderSettings, render
@@ -71,7 +72,7 @@ class InversionSettings(RenderSettings):
 
 
 @dataclass
-class InversionResult:
+class InversionResult(ShowsInline):
     """What :func:`invert` returns: per layer (rows) and image, the inversion and caricature."""
 
     model: str
@@ -96,6 +97,10 @@ class InversionResult:
             >>> arts = res.save("/tmp/demo-gallery")  # doctest: +SKIP
         """
         return _save(self, gallery)
+
+    def inline_view(self) -> Any:
+        """In a notebook: the rows figure (originals, then each layer's inversion)."""
+        return rows_figure(self)
 
 
 def _read(path: Any) -> tuple[np.ndarray, str]:

@@ -30,6 +30,7 @@ import numpy as np
 from interpret.core import checks
 from interpret.core.errors import UserError
 from interpret.core.progress import ProgressSpec, advance
+from interpret.gallery.inline import ShowsInline
 from interpret.visualize import param as param_lib
 from interpret.visualize.directions import sidecar_base
 from interpret.visualize.maximize import labels_for, plan_targets
@@ -60,7 +61,7 @@ class MacoSettings(RenderSettings):
 
 
 @dataclass
-class MacoResult:
+class MacoResult(ShowsInline):
     """What :func:`maco` returns: ``images[i]`` and ``alpha[i]`` are for ``targets[i]``."""
 
     model: str
@@ -93,6 +94,10 @@ class MacoResult:
             >>> arts = res.save("/tmp/demo-gallery")  # doctest: +SKIP
         """
         return _save(self, gallery)
+
+    def inline_view(self) -> Any:
+        """In a notebook: the grid of renders, alpha maps and blends."""
+        return grid_figure(self)
 
 
 def magnitude_for(handle: Any, spectrum: Any, size: tuple[int, int], decorrelate: bool) -> Any:
@@ -221,9 +226,29 @@ def blend(images: np.ndarray, alpha: np.ndarray, background: float = 1.0) -> np.
     return (np.asarray(images, "float32") * a + background * (1.0 - a)).astype("float32")
 
 
+def grid_figure(result: MacoResult, blended: np.ndarray | None = None) -> Any:
+    """Rows of up to 8 targets: the renders, their alpha (gradient) maps and the blends."""
+    from interpret.gallery.style import image_grid
+
+    blended = blend(result.images, result.alpha) if blended is None else blended
+    n = len(result.targets)
+    cols = min(n, 8)
+    cells, titles = [], []
+    for start in range(0, n, cols):
+        part = range(start, min(n, start + cols))
+        pad = cols - len(part)
+        for row in (result.images, result.alpha, blended):
+            cells += [row[i] for i in part] + [np.ones_like(row[0])] * pad
+        titles += [f"{result.labels[i]}\n{result.activations[i]:.2f}" for i in part] + [""] * pad
+        titles += [""] * (2 * cols)
+    what = "classes" if result.kind == "class" else f"{result.layer} {result.kind}s"
+    title = f"{result.model}: MACO renders of {what}; rows: image, alpha (gradient), blend"
+    fig, _ = image_grid(cells, titles=titles, cols=cols, cell=1.1, suptitle=title)
+    return fig
+
+
 def _save(result: MacoResult, gallery: Any) -> list:
     from interpret.gallery.store import Gallery
-    from interpret.gallery.style import image_grid
 
     g = gallery if isinstance(gallery, Gallery) else Gallery(gallery)
     base = {**sidecar_base(result), "kind": result.kind}
@@ -247,21 +272,10 @@ def _save(result: MacoResult, gallery: Any) -> list:
                 blended[i], model=result.model, technique="maco", name=f"{name}-alpha", meta=meta
             )
         )
-    n = len(result.targets)
-    cols = min(n, 8)
-    cells, titles = [], []
-    for start in range(0, n, cols):
-        part = range(start, min(n, start + cols))
-        pad = cols - len(part)
-        for row in (result.images, result.alpha, blended):
-            cells += [row[i] for i in part] + [np.ones_like(row[0])] * pad
-        titles += [f"{result.labels[i]}\n{result.activations[i]:.2f}" for i in part] + [""] * pad
-        titles += [""] * (2 * cols)
-    what = "classes" if result.kind == "class" else f"{result.layer} {result.kind}s"
-    title = f"{result.model}: MACO renders of {what}; rows: image, alpha (gradient), blend"
-    fig, _ = image_grid(cells, titles=titles, cols=cols, cell=1.1, suptitle=title)
+    fig = grid_figure(result, blended)
     figures = {"activations": [float(v) for v in result.activations], "seconds": result.seconds}
     meta = {**base, "targets": result.targets, "figures": figures}
+    n = len(result.targets)
     span = f"{result.targets[0]}-{result.targets[-1]}" if n > 1 else str(result.targets[0])
     arts.append(
         g.save_figure(

@@ -43,6 +43,11 @@ def test_every_result_shows_as_png(handle):
         "evaluation": interpret.evaluate_attack(handle, x, y, method="fgsm", eps=[0.1, 0.3]),
         "fool": interpret.fool(handle, [0, 1], steps=2),
         "sheet": interpret.plot_filters(handle, "c1"),
+        "invert": interpret.invert(handle, x[0], "c1", steps=2, caricature=False),
+        "maco": interpret.maco(handle, "c2", [0, 1], steps=2),
+        "direction": interpret.direction(handle, "c2", np.eye(6)[:2], steps=2),
+        "interact": interpret.interact(handle, "c2", [0, 1], steps=2),
+        "compare": interpret.compare(handle, small_cnn(seed=1), parts="filters"),
     }
     for name, result in results.items():
         assert isinstance(result, ShowsInline), name
@@ -51,6 +56,20 @@ def test_every_result_shows_as_png(handle):
         assert result._repr_html_() is None, name  # no animation: Jupyter takes the PNG
     explanation = interpret.explain(handle, x, method="saliency")  # its own _repr_png_
     assert min(_png_size(explanation._repr_png_())) > 50
+    trusted = interpret.trust(
+        handle, x, method="saliency", n=4, sanity=False, metrics="deletion", steps=2
+    )  # its own _repr_png_ too: the table
+    assert min(_png_size(trusted._repr_png_())) > 50
+
+
+def test_a_shown_comparison_or_inversion_can_still_be_saved(handle, tmp_path):
+    x, _ = _images(handle, 1)
+    for result in (
+        interpret.compare(handle, small_cnn(seed=1), parts="filters"),
+        interpret.invert(handle, x[0], "c1", steps=2, caricature=False),
+    ):
+        result._repr_png_()
+        assert all(a.png.read_bytes()[:8] == PNG for a in result.save(tmp_path))
 
 
 def test_a_shown_sheet_can_still_be_saved(handle, tmp_path):
