@@ -63,3 +63,14 @@ def test_every_command_line_the_docs_show_uses_real_flags(page):
             flags = re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", " ".join(rest))
             wrong += [f"{name} has no {f}: {line.strip()}" for f in flags if f not in opts]
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_file_path_the_docs_name_exists(page):
+    """Paths like `interpret/_fast/conv_grad.py` or `benchmarks/trust_speed.py` in the text."""
+    pattern = (
+        r"(?<![\w/.-])((?:interpret|tests|benchmarks|examples|docs)/[\w/.-]*\w\.(?:py|md|ipynb))"
+    )
+    named = set(re.findall(pattern, page.read_text()))
+    missing = [path for path in sorted(named) if not (ROOT / path).is_file()]
+    assert not missing, missing
