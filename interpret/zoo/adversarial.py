@@ -267,7 +267,7 @@ def robust_accuracy(
 
     Robust accuracy is over every image (an image the model gets wrong clean counts
     as broken), as papers report it. ``steps`` steps of ``step_size`` from a uniform
-    start in the eps-box (the attack of :func:`interpret.attacks.attack` with
+    start in the eps-box (the attack of :func:`interpret.attacks.run.attack` with
     ``method="pgd"``, run in-graph).
 
     Example:
