@@ -65,14 +65,20 @@ def _chosen(spec: Any, probe: Any) -> list[Method]:
 
 
 def _plan(
-    chosen: list[Method], probe: Any, options: dict, layer: str | None, size: tuple
+    chosen: list[Method],
+    probe: Any,
+    options: dict,
+    layer: str | None,
+    size: tuple,
+    target: Target | None = None,
 ) -> list[tuple[Method, dict, str | None]]:
     """Each method with its settled options and layer: every check, before any work."""
     checked = check_options(options, [m.name for m in chosen])
     others = ", ".join(m.name for m in applicable(probe) if not m.needs_layer)
+    reads = sorted(target.objective.layers) if target and target.objective else []
     plans = []
     for m in chosen:
-        lay = cam_layer(probe, layer, m.name, others) if m.needs_layer else None
+        lay = cam_layer(probe, layer, m.name, others, reads) if m.needs_layer else None
         plans.append((m, settle(m.name, checked, probe, size, lay), lay))
     if layer is not None and not any(m.needs_layer for m in chosen):
         from interpret.core.errors import UserError
@@ -130,8 +136,8 @@ def attribute(
     """
     probe, _ = _probe_and_info(probe)
     x, y = checks.images(probe, images, y)
-    ((m, o, lay),) = _plan(methods([method]), probe, options, layer, x.shape[1:3])
     tgt = resolve_target(probe, target, len(x), y)
+    ((m, o, lay),) = _plan(methods([method]), probe, options, layer, x.shape[1:3], tgt)
     with advance(progress, len(x), f"{m.name} on {probe.name}") as step:
         return _compute(m, probe, x, tgt, lay, o, int(seed), memory, step)
 
@@ -177,8 +183,8 @@ def explain(
     probe, info = _probe_and_info(model)
     x, y = checks.images(probe, images, y)
     chosen = _chosen(method, probe)
-    plans = _plan(chosen, probe, options, layer, x.shape[1:3])
     tgt = resolve_target(probe, target, len(x), y)
+    plans = _plan(chosen, probe, options, layer, x.shape[1:3], tgt)
     seed = checks.positive_int(seed, "seed", minimum=0)
     memory = checks.positive(memory, "memory")
     if names is None:

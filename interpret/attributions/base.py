@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from interpret.core.errors import UserError
 from interpret.core.progress import Step
 
 GRADIENT_COST = 3.0  # activations, their gradients and the backward pass's temporaries
@@ -135,7 +136,14 @@ class Run:
         grad = self.gradient(wrt, probe)
         parts = []
         for s in chunks(len(images), self.gradient_batch):
-            out = [o.numpy() for o in grad.tensors(images[s], self.target.classes[s])]
+            tensors = grad.tensors(images[s], self.target.classes[s])
+            if any(t is None for t in tensors):  # e.g. a layer on a branch the target skips
+                raise UserError(
+                    f"the target ({self.target.text}) does not depend on {wrt}; give a "
+                    "{layer} that feeds it",
+                    "layer",
+                )
+            out = [o.numpy() for o in tensors]
             parts.append(combine(out) if combine else out)
             self.step(s.stop - s.start)
         return tuple(np.concatenate(cols) for cols in zip(*parts))

@@ -28,6 +28,8 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from interpret.attributions.base import Maps, Run, chunks, upsample
@@ -45,22 +47,30 @@ def spatial_layers(probe) -> list[str]:
     return [info.name for info in probe.layers if info.kind == "spatial"]
 
 
-def cam_layer(probe, layer: str | None, method: str, others: str) -> str:
+def cam_layer(probe, layer: str | None, method: str, others: str, reads: Sequence[str] = ()) -> str:
     """The layer a CAM method uses: ``layer`` checked, or the last with a spatial output.
 
-    ``others`` names the methods that need no such layer, for the message.
+    ``others`` names the methods that need no such layer, for the message. ``reads``:
+    the layers an objective target reads (``"conv2d_1:3"``); the CAM layer must come at
+    or before the deepest of them, or its maps would not feed the target.
 
     Example:
         >>> from interpret.core.models import resolve
-        >>> cam_layer(resolve("cifar10-cnn").probe, None, "gradcam", "")
-        'conv2d_2'
+        >>> probe = resolve("cifar10-cnn").probe
+        >>> cam_layer(probe, None, "gradcam", ""), cam_layer(probe, None, "gradcam", "", ["conv2d_1"])
+        ('conv2d_2', 'conv2d_1')
     """
     spatial = spatial_layers(probe)
+    if reads:
+        order = probe.layer_names
+        deepest = max(reads, key=order.index)
+        spatial = [s for s in spatial if order.index(s) <= order.index(deepest)]
     if layer is None:
         if not spatial:
+            where = f" at or before {deepest}, the layer the target reads" if reads else ""
             raise UserError(
-                f"{method} needs a layer with a spatial output (feature maps) and {probe.name} "
-                f"has none; methods that work on it: {others}"
+                f"{method} needs a layer with a spatial output (feature maps){where} and "
+                f"{probe.name} has none; methods that work on it: {others}"
             )
         return spatial[-1]
     info = probe.layer(layer)
@@ -68,6 +78,12 @@ def cam_layer(probe, layer: str | None, method: str, others: str) -> str:
         raise UserError(
             f"{{layer}} {layer} ({info.type}) has output shape {info.output_shape}, not feature "
             f"maps; {method} needs a spatial layer of {probe.name}: {', '.join(spatial) or 'none'}",
+            "layer",
+        )
+    if layer not in spatial:
+        raise UserError(
+            f"{{layer}} {layer} comes after {deepest}, the layer the target reads, so its maps "
+            f"do not feed the target; give one of {', '.join(spatial) or 'none'}",
             "layer",
         )
     return layer

@@ -8,7 +8,9 @@
 * ``"label"``: the true label of each image (``y=`` must be given);
 * an :class:`~interpret.core.objectives.Objective`, e.g.
   ``objectives.channel("conv2d_2", 5)``: "which pixels make filter 5 fire", since
-  attribution and activation maximization share the objectives.
+  attribution and activation maximization share the objectives; ``"conv2d_2:5"`` is
+  the same (filter or unit 5 of that layer: its mean activation), in words a command
+  line can take.
 
 Class targets are explained through their pre-softmax logit (a softmax head is
 unwrapped by the probe); Score-CAM weighs its masks by the softmax probability, as
@@ -112,6 +114,8 @@ def resolve_target(probe: Any, spec: Any, n: int, labels: Any = None) -> Target:
         for name in sorted(spec.layers):
             probe.layer(name)
         return Target("objective", np.zeros(n, np.int32), spec, spec.name)
+    if isinstance(spec, str) and spec.rpartition(":")[0].strip() in probe.layer_names:
+        return resolve_target(probe, _layer_objective(probe, spec), n)
     word = spec.strip().lower() if isinstance(spec, str) else None
     if spec is None or word in PREDICTED_WORDS:
         return Target("predicted", np.full(n, PREDICTED, np.int32), None, "predicted class")
@@ -144,6 +148,32 @@ def resolve_target(probe: Any, spec: Any, n: int, labels: Any = None) -> Target:
             "target",
         )
     return Target("class", np.asarray(classes, np.int32), None, "classes per image")
+
+
+def _layer_objective(probe: Any, spec: str) -> obj.Objective:
+    """``"LAYER:INDEX"``: the mean activation of filter (or unit) INDEX of LAYER.
+
+    Example:
+        >>> from interpret.core.models import resolve
+        >>> _layer_objective(resolve("mnist-cnn").probe, "conv2d_1:5").name
+        'channel(conv2d_1, 5)'
+    """
+    name, _, index = spec.rpartition(":")
+    info = probe.layer(name.strip())
+    if info.kind == "other":
+        raise UserError(f"{{target}} {spec!r}: layer {info.name} has no filters or units", "target")
+    try:
+        i = int(index)
+    except ValueError:
+        raise UserError(
+            f"{{target}} {spec!r}: give LAYER:INDEX, a whole number after the colon", "target"
+        ) from None
+    if not 0 <= i < info.size:
+        raise UserError(
+            f"{{target}} {spec!r}: {info.name} has {info.size} {info.unit_word} (0-{info.size - 1})",
+            "target",
+        )
+    return obj.channel(info.name, i)
 
 
 def _predicted(item: Any) -> bool:

@@ -46,8 +46,9 @@ SHORT = ", ".join(f"{a}" for a in ALIASES if a in ("ig", "gradcam++", "gxi"))
 @click.option(
     "--target",
     default=None,
-    help="predicted (default), a class index or name, one per image (cat,dog), or 'label' "
-    "(the true label; with --index).",
+    help="predicted (default), a class index or name, one per image (cat,dog), 'label' "
+    "(the true label; with --index), or LAYER:FILTER (which pixels make filter FILTER of "
+    "LAYER fire, e.g. conv2d_2:5).",
 )
 @click.option(
     "--layer", default=None, help="CAM layer [default: the last layer with a spatial output]."

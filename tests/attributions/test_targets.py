@@ -36,6 +36,9 @@ def test_spellings_of_a_target(probe):
         ("0-2", None, "names 3 classes"),
         ([0, 1, 2], None, "names 3 classes for 2 images"),
         ("label", [0, 7], "label 7 .* out of range"),
+        ("c2:6", None, "'c2:6': c2 has 6 filters \\(0-5\\)"),
+        ("c2:x", None, "give LAYER:INDEX"),
+        ("c9:1", None, "unknown class 'c9:1'"),  # not a layer: read as a class name
     ],
 )
 def test_bad_targets_say_what_is_wrong(probe, spec, labels, message):
@@ -61,10 +64,38 @@ def test_an_objective_target_explains_a_filter(probe):
     np.testing.assert_allclose(out.maps, np.abs(g).max(-1), rtol=1e-4, atol=1e-7)
     np.testing.assert_allclose(out.scores, score.numpy(), rtol=1e-5)
     assert out.targets is None
+    spelled = attribute(probe, x, "saliency", "c2:5")  # the same, as a command line says it
+    np.testing.assert_array_equal(spelled.maps, out.maps)
+    assert resolve_target(probe, "d1:7", 2).objective.name == "channel(d1, 7)"  # a dense unit
     cam = attribute(probe, x, "gradcam", obj.channel("c2", 5), layer="c1")
     assert cam.maps.shape == (2, 12, 12) and cam.targets is None
     with pytest.raises(UserError, match="unknown layer 'c9'"):
         attribute(probe, x, "saliency", obj.channel("c9", 0))
+
+
+def test_a_filter_target_moves_the_cam_layer_to_one_that_feeds_it(probe):
+    x = np.random.default_rng(0).random((2, 12, 12, 3), dtype=np.float32)
+    assert attribute(probe, x, "gradcam").maps.shape == (2, 12, 12)  # default layer: c2
+    below = attribute(probe, x, "gradcam", "c1:2")  # c1's filter: the CAM at c1, not c2
+    assert below.maps.shape == (2, 12, 12) and np.isfinite(below.maps).all()
+    with pytest.raises(UserError, match="layer= c2 comes after c1, the layer the target reads"):
+        attribute(probe, x, "gradcam", "c1:2", layer="c2")
+
+
+def test_a_cam_layer_on_a_branch_the_target_skips_is_one_clear_error():
+    from interpret._tf import keras
+
+    inp = keras.Input((8, 8, 1))
+    a = keras.layers.Conv2D(2, 3, name="a")(inp)  # two parallel branches
+    b = keras.layers.Conv2D(2, 3, name="b")(inp)
+    both = keras.layers.Concatenate()([keras.layers.Flatten()(a), keras.layers.Flatten()(b)])
+    out = keras.layers.Dense(2, name="out")(both)
+    branchy = Probe(keras.Model(inp, [out]), class_names=["a", "b"])
+    first, second = [n for n in branchy.layer_names if n in ("a", "b")]
+    x = np.zeros((1, 8, 8, 1), np.float32)
+    message = f"does not depend on {first}; give a layer= that feeds it"
+    with pytest.raises(UserError, match=message):  # listed earlier, yet not on the path
+        attribute(branchy, x, "gradcam", f"{second}:1", layer=first)
 
 
 def test_predicted_targets_resolve_on_the_unchanged_images(probe):
