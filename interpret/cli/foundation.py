@@ -59,7 +59,9 @@ from interpret.cli.common import (
 @click.option(
     "--data",
     default=None,
-    help="Training data for your own .keras MODEL: mnist or cifar10.",
+    help="Training data: mnist, cifar10, or your own images: an .npz (x_train, y_train, "
+    "x_test, y_test; or x, y) or a folder with one subfolder of images per class; where no "
+    "split is given, every 5th image is held out for testing.",
 )
 @click.option("--precision", default=None, help="Arithmetic of the steps: float32, bfloat16, auto.")
 @click.option(

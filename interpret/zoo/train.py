@@ -145,7 +145,11 @@ def plan(
     if limit is not None:
         checks.positive_int(limit, "limit")
     if zoo_name is None and data is None:
-        raise UserError("training your own model needs {data} (mnist, cifar10, or arrays)", "data")
+        raise UserError(
+            "training your own model needs {data} (mnist, cifar10, your .npz or class folders, "
+            "or arrays)",
+            "data",
+        )
     return Plan(name, replace(recipe, **changes), zoo_name, None if zoo_name else model, data)
 
 
@@ -191,19 +195,73 @@ def _dataset(p: Plan) -> Any:
         return data.load(p.recipe.dataset)
     if isinstance(p.data, data.Dataset):
         return p.data
-    if isinstance(p.data, str):
+    if isinstance(p.data, str) and p.data in data.names():
         return data.load(p.data)
+    if isinstance(p.data, (str, Path)):
+        return own_dataset(p.data, _input_shape(p))
     try:
         (x_train, y_train), (x_test, y_test) = p.data
     except (TypeError, ValueError):
         raise UserError(
-            "give {data} as mnist, cifar10, a Dataset or ((x_train, y_train), (x_test, y_test))",
+            "give {data} as mnist, cifar10, an .npz file, a folder of class folders, a "
+            "Dataset or ((x_train, y_train), (x_test, y_test))",
             "data",
         ) from None
     n = int(np.max(y_train)) + 1
     return data.Dataset("custom", np.asarray(x_train), np.asarray(y_train).reshape(-1),
                         np.asarray(x_test), np.asarray(y_test).reshape(-1),
                         tuple(str(i) for i in range(n)), "arrays")  # fmt: skip
+
+
+HOLD_OUT = 5  # own data without a split: every 5th image is a test image
+
+
+def own_dataset(spec: str | Path, shape: tuple) -> Any:
+    """A person's own .npz or class folders as a train/test Dataset, fitted to ``shape``.
+
+    An .npz with ``x_train``, ``y_train``, ``x_test``, ``y_test`` keeps its split; any
+    other form (an .npz with ``x``, ``y``, a folder of class folders, read round-robin
+    over the classes) holds out every 5th image for testing.
+
+    Example:
+        >>> ds = own_dataset("pets/", (32, 32, 3))  # doctest: +SKIP
+        >>> ds.source  # doctest: +SKIP
+        'folder pets/: 2 classes, 500 images; test: every 5th image (100)'
+    """
+    from interpret.data import datasets as data
+    from interpret.data.user import load_user_data
+
+    keys = ("x_train", "y_train", "x_test", "y_test")
+    if str(spec).endswith(".npz") and Path(spec).is_file():
+        with np.load(spec) as f:
+            split = all(k in f.files for k in keys) and [f[k] for k in keys]
+        if split:
+            train = load_user_data((split[0], split[1]), shape, labels=True)
+            test = load_user_data((split[2], split[3]), shape, labels=True)
+            names = tuple(str(i) for i in range(int(max(train.y.max(), test.y.max())) + 1))
+            source = f"{Path(spec).name}: x_train ({len(train)}), x_test ({len(test)})"
+            return data.Dataset(Path(spec).stem, train.x, train.y, test.x, test.y, names, source)
+    own = load_user_data(spec, shape, labels=True)
+    test = np.arange(len(own)) % HOLD_OUT == HOLD_OUT - 1
+    if test.sum() < 1 or (~test).sum() < 1:
+        raise UserError(
+            f"{{data}} {spec} has {len(own)} images; training holds out every {HOLD_OUT}th for "
+            f"testing, so give at least {HOLD_OUT}",
+            "data",
+        )
+    source = f"{own.source}; test: every {HOLD_OUT}th image ({int(test.sum())})"
+    names = own.class_names or tuple(str(i) for i in range(int(own.y.max()) + 1))
+    return data.Dataset(
+        own.name, own.x[~test], own.y[~test], own.x[test], own.y[test], tuple(names), source
+    )
+
+
+def _input_shape(p: Plan) -> tuple:
+    """(H, W, C) of the model the plan trains."""
+    from interpret.zoo.architectures import build
+
+    net = build(p.zoo_name) if p.zoo_name else _own_model(p.model)
+    return tuple(int(d) for d in net.input_shape[1:])
 
 
 def train(
@@ -326,6 +384,7 @@ def _card(p: Plan, net: Any, ds: Any, train_xy: tuple, seed: int, history: dict,
           seconds: float, extra: dict) -> dict:  # fmt: skip
     from interpret._tf import keras
     from interpret.core.probe import Probe
+    from interpret.data.datasets import names as data_names
 
     probe = Probe(net, name=p.name)
     x_train, y_train = train_xy
@@ -334,7 +393,7 @@ def _card(p: Plan, net: Any, ds: Any, train_xy: tuple, seed: int, history: dict,
     card = {
         "model": p.name,
         "description": p.recipe.description,
-        "dataset": p.recipe.dataset or ds.name,
+        "dataset": p.recipe.dataset or (ds.name if ds.name in data_names() else None),
         "data_source": ds.source,
         "class_names": list(ds.class_names),
         "input_range": [0.0, 1.0] if p.zoo_name else list(probe.input_range),

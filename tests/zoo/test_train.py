@@ -155,3 +155,52 @@ def test_own_keras_model_trains_adversarially_and_writes_its_card(tmp_path):
     assert json.loads(card_file.read_text())["robust_accuracy"] == r
     assert keras_file.is_file() and curves.is_file()
     assert (keras_file.parent / "toy.checkpoint" / "history.json").is_file()
+
+
+def test_own_data_as_files_becomes_a_train_test_split(tmp_path):
+    from interpret.zoo.train import own_dataset
+    from tests.conftest import make_user_data
+
+    npz, folder = make_user_data(tmp_path, shape=(16, 16, 3))  # 12 images, 3 classes
+    ds = own_dataset(folder, (16, 16, 3))
+    assert (len(ds.x_train), len(ds.x_test)) == (10, 2) and ds.class_names == (
+        "class_0",
+        "class_1",
+        "class_2",
+    )
+    assert ds.source.endswith("test: every 5th image (2)") and ds.x_train.dtype == np.float32
+    plain = own_dataset(npz, (16, 16, 3))
+    np.testing.assert_array_equal(plain.y_test, np.load(npz)["y"][4::5])
+    rng = np.random.default_rng(0)
+    split = tmp_path / "split.npz"
+    np.savez(
+        split, x_train=rng.integers(0, 256, (6, 8, 8), dtype=np.uint8), y_train=np.arange(6) % 2,
+        x_test=rng.integers(0, 256, (3, 8, 8), dtype=np.uint8), y_test=[0, 1, 1],
+    )  # fmt: skip
+    kept = own_dataset(split, (8, 8, 1))
+    assert (len(kept.x_train), len(kept.x_test), kept.class_names) == (6, 3, ("0", "1"))
+    few = tmp_path / "few.npz"
+    np.savez(few, x=np.zeros((4, 8, 8), np.uint8), y=[0, 1, 0, 1])
+    with pytest.raises(UserError, match="has 4 images; training holds out every 5th"):
+        own_dataset(few, (8, 8, 1))
+
+
+def test_own_model_on_own_images_from_the_command_line(tmp_path, capsys):
+    from interpret._tf import keras
+    from tests.cli import run
+    from tests.conftest import make_user_data
+
+    _, folder = make_user_data(tmp_path, shape=(16, 16, 3))
+    keras.utils.set_random_seed(0)
+    net = keras.Sequential(
+        [keras.Input((16, 16, 3)), keras.layers.Flatten(), keras.layers.Dense(3)], name="mine"
+    )
+    net.save(tmp_path / "mine.keras")
+    g = tmp_path / "g"
+    args = ["train", str(tmp_path / "mine.keras"), "--data", str(folder), "--epochs", "1"]
+    code, out, err = run([*args, "--gallery", str(g)], capsys)
+    assert code == 0, err
+    card = json.loads((g / "mine" / "train" / "mine.json").read_text())
+    assert card["dataset"] is None and card["train_images"] == 10  # no zoo data set to point at
+    assert card["class_names"] == ["class_0", "class_1", "class_2"]
+    assert card["data_source"].startswith("folder own/: 3 classes, 12 images")
