@@ -58,6 +58,20 @@ def _probe_and_info(model: Any) -> tuple[Any, dict]:
     return handle.probe, handle.describe()
 
 
+def _picture_files(images: Any) -> list[str]:
+    """``images`` as picture file names when it is a path or a list of paths, else []."""
+    import os
+
+    items = [images] if isinstance(images, (str, os.PathLike)) else images
+    if (
+        isinstance(items, (list, tuple))
+        and items
+        and all(isinstance(i, (str, os.PathLike)) for i in items)
+    ):
+        return [os.fspath(i) for i in items]
+    return []
+
+
 def _chosen(spec: Any, probe: Any) -> list[Method]:
     if isinstance(spec, str) and spec.strip().lower() == "all":
         return applicable(probe)
@@ -160,7 +174,8 @@ def explain(
 
     Args:
         model: zoo name, .keras/.h5 path, Keras model, ModelHandle or Probe.
-        images: float32 [0, 1] NHWC (uint8 is divided by 255).
+        images: float32 [0, 1] NHWC (uint8 is divided by 255; one HWC image is a batch of
+            one), or picture file(s), read and fitted to the model's input.
         method: a name (``"gradcam"``, ``"integrated-gradients"``, alias ``"ig"``...),
             several (``"gradcam,ig"`` or a list: an :class:`Explanations`), or ``"all"``
             (every method that applies to the model).
@@ -181,6 +196,12 @@ def explain(
     Example: see the module docstring.
     """
     probe, info = _probe_and_info(model)
+    files = _picture_files(images)
+    if files:  # picture files, read and fitted to the model's input as the CLI does
+        from interpret.attributions.inputs import read_pictures
+
+        picked = read_pictures(probe.input_shape, files)
+        images, names = picked.x, picked.names if names is None else names
     x, y = checks.images(probe, images, y)
     chosen = _chosen(method, probe)
     tgt = resolve_target(probe, target, len(x), y)
@@ -218,5 +239,7 @@ def explain(
                     class_names=probe.class_names,
                 )
             )
+    for e in out if files else ():  # the sidecars say which files and what was resized
+        e.notes, e.data_info = list(picked.notes), dict(picked.info)
     single = isinstance(method, str) and "," not in method and method.strip().lower() != "all"
     return out[0] if single else Explanations(out)

@@ -67,11 +67,18 @@ def pick_images(
             "index",
         )
     if files:
-        return _files(handle.probe.input_shape, files)
+        return read_pictures(handle.probe.input_shape, files)
     return _dataset_images(handle, index, dataset)
 
 
-def _files(shape: tuple, files: Sequence[Any]) -> Picked:
+def read_pictures(shape: tuple, files: Sequence[Any]) -> Picked:
+    """Picture files fitted to a model input ``shape`` (H, W, C), named by their file names.
+
+    Example:
+        >>> from interpret.data.images import sample_photo
+        >>> read_pictures((32, 32, 3), [sample_photo()]).x.shape
+        (1, 32, 32, 3)
+    """
     from interpret.data.images import load_image
 
     arrays, notes = [], []

@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -140,8 +141,8 @@ def images(probe: Any, x: Any, y: Any | None = None) -> tuple[np.ndarray, np.nda
     """A batch of images (and labels) checked for ``probe``: float32 [0, 1] NHWC, int32 labels.
 
     uint8 images are divided by 255; float images must already lie in [0, 1];
-    (N, H, W) is accepted for one-channel models; one-hot labels are turned into
-    class indices.
+    (N, H, W) is accepted for one-channel models, and one image of exactly the model's
+    input shape as a batch of one; one-hot labels are turned into class indices.
 
     Example:
         >>> from interpret.core.models import resolve
@@ -150,12 +151,22 @@ def images(probe: Any, x: Any, y: Any | None = None) -> tuple[np.ndarray, np.nda
         >>> x.shape, x.dtype, y.tolist()
         ((2, 28, 28, 1), dtype('float32'), [3, 4])
     """
+    if isinstance(x, (str, os.PathLike)) or (
+        isinstance(x, (list, tuple)) and x and isinstance(x[0], (str, os.PathLike))
+    ):
+        raise UserError(
+            "{x} holds file names; pass image arrays (interpret.data.images.load_image(path, "
+            "shape) reads a picture fitted to a model)",
+            "x",
+        )
     arr = np.asarray(x)
     if arr.dtype == np.uint8:
         arr = arr.astype(np.float32) / 255.0
     arr = arr.astype(np.float32, copy=False)
     want = tuple(probe.input_shape)
-    if arr.ndim == len(want) and want[-1] == 1:
+    if arr.shape == want:  # one image
+        arr = arr[None]
+    elif arr.ndim == len(want) and want[-1] == 1:
         arr = arr[..., None]
     if arr.ndim != len(want) + 1 or tuple(arr.shape[1:]) != want:
         raise UserError(

@@ -54,6 +54,21 @@ def test_images_are_checked(model):
         interpret.explain(model, np.full((1, 12, 12, 3), 2.0, "float32"))
 
 
+def test_picture_files_and_one_image_are_taken_too(model, x, tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "photo.png"
+    Image.fromarray((np.random.default_rng(0).random((20, 16, 3)) * 255).astype(np.uint8)).save(
+        path
+    )
+    e = interpret.explain(model, str(path), method="saliency")
+    assert e.maps.shape == (1, 12, 12) and e.labels == ["photo.png"]
+    assert e.notes == ["photo.png: resized 16x20 to 12x12"]
+    assert interpret.explain(model, [path, path], method="saliency").maps.shape == (2, 12, 12)
+    one = interpret.explain(model, x[0], method="saliency")  # one HWC image
+    np.testing.assert_array_equal(one.maps, interpret.explain(model, x[:1], method="saliency").maps)
+
+
 def test_one_method_gives_an_explanation_several_give_explanations(model, x):
     one = interpret.explain(model, x, method="ig", steps=4, names=["a", "b"])
     assert isinstance(one, Explanation) and one.method == "integrated-gradients"

@@ -80,6 +80,8 @@ def test_images_are_float32_in_0_1_with_a_channel_axis(grey_probe):
     assert y.dtype == np.int32 and y.tolist() == [0, 2]
     x, y = checks.images(grey_probe, np.zeros((1, 4, 4, 1)))
     assert x.dtype == np.float32 and y is None
+    one, label = checks.images(grey_probe, np.zeros((4, 4, 1)), 2)  # one image: a batch of one
+    assert one.shape == (1, 4, 4, 1) and label.tolist() == [2]
 
 
 @pytest.mark.parametrize(
@@ -89,6 +91,8 @@ def test_images_are_float32_in_0_1_with_a_channel_axis(grey_probe):
         (np.zeros((0, 4, 4, 1)), "no images given in x="),
         (np.full((1, 4, 4, 1), 2.0), r"x= must be float32 in \[0, 1\] \(or uint8 0..255\)"),
         (np.full((1, 4, 4, 1), np.nan), r"x= must be float32 in \[0, 1\]"),
+        ("digit.png", "x= holds file names; pass image arrays"),
+        (["a.png", "b.png"], "x= holds file names"),
     ],
 )
 def test_bad_images_are_user_errors(grey_probe, x, message):
