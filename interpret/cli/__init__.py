@@ -48,10 +48,12 @@ COMMAND_MODULES = (
 def cli() -> None:
     """Train small Keras CNNs, then open them up.
 
-    Every command takes --model (a zoo name: cifar10-cnn, mnist-mlp, mnist-cnn, the robust
-    twins mnist-cnn-robust and cifar10-cnn-robust, or a path to your own .keras/.h5 file)
-    and writes its pictures, each with a JSON sidecar saying how it was made, into a
-    gallery directory (--gallery, default ./gallery).
+    Every command that opens a model takes --model (a zoo name: cifar10-cnn, mnist-mlp,
+    mnist-cnn, the robust twins mnist-cnn-robust and cifar10-cnn-robust, or a path to your
+    own .keras/.h5 file; compare takes its two models as arguments) and writes its
+    pictures, each with a JSON sidecar saying how it was made, into a gallery directory
+    (--gallery, default ./gallery). Your own images: --data FILE.npz or a folder of class
+    folders.
     """
 
 

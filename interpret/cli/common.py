@@ -35,9 +35,10 @@ model_option = click.option(
 )
 
 
-def model_argument(func: Callable) -> Callable:
+def model_argument(func: Callable | None = None, *, default: str | None = "cifar10-cnn") -> Any:
     """MODEL as a positional argument (``interpret layers mnist-cnn``) or as ``--model``,
-    as every other command takes it; given both ways, they must agree.
+    as every other command takes it; given both ways, they must agree. With
+    ``default=None`` (``train``) one of the two is required.
 
     Example:
         >>> @click.command()
@@ -48,19 +49,26 @@ def model_argument(func: Callable) -> Callable:
     """
     import functools
 
-    @functools.wraps(func)
-    def merged(*args: Any, model_spec: str | None, model_flag: str | None, **kwargs: Any) -> Any:
-        if model_spec and model_flag and model_spec != model_flag:
-            raise click.UsageError(
-                f"MODEL given twice ({model_spec}, --model {model_flag}); give one"
-            )
-        return func(*args, model_spec=model_spec or model_flag or "cifar10-cnn", **kwargs)
+    def decorate(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def merged(*args: Any, model_spec: str | None, model_flag: str | None, **kw: Any) -> Any:
+            if model_spec and model_flag and model_spec != model_flag:
+                raise click.UsageError(
+                    f"MODEL given twice ({model_spec}, --model {model_flag}); give one"
+                )
+            chosen = model_spec or model_flag or default
+            if chosen is None:
+                raise click.UsageError("give MODEL (a zoo name or a .keras/.h5 file)")
+            return func(*args, model_spec=chosen, **kw)
 
-    merged = click.option(
-        "--model", "-m", "model_flag", default=None, metavar="MODEL",
-        help="The same as the MODEL argument [default: cifar10-cnn].",
-    )(merged)  # fmt: skip
-    return click.argument("model_spec", metavar="[MODEL]", required=False)(merged)
+        said = f" [default: {default}]" if default else ""
+        merged = click.option(
+            "--model", "-m", "model_flag", default=None, metavar="MODEL",
+            help=f"The same as the MODEL argument{said}.",
+        )(merged)  # fmt: skip
+        return click.argument("model_spec", metavar="[MODEL]", required=False)(merged)
+
+    return decorate(func) if func is not None else decorate
 
 
 gallery_option = click.option(

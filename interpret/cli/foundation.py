@@ -24,7 +24,7 @@ from interpret.cli.common import (
 
 
 @click.command()
-@click.argument("model_name", metavar="MODEL")
+@model_argument(default=None)
 @click.option("--epochs", type=int, default=None, help="Override the recipe's epoch count.")
 @click.option(
     "--limit",
@@ -125,7 +125,7 @@ from interpret.cli.common import (
 @seed_option
 @gallery_option
 def train(
-    model_name: str,
+    model_spec: str,
     out_path: str | None,
     install: bool,
     watch: tuple[str, ...],
@@ -152,22 +152,22 @@ def train(
 
     watching = bool(watch) or attack_eps is not None or explain_method is not None
     if watching and log_dir is None:
-        log_dir = str(Gallery(gallery_dir).root / model_name / "train" / "logs")
+        log_dir = str(Gallery(gallery_dir).root / model_spec / "train" / "logs")
     callbacks = watchers(
         watch,
         attack_eps=attack_eps,
-        attack_data=first_test_images(model_name) if attack_eps is not None else None,
+        attack_data=first_test_images(model_spec) if attack_eps is not None else None,
         explain_method=explain_method,
-        explain_data=first_test_images(model_name, 4) if explain_method is not None else None,
+        explain_data=first_test_images(model_spec, 4) if explain_method is not None else None,
         every=every,
         steps=steps,
         gallery=gallery_dir,
         log_dir=log_dir,
-        name=model_name,
+        name=model_spec,
         seed=seed,
     )
     result = train_model(
-        model_name,
+        model_spec,
         seed=seed,
         out=out_path,
         install=install,

@@ -35,6 +35,15 @@ def test_layers_takes_the_model_as_an_argument_or_as_model(capsys):
     assert code == 2 and "MODEL given twice (mnist-mlp, --model mnist-cnn)" in err
 
 
+def test_train_needs_a_model_one_way_or_the_other(capsys):
+    from tests.cli import run
+
+    code, _, err = run(["train"], capsys)
+    assert code == 2 and "give MODEL (a zoo name or a .keras/.h5 file)" in err
+    code, _, err = run(["train", "--model", "resnet"], capsys)
+    assert code == 2 and "unknown zoo model 'resnet'" in err
+
+
 def test_models_lists_the_zoo_with_accuracy():
     result = run_cli("models")
     assert result.returncode == 0, result.stderr
