@@ -92,15 +92,10 @@ def read_pictures(shape: tuple, files: Sequence[Any]) -> Picked:
 
 def _user_images(handle: Any, data: Any, index: Any) -> Picked:
     """Images ``index`` of a person's own data, reading no further than the last one."""
-    from interpret.core.specs import parse_indices
-    from interpret.data.user import load_user_data
+    from interpret.data.user import pick_user_images
 
     spec = OWN_DEFAULT if index is None else index
-    wanted = parse_indices(spec, 10**9, "index", param="index")
-    own = load_user_data(data, handle, n=max(wanted) + 1)
-    if index is None:
-        wanted = list(range(min(len(wanted), len(own))))
-    picked = parse_indices(wanted, len(own), "index", where=own.name, param="index")
+    own, picked = pick_user_images(data, handle, spec, clip=index is None)
     y = None if own.y is None else np.asarray(own.y)[picked]
     info = {**own.describe(), "indices": picked}
     return Picked(own.x[picked], y, [own.label(i) for i in picked], list(own.notes), info)

@@ -344,18 +344,16 @@ def _images(
         own = load_user_data(data, handle)
         images, y, source, info = own.x, own.y, own.source, own.describe()
     elif images is None:
+        from interpret.data import datasets
+
         name = dataset or handle.dataset
         if not name:
-            from interpret.data import datasets
-
             raise UserError(
                 f"model {handle.name} has no known data set; give {{dataset}} "
                 f"({', '.join(datasets.names())}) or your own images as {{data}}",
                 "dataset",
                 "data",
             )
-        from interpret.data import datasets
-
         ds = datasets.load_test_images(name)
         images, y, source = ds.x_test, ds.y_test, f"{ds.name} test set, {ds.source}"
     else:

@@ -161,6 +161,28 @@ def load_user_data(
     return data
 
 
+def pick_user_images(
+    spec: Any, target: Any, index: Any, *, what: str = "index", clip: bool = False
+) -> tuple[UserData, list[int]]:
+    """A person's images ``index`` (the one index grammar: ``3``, ``"0-7"``, ``[1, 5]``),
+    reading no further than the last one; ``clip`` drops indices past the end instead
+    of refusing them (a default range on a small data set).
+
+    Example:
+        >>> x = np.zeros((5, 8, 8, 1), "uint8")
+        >>> own, picked = pick_user_images((x, [0, 1, 0, 1, 0]), (8, 8, 1), "0-7", clip=True)
+        >>> picked
+        [0, 1, 2, 3, 4]
+    """
+    from interpret.core.specs import parse_indices
+
+    wanted = parse_indices(index, 10**9, what, param="index")
+    own = load_user_data(spec, target, n=max(wanted) + 1)
+    if clip:
+        wanted = [i for i in wanted if i < len(own)]
+    return own, parse_indices(wanted, len(own), what, where=own.name, param="index")
+
+
 def _target(target: Any) -> tuple[tuple[int, int, int], tuple[str, ...] | None, int | None]:
     """(input shape, class names, class count) of a shape tuple, a probe or a model handle."""
     probe = getattr(target, "probe", target)

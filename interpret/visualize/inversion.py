@@ -111,11 +111,9 @@ def _read(path: Any) -> tuple[np.ndarray, str]:
 
 def _own_images(handle: Any, data: Any, index: Any) -> tuple[np.ndarray, list[str], dict]:
     """Images ``index`` (default the first) of a person's own ``data``, at the model's input."""
-    from interpret.data.user import load_user_data
+    from interpret.data.user import pick_user_images
 
-    wanted = parse_indices(0 if index is None else index, 10**9, "image", param="index")
-    own = load_user_data(data, handle, n=max(wanted) + 1)
-    picked = parse_indices(wanted, len(own), "image", where=own.name, param="index")
+    own, picked = pick_user_images(data, handle, 0 if index is None else index, what="image")
     return own.x[picked], [own.label(i) for i in picked], own.describe()
 
 

@@ -187,8 +187,8 @@ def _adversarial(
     return Adversarial(str(method), eps, **given).checked()
 
 
-def _dataset(p: Plan) -> Any:
-    """The plan's data as a Dataset (loading a named one)."""
+def _dataset(p: Plan, shape: tuple) -> Any:
+    """The plan's data as a Dataset (loading a named one; a person's own fitted to ``shape``)."""
     from interpret.data import datasets as data
 
     if p.data is None:
@@ -198,7 +198,7 @@ def _dataset(p: Plan) -> Any:
     if isinstance(p.data, str) and p.data in data.names():
         return data.load(p.data)
     if isinstance(p.data, (str, Path)):
-        return own_dataset(p.data, _input_shape(p))
+        return own_dataset(p.data, shape)
     try:
         (x_train, y_train), (x_test, y_test) = p.data
     except (TypeError, ValueError):
@@ -256,14 +256,6 @@ def own_dataset(spec: str | Path, shape: tuple) -> Any:
     )
 
 
-def _input_shape(p: Plan) -> tuple:
-    """(H, W, C) of the model the plan trains."""
-    from interpret.zoo.architectures import build
-
-    net = build(p.zoo_name) if p.zoo_name else _own_model(p.model)
-    return tuple(int(d) for d in net.input_shape[1:])
-
-
 def train(
     model: Any,
     data: Any = None,
@@ -301,10 +293,10 @@ def train(
     from interpret._tf import keras
     from interpret.zoo.architectures import build
 
-    ds = _dataset(p)
-    x_train, y_train = ds.x_train[:limit], ds.y_train[:limit]
     keras.utils.set_random_seed(seed)
     net = build(p.zoo_name) if p.zoo_name else _own_model(p.model)
+    ds = _dataset(p, tuple(int(d) for d in net.input_shape[1:]))
+    x_train, y_train = ds.x_train[:limit], ds.y_train[:limit]
     start = time.perf_counter()
     if p.recipe.adversarial is None and p.zoo_name:
         history = _keras_fit(net, p.recipe, ds, (x_train, y_train), seed, verbose, callbacks)
