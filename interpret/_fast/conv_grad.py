@@ -2,11 +2,17 @@
 
 Every technique here differentiates with respect to the *input image*. For a
 ``Conv2D`` reading a single channel, TensorFlow's CPU kernel for that gradient
-(``Conv2DBackpropInput`` with one output channel) runs several times slower than
+(``Conv2DBackpropInput`` with one output channel) can run several times slower than
 the layer itself: it vectorises over the image's channels, of which there is one.
 The same numbers come out of a depthwise convolution of the incoming gradient
 with the flipped kernel, summed over the filters, which vectorises over the
-filters instead (on mnist-cnn, 1000 images: ~25 ms against ~105 ms).
+filters instead (on mnist-cnn, 1000 images: ~25 ms against ~105 ms on an Intel
+Xeon with AVX512). That lead depends on the CPU: on a 2-core AMD EPYC (AVX2) TensorFlow's
+kernel is the faster one (128 images: ~10.5 ms against ~15 ms). So the route is chosen
+per machine: :func:`depthwise_is_faster` times both on the layer's shapes once per
+process (about 0.3 s) and keeps the depthwise route only when it takes under
+:data:`MARGIN` of TensorFlow's time. ``INTERPRET_CONV_GRAD=depthwise`` or ``=tensorflow``
+pins the choice (the two agree to ~1e-6, float rounding).
 
 :func:`fast_input_grad` wraps such a layer so the forward pass is unchanged
 (same weights, same output) and only the gradient takes the faster route; the
@@ -28,7 +34,13 @@ Example:
 from __future__ import annotations
 
 import functools
+import os
+import time
 from typing import Any
+
+ENV_VAR = "INTERPRET_CONV_GRAD"
+CHOICES = ("auto", "depthwise", "tensorflow")
+MARGIN = 0.85  # the depthwise route must take under this share of TensorFlow's time
 
 
 def covers(layer: Any) -> bool:
@@ -152,11 +164,98 @@ def fast_input_grad(layer: Any) -> Any:
 
     The returned layer shares the original's weights and computes the same output.
 
+    Only where this machine runs the depthwise route faster (:func:`depthwise_is_faster`)
+    or ``INTERPRET_CONV_GRAD=depthwise`` asks for it.
+
     Example:
+        >>> import os
         >>> from interpret import zoo
+        >>> os.environ["INTERPRET_CONV_GRAD"] = "depthwise"
         >>> fast_input_grad(zoo.load("mnist-cnn").get_layer("conv2d")).name
         'conv2d_fastgrad'
+        >>> del os.environ["INTERPRET_CONV_GRAD"]
         >>> fast_input_grad(zoo.load("cifar10-cnn").get_layer("conv2d")).name  # RGB: unchanged
         'conv2d'
     """
-    return _wrapper_class()(layer) if covers(layer) else layer
+    if not covers(layer) or not _use_depthwise(layer):
+        return layer
+    return _wrapper_class()(layer)
+
+
+def route() -> str:
+    """The input-gradient route asked for: ``$INTERPRET_CONV_GRAD`` or ``"auto"``.
+
+    Example:
+        >>> route() in CHOICES
+        True
+    """
+    from interpret.core.errors import UserError
+
+    asked = os.environ.get(ENV_VAR, "auto").strip().lower() or "auto"
+    if asked not in CHOICES:
+        choices = ", ".join(CHOICES)
+        raise UserError(f"{ENV_VAR}={asked!r} is not a route: set it to one of {choices}")
+    return asked
+
+
+def _use_depthwise(layer: Any) -> bool:
+    asked = route()
+    if asked != "auto":
+        return asked == "depthwise"
+    kernel = tuple(int(d) for d in layer.kernel.shape)
+    return depthwise_is_faster(kernel, _spatial(layer), layer.padding)
+
+
+def _spatial(layer: Any) -> tuple[int, int]:
+    """The layer's input height and width where Keras knows them, else 32 x 32."""
+    try:
+        h, w = layer.input.shape[1:3]
+    except (AttributeError, ValueError):
+        return 32, 32
+    return (int(h), int(w)) if h and w else (32, 32)
+
+
+@functools.cache
+def depthwise_is_faster(
+    kernel: tuple[int, ...], spatial: tuple[int, int], padding: str, batch: int = 64
+) -> bool:
+    """Whether :func:`input_gradient` beats TensorFlow's kernel on this machine, for these shapes.
+
+    Times both (compiled, best of 5 rounds of 3 calls on a batch of ``batch``) once per
+    process and shapes; True when the depthwise route takes under :data:`MARGIN` of
+    TensorFlow's time.
+
+    Example:
+        >>> depthwise_is_faster((5, 5, 1, 32), (28, 28), "same") in (True, False)
+        True
+    """
+    from interpret._tf import tf
+
+    with tf.init_scope():
+        k = tf.random.stateless_normal(kernel, [0, 1])
+        x_shape = (batch, *spatial, 1)
+        y = tf.nn.conv2d(tf.zeros(x_shape), k, 1, padding.upper())
+        dy = tf.random.stateless_normal(tf.shape(y), [0, 2])
+        ours = tf.function(lambda d: input_gradient(d, k, padding))
+        theirs = tf.function(
+            lambda d: tf.raw_ops.Conv2DBackpropInput(
+                input_sizes=x_shape,
+                filter=k,
+                out_backprop=d,
+                strides=[1, 1, 1, 1],
+                padding=padding.upper(),
+            )
+        )
+        return _best_time(ours, dy) < MARGIN * _best_time(theirs, dy)
+
+
+def _best_time(fn: Any, arg: Any, rounds: int = 5, calls: int = 3) -> float:
+    fn(arg).numpy()  # trace and warm up
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(calls):
+            out = fn(arg)
+        out.numpy()
+        best = min(best, time.perf_counter() - start)
+    return best

@@ -31,7 +31,8 @@ def _input_grad(layer, x, seed: int = 0):
 @pytest.mark.parametrize(
     "kernel,padding", [(5, "same"), (3, "valid"), (4, "same"), ((2, 5), "same"), (4, "valid")]
 )
-def test_same_output_and_same_input_gradient_as_keras(kernel, padding):
+def test_same_output_and_same_input_gradient_as_keras(monkeypatch, kernel, padding):
+    monkeypatch.setenv("INTERPRET_CONV_GRAD", "depthwise")
     from interpret._fast.conv_grad import fast_input_grad
 
     layer = _conv(kernel, padding)
@@ -45,7 +46,8 @@ def test_same_output_and_same_input_gradient_as_keras(kernel, padding):
     assert np.abs(g).max() > 0.1  # a real gradient, not zeros on both sides
 
 
-def test_the_kernel_gradient_is_kept():
+def test_the_kernel_gradient_is_kept(monkeypatch):
+    monkeypatch.setenv("INTERPRET_CONV_GRAD", "depthwise")
     from interpret._fast.conv_grad import fast_input_grad
     from interpret._tf import tf
 
@@ -78,8 +80,9 @@ def test_layers_it_does_not_cover_come_back_unchanged(kw):
     assert fast_input_grad(layer) is layer
 
 
-def test_the_probe_uses_it_and_matches_the_model():
+def test_the_probe_uses_it_and_matches_the_model(monkeypatch):
     """A greyscale CNN: the extractor's gradient equals the plain model's."""
+    monkeypatch.setenv("INTERPRET_CONV_GRAD", "depthwise")
     from interpret._tf import keras, tf
     from interpret.core.probe import Probe
 
@@ -103,3 +106,50 @@ def test_the_probe_uses_it_and_matches_the_model():
             loss = tf.reduce_sum(f(x) * tf.constant([1.0, -2.0, 0.5]))
         grads.append(tape.gradient(loss, x).numpy())
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("asked,wrapped", [("depthwise", True), ("tensorflow", False)])
+def test_the_route_can_be_pinned(monkeypatch, asked, wrapped):
+    from interpret._fast.conv_grad import fast_input_grad
+
+    monkeypatch.setenv("INTERPRET_CONV_GRAD", asked)
+    layer = _conv(3, "same")
+    assert (fast_input_grad(layer) is not layer) == wrapped
+
+
+def test_auto_keeps_the_route_the_timing_picked(monkeypatch):
+    from interpret._fast import conv_grad
+
+    monkeypatch.delenv("INTERPRET_CONV_GRAD", raising=False)
+    calls = []
+
+    def pick(kernel, spatial, padding):
+        calls.append((kernel, spatial, padding))
+        return picked
+
+    monkeypatch.setattr(conv_grad, "depthwise_is_faster", pick)
+    layer = _conv(3, "same")
+    for picked in (True, False):
+        assert (conv_grad.fast_input_grad(layer) is not layer) == picked
+    assert calls[0] == ((3, 3, 1, 6), (32, 32), "same")  # a built layer with no graph input
+
+
+def test_the_timing_compares_both_routes(monkeypatch):
+    from interpret._fast import conv_grad
+
+    times = iter([1.0, 2.0, 2.0, 1.0])  # ours, theirs; then ours slower
+
+    monkeypatch.setattr(conv_grad, "_best_time", lambda fn, arg: next(times))
+    conv_grad.depthwise_is_faster.cache_clear()
+    assert conv_grad.depthwise_is_faster((3, 3, 1, 4), (8, 8), "same", batch=2)
+    assert not conv_grad.depthwise_is_faster((3, 3, 1, 4), (8, 8), "valid", batch=2)
+    conv_grad.depthwise_is_faster.cache_clear()
+
+
+def test_an_unknown_route_is_one_clear_error(monkeypatch):
+    from interpret._fast.conv_grad import fast_input_grad
+    from interpret.core.errors import UserError
+
+    monkeypatch.setenv("INTERPRET_CONV_GRAD", "fastest")
+    with pytest.raises(UserError, match="INTERPRET_CONV_GRAD='fastest'.*depthwise"):
+        fast_input_grad(_conv(3, "same"))
