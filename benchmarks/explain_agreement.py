@@ -16,9 +16,10 @@ Prints:
    gets the same noise and RISE the same masks (the peers' random draws are replaced
    by ours); Occlusion runs with non-overlapping patches (Xplique sums over the patches
    hiding a pixel, we average: the same where each pixel is hidden once);
-2. Integrated Gradients' completeness (black baseline; 256 steps by both rules, and
-   512 and 1024 by the default one) on every zoo model: |sum(map) - (f(x) - f(0))| / |f(x) - f(0)|
-   over the first ``--ig-n`` test images.
+2. Integrated Gradients' completeness (black baseline; 256 steps by each rule -- riemann,
+   trapezoid, adaptive: 256 gradients per image each --, 512 and 1024 by the default one,
+   and 256 with ``tolerance=0.01``) on every zoo model:
+   |sum(map) - (f(x) - f(0))| / |f(x) - f(0)| over the first ``--ig-n`` test images.
 
 tf-keras-vis' ``Gradcam`` gets no gradient (``None``) through a Keras 3 ``Sequential``
 such as the zoo's, so every tf-keras-vis method is given a functional twin sharing the
@@ -266,6 +267,7 @@ def main() -> None:
         for rule, steps in (
             ("riemann", 256),
             ("trapezoid", 256),
+            ("adaptive", 256),
             ("riemann", 512),
             ("riemann", 1024),
         ):

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from interpret.attributions.adaptive import adaptive_maps
 from interpret.attributions.base import Maps, Run, chunks
 from interpret.attributions.guided import guided_probe
 
@@ -170,7 +171,10 @@ def integrated_gradients(run: Run, x: np.ndarray) -> Maps:
     """(x - x0) times the mean gradient along the straight path from x0 (Sundararajan et al. 2017).
 
     ``figures["completeness"]`` holds, per image, the map's sum, f(x) - f(x0), their
-    relative difference (the axiom says they are equal) and the steps used. With
+    relative difference (the axiom says they are equal) and the steps used.
+    ``rule="adaptive"`` spends the same ``steps`` gradients per image, first on an even
+    grid, then bisecting where the trapezoid rule's error (known exactly from the
+    scores at the nodes) is largest (:mod:`.adaptive`). With
     ``tolerance``, an image whose difference is above it is computed again with twice
     the steps, up to :data:`MAX_REFINE` times ``steps``: the path integrand of a ReLU
     network jumps, and some images need many more points than others.
@@ -180,6 +184,9 @@ def integrated_gradients(run: Run, x: np.ndarray) -> Maps:
         >>> x = np.random.default_rng(0).random((1, 28, 28, 1), dtype=np.float32)
         >>> e = explain("mnist-cnn", x, method="ig", steps=256)
         >>> e.figures["completeness"]["relative_error"][0] < 0.01
+        True
+        >>> e = explain("mnist-cnn", x, method="ig", steps=256, rule="adaptive")
+        >>> e.figures["completeness"]["relative_error"][0] < 0.001
         True
         >>> e = explain("mnist-cnn", x, method="ig", steps=4, tolerance=0.001)
         >>> c = e.figures["completeness"]
@@ -217,6 +224,8 @@ MAX_REFINE = 64  # with ``tolerance``: at most this many times the given steps
 
 def _ig_maps(run: Run, x, targets, base, steps: int, rule: str, count: bool = True) -> np.ndarray:
     """Integrated Gradients' maps of ``x`` from ``base`` with ``steps`` points of ``rule``."""
+    if rule == "adaptive":
+        return adaptive_maps(run, x, targets, base, steps, count)
     alphas, weights = path_points(steps, rule)
     zero = np.zeros((1, *x.shape[1:]), np.float32)
     mean, _ = path_statistics(run, x, targets, base, alphas, zero, weights, count)

@@ -28,7 +28,7 @@ from interpret.core import checks
 from interpret.core.errors import UserError
 
 BASELINES = ("black", "white", "blurred", "noise")
-RULES = ("riemann", "trapezoid")
+RULES = ("riemann", "trapezoid", "adaptive")
 
 
 def _opt(default: Any, help: str, check: Callable[[Any, str], Any], **extra: Any) -> Any:
@@ -69,7 +69,8 @@ class ExplainOptions:
     rule: str = _opt(
         "riemann",
         "Integrated Gradients: riemann (midpoints; closer to completeness at equal steps on "
-        "the zoo) or trapezoid (the ends included, as Xplique).",
+        "the zoo), trapezoid (the ends included, as Xplique) or adaptive (the same steps, "
+        "bisecting where the trapezoid rule's error is largest; tighter on ReLU networks).",
         _choice(RULES, "rule"),
         choices=RULES,
     )
@@ -177,9 +178,9 @@ def settle(
             "stride",
             "patch",
         )
-    if o.get("rule") == "trapezoid" and o["steps"] < 2:
+    if o.get("rule") in ("trapezoid", "adaptive") and o["steps"] < 2:
         raise UserError(
-            "{steps} must be at least 2 for the trapezoid rule (or use riemann)", "steps"
+            f"{{steps}} must be at least 2 for the {o['rule']} rule (or use riemann)", "steps"
         )
     if o.get("top") is not None and layer is not None and o["top"] > probe.layer(layer).size:
         raise UserError(
