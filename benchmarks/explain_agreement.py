@@ -272,7 +272,8 @@ def main() -> None:
             ("riemann", 1024),
         ):
             print(completeness(name, args.ig_n, rule, steps), flush=True)
-        print(completeness(name, args.ig_n, "riemann", 256, tolerance=0.01), flush=True)
+        for rule in ("riemann", "adaptive"):
+            print(completeness(name, args.ig_n, rule, 256, tolerance=0.01), flush=True)
 
 
 if __name__ == "__main__":
