@@ -101,6 +101,28 @@ def input_gradient(dy: Any, kernel: Any, padding: str) -> Any:
     return tf.reduce_sum(per_filter, axis=-1, keepdims=True)
 
 
+def tensorflow_input_gradient(dy: Any, kernel: Any, input_sizes: Any, padding: str) -> Any:
+    """The same gradient as :func:`input_gradient` by TensorFlow's own kernel
+    (``Conv2DBackpropInput``); ``input_sizes`` is the input's (N, H, W, 1).
+
+    Example:
+        >>> from interpret._tf import tf
+        >>> dy, k = tf.ones((1, 24, 24, 8)), tf.ones((5, 5, 1, 8))
+        >>> ours = input_gradient(dy, k, "valid")
+        >>> bool(tf.reduce_all(tensorflow_input_gradient(dy, k, (1, 28, 28, 1), "valid") == ours))
+        True
+    """
+    from interpret._tf import tf
+
+    return tf.raw_ops.Conv2DBackpropInput(
+        input_sizes=input_sizes,
+        filter=kernel,
+        out_backprop=dy,
+        strides=[1, 1, 1, 1],
+        padding=padding.upper(),
+    )
+
+
 def _conv(x: Any, kernel: Any, padding: str) -> Any:
     from interpret._fast import precision
     from interpret._tf import tf
@@ -113,13 +135,7 @@ def _conv(x: Any, kernel: Any, padding: str) -> Any:
 
         def grad(dy):
             if precision.bfloat16_active():
-                dx = tf.raw_ops.Conv2DBackpropInput(
-                    input_sizes=tf.shape(x),
-                    filter=kernel,
-                    out_backprop=dy,
-                    strides=[1, 1, 1, 1],
-                    padding=mode,
-                )
+                dx = tensorflow_input_gradient(dy, kernel, tf.shape(x), padding)
             else:
                 dx = input_gradient(dy, kernel, padding)
             dk = tf.raw_ops.Conv2DBackpropFilter(
@@ -237,15 +253,7 @@ def depthwise_is_faster(
         y = tf.nn.conv2d(tf.zeros(x_shape), k, 1, padding.upper())
         dy = tf.random.stateless_normal(tf.shape(y), [0, 2])
         ours = tf.function(lambda d: input_gradient(d, k, padding))
-        theirs = tf.function(
-            lambda d: tf.raw_ops.Conv2DBackpropInput(
-                input_sizes=x_shape,
-                filter=k,
-                out_backprop=d,
-                strides=[1, 1, 1, 1],
-                padding=padding.upper(),
-            )
-        )
+        theirs = tf.function(lambda d: tensorflow_input_gradient(d, k, x_shape, padding))
         return _best_time(ours, dy) < MARGIN * _best_time(theirs, dy)
 
 
