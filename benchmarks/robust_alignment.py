@@ -30,6 +30,9 @@ not read, so this benchmark keeps seeded-pgd's default of 0.1 per pixel root-mea
 start's own class (untargeted); here the step is targeted at t so that each image has a
 class to be read as. Needs the full test set (``INTERPRET_DATA_DIR`` or a download).
 
+Each pair first prints the share of input pixels whose saliency is exactly zero
+(:func:`zero_gradient_share`): where gradient steps cannot change the score.
+
 With ``--images DIR`` the seed-0 sheet of each pair (``interpret compare --parts
 classes``) is also written there as ``robust-classes-DATASET.png`` (the README's pictures).
 
@@ -165,6 +168,22 @@ def measure(standard: str, robust: str, seeds: int, o: dict) -> dict:
     return out
 
 
+def zero_gradient_share(name: str, n: int = 500) -> float:
+    """The share of input pixels whose saliency (gradient of the true class's logit) is exactly
+    zero on the first ``n`` test images: where no gradient step can change the score.
+
+    A first layer that thresholds its input (a Linf-robust MNIST model learns this, Madry
+    et al. 2018) gives no gradient on the dark background, so gradient-made class images
+    cannot draw strokes there.
+    """
+    from interpret import explain
+    from interpret.core.models import resolve
+    from interpret.data import datasets
+
+    x, y = datasets.first_test_images(resolve(name).dataset, n)
+    return float((explain(name, x, method="saliency", target=y).maps == 0).mean())
+
+
 def picture(
     standard: str, robust: str, steps: int, init_sd: float, directory: Path, dataset: str
 ) -> Path:
@@ -217,6 +236,10 @@ def main() -> None:
     rows = []
     for pair in args.pairs:
         standard, robust = pair.split(":")
+        shares = [f"{m} {zero_gradient_share(m):.1%}" for m in (standard, robust)]
+        print(
+            "input pixels with exactly zero saliency, first 500 test images:", *shares, flush=True
+        )
         for protocol in args.protocols:
             print(f"{standard} vs {robust}, {protocol}:", flush=True)
             o = {"protocol": protocol, "steps": args.steps, "init_sd": init_sd,
