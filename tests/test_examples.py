@@ -8,7 +8,6 @@ seconds of TensorFlow import, which was most of this file's time.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -47,17 +46,16 @@ with open(report, "w") as f:
 """
 
 
-@pytest.fixture(scope="module")
-def example_runs(tmp_path_factory):
-    """{script: (its working directory, {returncode, stdout, stderr})}, all run in fast mode."""
-    root = tmp_path_factory.mktemp("examples")
+def run_examples(root: Path, env: dict) -> dict:
+    """Run every example in fast mode, each in its own folder under ``root``: {script: (its
+    folder, {returncode, stdout, stderr})}. The session's background job (tests/conftest.py)."""
     runs = []
     for script in EXAMPLES:
         cwd = root / script.removesuffix(".py")
         cwd.mkdir()
         args = [] if script == "inspect_model.py" else ["--fast", "--gallery", str(cwd / "gallery")]
         runs.append((script, str(cwd), args))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "INTERPRET_DATA_DIR": str(root / "no-data")}
+    env = {**env, "PYTHONPATH": str(ROOT), "INTERPRET_DATA_DIR": str(root / "no-data")}
     report = root / "report.json"
     done = subprocess.run(
         [sys.executable, "-c", DRIVER, str(ROOT / "examples"), json.dumps(runs), str(report)],
@@ -70,6 +68,11 @@ def example_runs(tmp_path_factory):
     assert done.returncode == 0, done.stderr[-2000:]
     results = json.loads(report.read_text())
     return {script: (Path(cwd), results[script]) for script, cwd, _ in runs}
+
+
+@pytest.fixture(scope="module")
+def example_runs(background):
+    return background.result("tests/test_examples.py")
 
 
 def test_there_are_examples_for_each_technique():

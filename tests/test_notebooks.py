@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+from pathlib import Path
 
 import pytest
 
@@ -20,46 +22,41 @@ def test_there_are_notebooks_for_each_story():
     }
 
 
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    """{notebook stem: (its directory, the executed notebook, the error it raised or None)}.
-
-    Each notebook runs top to bottom in a fresh kernel of its own, in its own directory, with
-    its own gallery; two kernels run at a time (most of a kernel's time is starting Python
-    and importing TensorFlow, which the two cores can do side by side).
-    """
-    import asyncio
-
+def run_notebooks(root: Path, env: dict) -> dict:
+    """Execute every notebook in fast mode, each top to bottom in a fresh kernel of its own,
+    in its own folder under ``root`` with its own gallery: {notebook stem: (its folder, the
+    executed notebook, the error it raised or None)}. The session's background job
+    (tests/conftest.py)."""
     import nbformat
     from nbclient import NotebookClient
 
     env = {
-        **os.environ,
+        **env,
         "INTERPRET_FAST": "1",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     }
-
-    async def run(path, slots):
-        folder = tmp_path_factory.mktemp(path.stem)
+    out = {}
+    for path in NOTEBOOKS:
+        folder = root / path.stem
+        folder.mkdir()
         book = nbformat.read(path, as_version=4)
         client = NotebookClient(
             book, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
         )
-        async with slots:
-            try:
-                await client.async_execute(
-                    env={**env, "INTERPRET_GALLERY": str(folder / "gallery")}
-                )
-            except Exception as e:  # raised again by the notebook's own test
-                return path.stem, (folder, book, e)
-        return path.stem, (folder, book, None)
+        try:
+            asyncio.run(
+                client.async_execute(env={**env, "INTERPRET_GALLERY": str(folder / "gallery")})
+            )
+            out[path.stem] = (folder, book, None)
+        except Exception as e:  # raised again by the notebook's own test
+            out[path.stem] = (folder, book, e)
+    return out
 
-    async def run_all():
-        slots = asyncio.Semaphore(2)
-        return dict(await asyncio.gather(*(run(path, slots) for path in NOTEBOOKS)))
 
-    return asyncio.run(run_all())
+@pytest.fixture(scope="module")
+def executed(background):
+    return background.result("tests/test_notebooks.py")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
