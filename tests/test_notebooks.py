@@ -44,13 +44,19 @@ def run_notebooks(root: Path, env: dict) -> dict:
         client = NotebookClient(
             book, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
         )
-        try:
-            asyncio.run(
-                client.async_execute(env={**env, "INTERPRET_GALLERY": str(folder / "gallery")})
-            )
-            out[path.stem] = (folder, book, None)
-        except Exception as e:  # raised again by the notebook's own test
-            out[path.stem] = (folder, book, e)
+        # the kernel's own output goes to a file, not into whichever test is running meanwhile
+        with open(folder / "kernel.log", "wb") as log:
+            try:
+                asyncio.run(
+                    client.async_execute(
+                        env={**env, "INTERPRET_GALLERY": str(folder / "gallery")},
+                        stdout=log,
+                        stderr=log,
+                    )
+                )
+                out[path.stem] = (folder, book, None)
+            except Exception as e:  # raised again by the notebook's own test
+                out[path.stem] = (folder, book, e)
     return out
 
 
