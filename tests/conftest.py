@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +31,60 @@ def make_npz(path: Path, name: str, n_train: int = 64, n_test: int = 32, seed: i
         arrays["y_train"] = arrays["y_train"][:, None]
     np.savez(path / f"{name}.npz", **arrays)
     return path / f"{name}.npz"
+
+
+# Slow jobs that run outside this process (a fresh Python that must start TensorFlow its own
+# way, the example scripts in one fresh Python, each notebook in a fresh kernel), by the test
+# file that checks their results: "module:function", the function taking an empty directory
+# and the environment the session started with (tests change os.environ while the jobs run)
+# and returning what the file's tests look at.
+BACKGROUND_JOBS = {
+    "tests/attacks/test_distributed.py": "tests.attacks.test_distributed:run_on_two_logical_cpus",
+    "tests/test_examples.py": "tests.test_examples:run_examples",
+    "tests/test_notebooks.py": "tests.test_notebooks:run_notebooks",
+    "tests/test_tf.py": "tests.test_tf:run_with_log_level_0",
+}
+
+
+class Background:
+    """Runs the selected BACKGROUND_JOBS one after another in a worker thread, started with the
+    session: the work is in other processes, so it proceeds on the second core while this
+    process runs the in-process tests, and a test asking for a result waits for it."""
+
+    def __init__(self, tmp_path_factory):
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="background-tests")
+        self._factory = tmp_path_factory
+        self._jobs: dict[str, Future] = {}
+        self._env = dict(os.environ)  # now, before any test's monkeypatch
+
+    def start(self, name: str) -> Future:
+        if name not in self._jobs:
+            module, function = BACKGROUND_JOBS[name].split(":")
+            job = getattr(importlib.import_module(module), function)
+            root = self._factory.mktemp(Path(name).stem)
+            self._jobs[name] = self._pool.submit(job, root, dict(self._env))
+        return self._jobs[name]
+
+    def result(self, name: str):
+        """The job's result (waiting for it); its exception, raised again, if it failed."""
+        return self.start(name).result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background(request, tmp_path_factory):
+    """Starts the background job of every selected test file in BACKGROUND_JOBS at once, in the
+    order their tests run."""
+    jobs = Background(tmp_path_factory)
+    for name in dict.fromkeys(
+        item.path.relative_to(ROOT).as_posix() for item in request.session.items
+    ):
+        if name in BACKGROUND_JOBS:
+            jobs.start(name)
+    yield jobs
+    jobs.close()
 
 
 @pytest.fixture

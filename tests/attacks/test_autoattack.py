@@ -37,9 +37,13 @@ def test_stages_run_in_order_on_the_images_still_robust(five):
     assert (run.stage[:2] == -2).all() and len(run.seconds) == 3
 
 
-def test_the_attack_api_reports_each_images_stage_and_the_table(five):
+def test_the_attack_api_reports_each_images_stage_and_the_table(five, monkeypatch):
     from interpret.attacks.run import attack, evaluate_attack
 
+    # few steps and queries: the stage bookkeeping is tested, not the budgets (Square's 5000
+    # queries on the images APGD leaves were most of this test's time)
+    small = {"steps": 10, "restarts": 1, "targets": 4, "queries": 100, "p_init": 0.8}
+    monkeypatch.setattr("interpret.attacks.autoattack.STANDARD", small)
     probe, x, y = five
     res = attack(
         probe, x, y, method="aa", eps=0.12, version="custom", attacks=["apgd-ce", "square"]

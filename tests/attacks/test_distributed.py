@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -45,11 +45,22 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def test_two_logical_cpus_give_the_single_device_answer():
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=600
+def run_on_two_logical_cpus(root: Path, env: dict) -> subprocess.CompletedProcess:
+    """SCRIPT in a fresh Python (the logical devices are set before TensorFlow starts them);
+    the session's background job (tests/conftest.py)."""
+    env = {**env, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
+
+
+def test_two_logical_cpus_give_the_single_device_answer(background):
+    done = background.result("tests/attacks/test_distributed.py")
     assert done.returncode == 0, done.stderr[-2000:]
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["runner"] == "MirroredStrategy x2"

@@ -1,4 +1,9 @@
-"""``interpret layers | models | samples | train``: the commands that list, show and train the zoo."""
+"""``interpret layers | models | samples | train``: the commands that list, show and train the zoo.
+
+The commands run in-process (``tests.cli.run``): a new Python per command would pay seconds
+of TensorFlow import each. The real process, exit code and stderr included, is covered by
+``tests/cli/test_main.py``.
+"""
 
 from __future__ import annotations
 
@@ -6,28 +11,23 @@ import json
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.cli import run
 
 
-def run_on_tiny_data(tmp_path, data_dir, *args):
-    """The command with a gallery under tmp_path and the fixture's tiny data sets."""
-    return run_cli(
-        *args, "--gallery", str(tmp_path / "g"), env={"INTERPRET_DATA_DIR": str(data_dir)}
-    )
+def run_on_tiny_data(tmp_path, capsys, *args):
+    """The command with a gallery under tmp_path, on the ``data_dir`` fixture's tiny data sets
+    (the fixture points INTERPRET_DATA_DIR at them): (exit code, stdout, stderr)."""
+    return run([*args, "--gallery", str(tmp_path / "g")], capsys)
 
 
-def test_layers_prints_names_and_counts():
-    result = run_cli("layers", "cifar10-cnn")
-    assert result.returncode == 0, result.stderr
-    assert (
-        "conv2d_1" in result.stdout and "18,496" in result.stdout and "64 filters" in result.stdout
-    )
-    assert "122,570" in result.stdout
+def test_layers_prints_names_and_counts(capsys):
+    code, out, err = run(["layers", "cifar10-cnn"], capsys)
+    assert code == 0, err
+    assert "conv2d_1" in out and "18,496" in out and "64 filters" in out
+    assert "122,570" in out
 
 
 def test_layers_takes_the_model_as_an_argument_or_as_model(capsys):
-    from tests.cli import run
-
     code, by_flag, _ = run(["layers", "--model", "mnist-cnn"], capsys)
     assert code == 0 and "464,522" in by_flag
     assert run(["layers", "mnist-cnn"], capsys)[1] == by_flag
@@ -36,33 +36,31 @@ def test_layers_takes_the_model_as_an_argument_or_as_model(capsys):
 
 
 def test_train_needs_a_model_one_way_or_the_other(capsys):
-    from tests.cli import run
-
     code, _, err = run(["train"], capsys)
     assert code == 2 and "give MODEL (a zoo name or a .keras/.h5 file)" in err
     code, _, err = run(["train", "--model", "resnet"], capsys)
     assert code == 2 and "unknown zoo model 'resnet'" in err
 
 
-def test_models_lists_the_zoo_with_accuracy():
-    result = run_cli("models")
-    assert result.returncode == 0, result.stderr
+def test_models_lists_the_zoo_with_accuracy(capsys):
+    code, out, err = run(["models"], capsys)
+    assert code == 0, err
     for name in ("cifar10-cnn", "mnist-mlp", "mnist-cnn"):
-        assert name in result.stdout
+        assert name in out
 
 
-def test_samples_writes_grid_and_sidecar(tmp_path, data_dir):
-    result = run_on_tiny_data(tmp_path, data_dir, "samples", "cifar10")
-    assert result.returncode == 0, result.stderr
+def test_samples_writes_grid_and_sidecar(tmp_path, data_dir, capsys):
+    code, _, err = run_on_tiny_data(tmp_path, capsys, "samples", "cifar10")
+    assert code == 0, err
     sidecar = tmp_path / "g" / "cifar10" / "samples" / "cifar10-samples.json"
     meta = json.loads(sidecar.read_text())
     assert len(meta["indices"]) == 25 and meta["seed"] == 0
     assert sidecar.with_suffix(".png").stat().st_size > 1000
 
 
-def test_train_on_tiny_data_writes_model_card_and_curves(tmp_path, data_dir):
-    result = run_on_tiny_data(tmp_path, data_dir, "train", "mnist-mlp", "--epochs", "2")
-    assert result.returncode == 0, result.stderr
+def test_train_on_tiny_data_writes_model_card_and_curves(tmp_path, data_dir, capsys):
+    code, _, err = run_on_tiny_data(tmp_path, capsys, "train", "mnist-mlp", "--epochs", "2")
+    assert code == 0, err
     out = tmp_path / "g" / "mnist-mlp" / "train"
     card = json.loads((out / "mnist-mlp.json").read_text())
     assert card["epochs"] == 2 and len(card["history"]["accuracy"]) == 2
@@ -70,22 +68,15 @@ def test_train_on_tiny_data_writes_model_card_and_curves(tmp_path, data_dir):
     assert 0.0 <= card["test_accuracy"] <= 1.0
     assert (out / "mnist-mlp.keras").is_file() and (out / "training-curves.png").is_file()
     # the saved model resolves by path like any user model
-    listed = run_cli("layers", str(out / "mnist-mlp.keras"))
-    assert listed.returncode == 0 and "dense_2" in listed.stdout
+    code, listed, _ = run(["layers", str(out / "mnist-mlp.keras")], capsys)
+    assert code == 0 and "dense_2" in listed
 
 
-def test_train_watch_writes_epochs_to_gallery_and_tensorboard(tmp_path, data_dir):
+def test_train_watch_writes_epochs_to_gallery_and_tensorboard(tmp_path, data_dir, capsys):
     g = tmp_path / "g"
     args = ["train", "mnist-mlp", "--epochs", "2", "--watch", "dense:0-1", "--watch-steps", "2"]
-    result = run_cli(
-        *args,
-        "--watch-attack",
-        "0.1",
-        "--gallery",
-        str(g),
-        env={"INTERPRET_DATA_DIR": str(data_dir)},
-    )
-    assert result.returncode == 0, result.stderr
+    code, stdout, err = run_on_tiny_data(tmp_path, capsys, *args, "--watch-attack", "0.1")
+    assert code == 0, err
     watch = g / "mnist-mlp" / "watch"
     assert sorted(p.name for p in watch.glob("dense*.png")) == [
         "dense-0-1-epoch001.png",
@@ -96,11 +87,13 @@ def test_train_watch_writes_epochs_to_gallery_and_tensorboard(tmp_path, data_dir
         watch / "pgd-eps0.1-epochs.png"
     ).is_file()
     logs = g / "mnist-mlp" / "train" / "logs"
-    assert f"tensorboard --logdir {logs}" in result.stdout
-    for run in ("interpret", "train", "validation"):  # ours beside Keras' own
-        assert list((logs / run).glob("events.out.tfevents.*")), run
-    bad = run_cli("train", "mnist-mlp", "--watch", "nope:0", "--gallery", str(tmp_path / "b"))
-    assert bad.returncode == 2 and "unknown layer 'nope'" in bad.stderr
+    assert f"tensorboard --logdir {logs}" in stdout
+    for name in ("interpret", "train", "validation"):  # ours beside Keras' own
+        assert list((logs / name).glob("events.out.tfevents.*")), name
+    code, _, err = run(
+        ["train", "mnist-mlp", "--watch", "nope:0", "--gallery", str(tmp_path / "b")], capsys
+    )
+    assert code == 2 and "unknown layer 'nope'" in err
 
 
 ADVERSARIAL_BAD_INPUT = [
@@ -121,24 +114,21 @@ ADVERSARIAL_BAD_INPUT = [
     "args,message", ADVERSARIAL_BAD_INPUT, ids=[" ".join(a) for a, _ in ADVERSARIAL_BAD_INPUT]
 )
 def test_adversarial_bad_input_exits_2_with_one_line_and_writes_nothing(
-    tmp_path, data_dir, args, message
+    tmp_path, data_dir, capsys, monkeypatch, args, message
 ):
-    result = run_cli("train", "mnist-cnn", *args, cwd=tmp_path)
-    assert result.returncode == 2, result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], result.stderr
+    monkeypatch.chdir(tmp_path)  # the default gallery, ./gallery, must not appear
+    code, _, err = run(["train", "mnist-cnn", *args], capsys)
+    assert code == 2, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], err
     assert not (tmp_path / "gallery").exists()
 
 
-def test_adversarial_train_on_tiny_data_records_robust_accuracy(tmp_path, data_dir):
+def test_adversarial_train_on_tiny_data_records_robust_accuracy(tmp_path, data_dir, capsys):
     args = ["train", "mnist-cnn", "--adversarial", "fgsm-rs", "--eps", "0.3", "--epochs", "1"]
-    result = run_cli(
-        *args, "--gallery", str(tmp_path / "g"), env={"INTERPRET_DATA_DIR": str(data_dir)}
-    )
-    assert result.returncode == 0, result.stderr
-    assert (
-        "mnist-cnn-fgsm-rs: test accuracy" in result.stdout and "PGD-20 accuracy" in result.stdout
-    )
+    code, out, err = run_on_tiny_data(tmp_path, capsys, *args)
+    assert code == 0, err
+    assert "mnist-cnn-fgsm-rs: test accuracy" in out and "PGD-20 accuracy" in out
     out = tmp_path / "g" / "mnist-cnn-fgsm-rs" / "train"
     card = json.loads((out / "mnist-cnn-fgsm-rs.json").read_text())
     assert card["adversarial"]["step_size"] == 0.375 and card["twin"] == "mnist-cnn"
@@ -149,7 +139,6 @@ def test_adversarial_train_on_tiny_data_records_robust_accuracy(tmp_path, data_d
 
 
 def test_samples_of_your_own_data_as_the_model_sees_them(tmp_path, capsys):
-    from tests.cli import run
     from tests.conftest import make_user_data
 
     npz, _ = make_user_data(tmp_path)
