@@ -101,6 +101,7 @@ class _Tracer:
     def __init__(self, last_layer: Any, stop_at: str | None = None, wrap: Any = fast_input_grad):
         self.wrap = wrap
         self.taps: dict[str, Any] = {}
+        self.ops: dict[str, Any] = {}  # name -> the layer or bare operation that made the tap
         self.inputs: dict[str, Any] = {}
         self.last_layer = last_layer
         self.stop_at = stop_at
@@ -121,8 +122,10 @@ class _Tracer:
                 self.inputs[op.name] = args[0]
             if id(op) not in self._fast:
                 self._fast[id(op)] = self.wrap(op)
+            if isinstance(op, keras.layers.Layer):
+                kwargs["training"] = False  # a bare operation (`x + y`, keras.ops) takes none
             try:
-                out = self._fast[id(op)](*args, training=False, **kwargs)
+                out = self._fast[id(op)](*args, **kwargs)
             except Exception:
                 out = _Missing()
             if op is self.last_layer and not isinstance(out, _Missing):
@@ -136,6 +139,7 @@ class _Tracer:
                     self.logits = out
         if not isinstance(op, keras.layers.InputLayer):
             self.taps[op.name] = out
+            self.ops[op.name] = op
         return out
 
     def run(self, model: Any, x: Any) -> Any:
@@ -315,7 +319,7 @@ class Probe:
             infos.append(
                 LayerInfo(
                     name=lname,
-                    type=type(layer).__name__,
+                    type=type(tracer.ops[lname] if layer is None else layer).__name__,
                     output_shape=shape,
                     params=int(layer.count_params()) if layer is not None and layer.built else 0,
                     kind=kind,
