@@ -195,6 +195,8 @@ def labels(probe: Any, y: Any, n: int, param: str = "y") -> np.ndarray:
     arr = np.asarray(y)
     if arr.ndim == 2 and arr.shape[1] == probe.n_classes and len(arr) == n:
         arr = arr.argmax(axis=1)  # one-hot
+    if arr.ndim == 2 and arr.shape[1] == 1 and len(arr) == n:
+        arr = arr[:, 0]  # a column, as keras.datasets.cifar10 gives them
     arr = arr.reshape(-1) if arr.ndim <= 1 else arr
     if arr.ndim != 1 or len(arr) != n:
         raise UserError(

@@ -107,6 +107,11 @@ def test_labels_one_hot_and_whole_floats_become_indices(grey_probe):
     assert checks.labels(grey_probe, 1, 1).tolist() == [1]
 
 
+def test_labels_as_a_column_are_indices(grey_probe):
+    # keras.datasets.cifar10 gives y of shape (N, 1); load_user_data takes it too
+    assert checks.labels(grey_probe, np.array([[2], [0], [1]], "uint8"), 3).tolist() == [2, 0, 1]
+
+
 @pytest.mark.parametrize(
     "y,n,message",
     [
