@@ -82,6 +82,8 @@ def test_images_are_float32_in_0_1_with_a_channel_axis(grey_probe):
     assert x.dtype == np.float32 and y is None
     one, label = checks.images(grey_probe, np.zeros((4, 4, 1)), 2)  # one image: a batch of one
     assert one.shape == (1, 4, 4, 1) and label.tolist() == [2]
+    one, _ = checks.images(grey_probe, np.zeros((4, 4), np.uint8))  # x_test[0] of MNIST: (H, W)
+    assert one.shape == (1, 4, 4, 1)
 
 
 @pytest.mark.parametrize(
