@@ -174,6 +174,7 @@ def dataset_image(
     if not 0 <= int(index) < len(x):
         raise UserError(
             f"index {index} is out of range: {dataset} {split} has {len(x)} images (0-{len(x) - 1})"
+            + data.sample_hint(ds)
         )
     notes = []
     if ds.source.startswith("bundled"):

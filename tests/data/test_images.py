@@ -100,6 +100,9 @@ def test_dataset_image_falls_back_to_the_bundled_sample_and_says_so(tmp_path, mo
     assert label.startswith("mnist test #0 (") and "bundled sample" in notes[0]
     with pytest.raises(UserError, match="index 500 is out of range: mnist test has 500 images"):
         dataset_image("mnist", 500)
+    # the sample is all a fresh clone has offline: the message says how to get the rest
+    with pytest.raises(UserError, match="set INTERPRET_DATA_DIR to a folder with mnist.npz"):
+        dataset_image("mnist", 500)
 
 
 def test_sample_photo_ships_with_matplotlib():
