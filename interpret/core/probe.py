@@ -184,11 +184,31 @@ def _last_layer(model: Any) -> Any:
     return layer
 
 
+# Layers that leave the pixel range as it is (augmentation is off at inference): a Rescaling
+# after them, as in the Keras tutorial's model, still says what range the model takes.
+RANGE_PRESERVING = frozenset({
+    "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomCrop",
+    "RandomContrast", "RandomBrightness", "RandomHeight", "RandomWidth", "Resizing",
+    "CenterCrop", "Dropout", "GaussianNoise", "GaussianDropout", "SpatialDropout2D",
+})  # fmt: skip
+
+
+def _leading_layers(model: Any) -> Any:
+    """The model's layers in order, nested models opened in place, input layers left out."""
+    from interpret._tf import keras
+
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            yield from _leading_layers(layer)
+        elif not isinstance(layer, keras.layers.InputLayer):
+            yield layer
+
+
 def detect_input_range(model: Any) -> tuple[float, float]:
     """The pixel range the model expects, read from a leading Rescaling/Normalization layer.
 
-    A model that starts by rescaling (e.g. ``Rescaling(1/255)``) expects 0..255;
-    anything else is assumed to take [0, 1].
+    A model that starts by rescaling (e.g. ``Rescaling(1/255)``, also after augmentation
+    layers such as ``RandomFlip``) expects 0..255; anything else is assumed to take [0, 1].
 
     Example:
         >>> from interpret._tf import keras
@@ -197,13 +217,11 @@ def detect_input_range(model: Any) -> tuple[float, float]:
     """
     from interpret._tf import keras
 
-    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
-    while layers and isinstance(layers[0], keras.Model):
-        inner = layers[0]
-        layers = [la for la in inner.layers if not isinstance(la, keras.layers.InputLayer)]
-    if not layers:
+    first = next(
+        (la for la in _leading_layers(model) if type(la).__name__ not in RANGE_PRESERVING), None
+    )
+    if first is None:
         return (0.0, 1.0)
-    first = layers[0]
     if isinstance(first, keras.layers.Rescaling):
         scale = float(np.mean(np.asarray(first.scale)))
         return (0.0, 255.0) if scale < 0.1 else (0.0, 1.0)

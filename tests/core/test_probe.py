@@ -106,6 +106,23 @@ def test_detect_input_range_default(tiny_cnn):
     assert detect_input_range(tiny_cnn) == (0.0, 1.0)
 
 
+def test_input_range_is_read_past_augmentation_layers():
+    # the Keras tutorial's model: augmentation (a nested Sequential or bare layers), then
+    # Rescaling(1/255); those layers leave the pixel range alone, so the model takes 0..255
+    from interpret._tf import keras
+
+    L = keras.layers
+    aug = keras.Sequential([L.RandomFlip("horizontal"), L.RandomRotation(0.1)], name="aug")
+    head = [L.Rescaling(1 / 255.0), L.Conv2D(2, 3), L.Flatten(), L.Dense(3)]
+    nested = keras.Sequential([keras.Input((8, 8, 3)), aug, *head])
+    assert detect_input_range(nested) == (0.0, 255.0)
+    head = [L.Rescaling(1 / 255.0), L.Conv2D(2, 3), L.Flatten(), L.Dense(3)]
+    flat = keras.Sequential([keras.Input((8, 8, 3)), L.RandomFlip(), L.RandomZoom(0.1), *head])
+    assert detect_input_range(flat) == (0.0, 255.0)
+    plain = keras.Sequential([keras.Input((8, 8, 3)), L.RandomFlip(), L.Conv2D(2, 3)])
+    assert detect_input_range(plain) == (0.0, 1.0)
+
+
 def test_class_indices(tiny_cnn):
     probe = Probe(tiny_cnn, class_names=["a", "b", "c", "d", "e"])
     assert probe.class_indices("all") == probe.class_indices(None) == [0, 1, 2, 3, 4]
