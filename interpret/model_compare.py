@@ -299,10 +299,11 @@ def robust_curve(
     """
     from interpret.attacks.run import evaluate_attack
 
+    clean = agreement(handle.probe, x, y)
     out = []
     for e in eps:
-        if e == 0:
-            out.append(agreement(handle.probe, x, y))
+        if e == 0 or clean == 0:  # no image right: nothing to attack, robust accuracy is 0 too
+            out.append(clean)
             continue
         ev = evaluate_attack(
             handle, x, y, method="pgd", eps=e, steps=20, step_size=e / 4, seed=seed

@@ -96,3 +96,21 @@ def test_your_own_models_on_your_own_data(tmp_path):
         compare(a, b, parts="saliency")
     with pytest.raises(UserError, match="missing.npz"):
         compare(a, b, parts="saliency", data=str(tmp_path / "missing.npz"))
+
+
+def test_a_model_that_gets_every_image_wrong_draws_a_zero_curve(tmp_path):
+    # robust_curve counts accuracy over all images, so a model with none right is 0.0 at every
+    # eps: the comparison must draw that, not stop with evaluate_attack's "nothing to attack"
+    from interpret.model_compare import compare
+    from tests.maxi_models import small_cnn
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (6, 12, 12, 3), dtype=np.uint8)
+    a = small_cnn(seed=0)
+    b = small_cnn(seed=1)
+    k, bias = b.get_layer("out").get_weights()
+    b.get_layer("out").set_weights([k * 0, np.array([0.0, 0.0, 100.0], "float32")])  # always 2
+    np.savez(tmp_path / "own.npz", x=x, y=np.arange(6) % 2)  # labels 0 and 1 only
+    out = compare(a, b, parts="robustness", data=str(tmp_path / "own.npz"), attack_images=6,
+                  eps=[0.0, 0.1])  # fmt: skip
+    assert out.figures["robustness"]["accuracy"][b.name] == [0.0, 0.0]

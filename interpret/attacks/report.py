@@ -302,7 +302,11 @@ def attack_images(handle: Any, n: int, dataset: str | None, data: Any) -> tuple:
     ds = datasets.load_test_images(name)
     x_all, y_all = ds.split("test")
     if n > len(x_all):
-        raise UserError(f"{{n}} {n} is more than the {len(x_all)} test images of {name}", "n")
+        raise UserError(
+            f"{{n}} {n} is more than the {len(x_all)} test images of {name}"
+            + datasets.sample_hint(ds),
+            "n",
+        )
     info = {"n": n, "dataset": name, "images": f"first {n} test images", "data_source": ds.source}
     return x_all[:n], y_all[:n], info
 

@@ -116,7 +116,12 @@ def _dataset_images(handle: Any, index: Any, dataset: Any) -> Picked:
         )
     ds = data.load_test_images(name)
     xs, ys = ds.split("test")
-    picked = parse_indices(index, len(xs), "index", where=f"the {name} test images", param="index")
+    try:
+        picked = parse_indices(
+            index, len(xs), "index", where=f"the {name} test images", param="index"
+        )
+    except UserError as e:  # beyond the bundled sample: say how to get the rest
+        raise UserError(e.template + data.sample_hint(ds), *e.params) from None
     notes = []
     if ds.source.startswith("bundled"):
         notes.append(

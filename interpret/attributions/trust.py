@@ -336,6 +336,7 @@ def _images(
     with where they came from and, for ``data``, what its sidecar records."""
     probe = handle.probe
     info: dict = {}
+    hint = ""  # how to get more test images, when only the bundled sample is there
     if images is not None and data is not None:
         raise UserError("give test images or {data}, not both", "data")
     if data is not None:
@@ -356,12 +357,14 @@ def _images(
             )
         ds = datasets.load_test_images(name)
         images, y, source = ds.x_test, ds.y_test, f"{ds.name} test set, {ds.source}"
+        hint = datasets.sample_hint(ds)
     else:
         source = "given images"
     x, labels = checks.images(probe, images, y)
     if n > len(x):
         raise UserError(
-            f"{{n}} is {n} but only {len(x)} images are available; give at most {len(x)}", "n"
+            f"{{n}} is {n} but only {len(x)} images are available; give at most {len(x)}" + hint,
+            "n",
         )
     return x[:n], (None if labels is None else labels[:n]), source, info
 

@@ -142,7 +142,7 @@ def images(probe: Any, x: Any, y: Any | None = None) -> tuple[np.ndarray, np.nda
 
     uint8 images are divided by 255; float images must already lie in [0, 1];
     (N, H, W) is accepted for one-channel models, and one image of exactly the model's
-    input shape as a batch of one; one-hot labels are turned into class indices.
+    input shape (or (H, W) for a one-channel model) as a batch of one; one-hot labels are turned into class indices.
 
     Example:
         >>> from interpret.core.models import resolve
@@ -166,6 +166,8 @@ def images(probe: Any, x: Any, y: Any | None = None) -> tuple[np.ndarray, np.nda
     want = tuple(probe.input_shape)
     if arr.shape == want:  # one image
         arr = arr[None]
+    elif want[-1] == 1 and arr.shape == want[:-1]:  # one image without its channel axis
+        arr = arr[None, ..., None]
     elif arr.ndim == len(want) and want[-1] == 1:
         arr = arr[..., None]
     if arr.ndim != len(want) + 1 or tuple(arr.shape[1:]) != want:
@@ -195,6 +197,8 @@ def labels(probe: Any, y: Any, n: int, param: str = "y") -> np.ndarray:
     arr = np.asarray(y)
     if arr.ndim == 2 and arr.shape[1] == probe.n_classes and len(arr) == n:
         arr = arr.argmax(axis=1)  # one-hot
+    if arr.ndim == 2 and arr.shape[1] == 1 and len(arr) == n:
+        arr = arr[:, 0]  # a column, as keras.datasets.cifar10 gives them
     arr = arr.reshape(-1) if arr.ndim <= 1 else arr
     if arr.ndim != 1 or len(arr) != n:
         raise UserError(

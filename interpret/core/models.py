@@ -119,6 +119,14 @@ def resolve(spec: Any = None, *, input_range: tuple[float, float] | None = None)
             raise UserError(
                 f"model file {path} is not a .keras or .h5 file; save the model with model.save('name.keras')"
             )
+        import zipfile
+
+        if path.suffix.lower() == ".keras" and not zipfile.is_zipfile(path):
+            # Keras itself says "File not found" of a file that is there but not a zip archive
+            raise UserError(
+                f"cannot load model file {path}: it is not a .keras archive (the zip file "
+                f"model.save writes); re-save the model with model.save('{path.name}')"
+            )
         from interpret._tf import keras
 
         try:

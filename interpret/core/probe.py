@@ -101,6 +101,7 @@ class _Tracer:
     def __init__(self, last_layer: Any, stop_at: str | None = None, wrap: Any = fast_input_grad):
         self.wrap = wrap
         self.taps: dict[str, Any] = {}
+        self.ops: dict[str, Any] = {}  # name -> the layer or bare operation that made the tap
         self.inputs: dict[str, Any] = {}
         self.last_layer = last_layer
         self.stop_at = stop_at
@@ -121,8 +122,10 @@ class _Tracer:
                 self.inputs[op.name] = args[0]
             if id(op) not in self._fast:
                 self._fast[id(op)] = self.wrap(op)
+            if isinstance(op, keras.layers.Layer):
+                kwargs["training"] = False  # a bare operation (`x + y`, keras.ops) takes none
             try:
-                out = self._fast[id(op)](*args, training=False, **kwargs)
+                out = self._fast[id(op)](*args, **kwargs)
             except Exception:
                 out = _Missing()
             if op is self.last_layer and not isinstance(out, _Missing):
@@ -136,6 +139,7 @@ class _Tracer:
                     self.logits = out
         if not isinstance(op, keras.layers.InputLayer):
             self.taps[op.name] = out
+            self.ops[op.name] = op
         return out
 
     def run(self, model: Any, x: Any) -> Any:
@@ -180,11 +184,31 @@ def _last_layer(model: Any) -> Any:
     return layer
 
 
+# Layers that leave the pixel range as it is (augmentation is off at inference): a Rescaling
+# after them, as in the Keras tutorial's model, still says what range the model takes.
+RANGE_PRESERVING = frozenset({
+    "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomCrop",
+    "RandomContrast", "RandomBrightness", "RandomHeight", "RandomWidth", "Resizing",
+    "CenterCrop", "Dropout", "GaussianNoise", "GaussianDropout", "SpatialDropout2D",
+})  # fmt: skip
+
+
+def _leading_layers(model: Any) -> Any:
+    """The model's layers in order, nested models opened in place, input layers left out."""
+    from interpret._tf import keras
+
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            yield from _leading_layers(layer)
+        elif not isinstance(layer, keras.layers.InputLayer):
+            yield layer
+
+
 def detect_input_range(model: Any) -> tuple[float, float]:
     """The pixel range the model expects, read from a leading Rescaling/Normalization layer.
 
-    A model that starts by rescaling (e.g. ``Rescaling(1/255)``) expects 0..255;
-    anything else is assumed to take [0, 1].
+    A model that starts by rescaling (e.g. ``Rescaling(1/255)``, also after augmentation
+    layers such as ``RandomFlip``) expects 0..255; anything else is assumed to take [0, 1].
 
     Example:
         >>> from interpret._tf import keras
@@ -193,13 +217,11 @@ def detect_input_range(model: Any) -> tuple[float, float]:
     """
     from interpret._tf import keras
 
-    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
-    while layers and isinstance(layers[0], keras.Model):
-        inner = layers[0]
-        layers = [la for la in inner.layers if not isinstance(la, keras.layers.InputLayer)]
-    if not layers:
+    first = next(
+        (la for la in _leading_layers(model) if type(la).__name__ not in RANGE_PRESERVING), None
+    )
+    if first is None:
         return (0.0, 1.0)
-    first = layers[0]
     if isinstance(first, keras.layers.Rescaling):
         scale = float(np.mean(np.asarray(first.scale)))
         return (0.0, 255.0) if scale < 0.1 else (0.0, 1.0)
@@ -315,7 +337,7 @@ class Probe:
             infos.append(
                 LayerInfo(
                     name=lname,
-                    type=type(layer).__name__,
+                    type=type(tracer.ops[lname] if layer is None else layer).__name__,
                     output_shape=shape,
                     params=int(layer.count_params()) if layer is not None and layer.built else 0,
                     kind=kind,

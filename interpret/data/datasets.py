@@ -248,6 +248,21 @@ def load_test_images(name: str) -> Dataset:
 _UNAVAILABLE: set[tuple[str, str]] = set()
 
 
+def sample_hint(ds: Dataset) -> str:
+    """For a message about too few test images: how to get the full set ('' when it is in use).
+
+    Example:
+        >>> sample_hint(sample("mnist"))
+        '; the bundled sample holds only the first 500 test images: set INTERPRET_DATA_DIR to a folder with mnist.npz for all of them'
+    """
+    if not ds.source.startswith("bundled"):
+        return ""
+    return (
+        f"; the bundled sample holds only the first {len(ds.x_test)} test images: set "
+        f"{ENV_VAR} to a folder with {ds.name}.npz for all of them"
+    )
+
+
 def first_test_images(name: str, n: int) -> tuple[np.ndarray, np.ndarray]:
     """The first ``n`` test images of :func:`load_test_images` as the attacks and explainers
     take them: float32 in [0, 1] and int32 labels.

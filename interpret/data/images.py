@@ -48,8 +48,10 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
         with Image.open(p) as im:
             im.load()
             mode = im.mode
-            if mode in ("1", "L", "I;16", "I", "F"):
+            if mode in ("1", "L"):
                 arr = np.asarray(im.convert("L"))[..., None]
+            elif mode.startswith(("I", "F")):
+                arr = _deep_gray(np.asarray(im), mode)[..., None]
             elif mode == "LA":
                 arr = np.asarray(im.convert("L"))[..., None]
             else:
@@ -63,6 +65,27 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     if arr.shape[0] < 1 or arr.shape[1] < 1:
         raise UserError(f"image file {p} is empty ({arr.shape[1]}x{arr.shape[0]} pixels)")
     return arr
+
+
+def _deep_gray(arr: np.ndarray, mode: str) -> np.ndarray:
+    """A 16/32-bit or float grayscale image as uint8, scaled (PIL's ``convert("L")`` clips).
+
+    16-bit images are divided by 257 (65535 -> 255); 32-bit integers likewise when they go
+    above 255; floats in [0, 1] are multiplied by 255, floats up to 255 kept.
+
+    Example:
+        >>> _deep_gray(np.array([[0, 32768, 65535]], "uint16"), "I;16").tolist()
+        [[0, 128, 255]]
+        >>> _deep_gray(np.array([[0.0, 0.5, 1.0]], "float32"), "F").tolist()
+        [[0, 128, 255]]
+    """
+    x = arr.astype(np.float64)
+    hi = float(x.max()) if x.size else 0.0
+    if mode.startswith("I;16") or hi > 255:
+        x = x / 257.0
+    elif mode == "F" and hi <= 1.0:
+        x = x * 255.0
+    return np.clip(np.round(x), 0, 255).astype(np.uint8)
 
 
 def to_channels(image: np.ndarray, channels: int) -> tuple[np.ndarray, list[str]]:
@@ -151,6 +174,7 @@ def dataset_image(
     if not 0 <= int(index) < len(x):
         raise UserError(
             f"index {index} is out of range: {dataset} {split} has {len(x)} images (0-{len(x) - 1})"
+            + data.sample_hint(ds)
         )
     notes = []
     if ds.source.startswith("bundled"):

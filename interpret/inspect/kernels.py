@@ -83,7 +83,7 @@ def kernel_weights(probe: Any, layer: str) -> tuple[str, np.ndarray, np.ndarray 
             f"weight matrix that has no image shape; layers with kernels to draw: {usable}"
         )
     raise UserError(
-        f"layer {layer} ({type(obj).__name__}) has no kernels; layers with kernels to draw: {usable}"
+        f"layer {layer} ({probe.layer(layer).type}) has no kernels; layers with kernels to draw: {usable}"
     )
 
 

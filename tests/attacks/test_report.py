@@ -74,6 +74,7 @@ def test_attack_report_checks_everything_before_any_work(digits_model, tmp_path)
     for kwargs, message in [
         ({"eps": [0.1, 2.0]}, "beyond the input range"),
         ({"eps": [0.1], "n": 501}, "n= 501 is more than the 500 test images of mnist"),
+        ({"eps": [0.1], "n": 501}, "bundled sample.*set INTERPRET_DATA_DIR.*mnist.npz"),
         ({"eps": [0.1], "steps": 0}, "steps= must be"),
         ({"eps": [0.1], "dataset": None}, "has no card naming its data set; pass dataset="),
     ]:

@@ -121,3 +121,13 @@ def test_attribute_sees_weights_changed_in_place(model, x):
 def test_interpret_exports_explain():
     assert interpret.explain is interpret.attributions.api.explain
     assert interpret.Explanation is Explanation
+
+
+def test_an_index_beyond_the_bundled_sample_says_how_to_get_the_rest(monkeypatch, tmp_path):
+    from interpret.attributions.inputs import pick_images
+
+    monkeypatch.setenv("INTERPRET_DATA_DIR", str(tmp_path))  # empty: the bundled 500 only
+    with pytest.raises(
+        UserError, match="index 600 .*set INTERPRET_DATA_DIR to a folder with mnist"
+    ):
+        pick_images("mnist-cnn", index=600)

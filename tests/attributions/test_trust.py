@@ -214,6 +214,10 @@ def test_cli_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys
         ),
         (["--model", str(path)], "turn --sanity off"),
         (["--model", "mnist-cnn", "--n", "501"], "--n is 501 but only 500 images are available"),
+        (
+            ["--model", "mnist-cnn", "--n", "501"],
+            "set INTERPRET_DATA_DIR to a folder with mnist.npz",
+        ),
         (["--model", str(path), "--no-sanity"], "give --dataset (mnist, cifar10) or your own"),
         (["--model", str(path), "--no-sanity", "--data", str(tmp_path / "none.npz")], "none.npz"),
     ]

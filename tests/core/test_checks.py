@@ -82,6 +82,8 @@ def test_images_are_float32_in_0_1_with_a_channel_axis(grey_probe):
     assert x.dtype == np.float32 and y is None
     one, label = checks.images(grey_probe, np.zeros((4, 4, 1)), 2)  # one image: a batch of one
     assert one.shape == (1, 4, 4, 1) and label.tolist() == [2]
+    one, _ = checks.images(grey_probe, np.zeros((4, 4), np.uint8))  # x_test[0] of MNIST: (H, W)
+    assert one.shape == (1, 4, 4, 1)
 
 
 @pytest.mark.parametrize(
@@ -105,6 +107,11 @@ def test_labels_one_hot_and_whole_floats_become_indices(grey_probe):
     assert checks.labels(grey_probe, np.eye(3)[[2, 0]], 2).tolist() == [2, 0]
     assert checks.labels(grey_probe, [1.0, 2.0], 2).tolist() == [1, 2]
     assert checks.labels(grey_probe, 1, 1).tolist() == [1]
+
+
+def test_labels_as_a_column_are_indices(grey_probe):
+    # keras.datasets.cifar10 gives y of shape (N, 1); load_user_data takes it too
+    assert checks.labels(grey_probe, np.array([[2], [0], [1]], "uint8"), 3).tolist() == [2, 0, 1]
 
 
 @pytest.mark.parametrize(

@@ -75,6 +75,25 @@ def test_nested_softmax_and_rescaling():
     assert not np.allclose(np.sum(logits, axis=1), 1.0)
 
 
+def test_functional_model_with_keras_ops_between_layers():
+    # `x + y`, keras.ops.relu(x): operations, not layers, in the graph; they take no training=
+    from interpret._tf import keras
+
+    keras.utils.set_random_seed(3)
+    inp = keras.Input((10, 10, 3))
+    a = keras.layers.Conv2D(4, 3, padding="same", activation="relu", name="a")(inp)
+    b = keras.layers.Conv2D(4, 3, padding="same", name="b")(a)
+    x = keras.ops.relu(a + b)
+    x = keras.layers.GlobalAveragePooling2D(name="gap")(x)
+    model = keras.Model(inp, keras.layers.Dense(3, name="out")(x))
+    probe = Probe(model)
+    assert {"a", "b", "gap", "out"} <= set(probe.layer_names)
+    assert "NoneType" not in {info.type for info in probe.layers}  # `x + y` is an Add operation
+    x01 = np.random.default_rng(0).random((2, 10, 10, 3), dtype=np.float32)
+    (logits,) = probe.extractor([], logits=True)(x01)
+    np.testing.assert_allclose(logits, model(x01), atol=1e-5)
+
+
 def test_open_canvas_runs_the_convolutional_prefix(tiny_cnn):
     probe = Probe(tiny_cnn)
     (c2,) = probe.extractor(["c2"], size=(40, 40))(np.zeros((1, 40, 40, 3), "float32"))
@@ -85,6 +104,23 @@ def test_open_canvas_runs_the_convolutional_prefix(tiny_cnn):
 
 def test_detect_input_range_default(tiny_cnn):
     assert detect_input_range(tiny_cnn) == (0.0, 1.0)
+
+
+def test_input_range_is_read_past_augmentation_layers():
+    # the Keras tutorial's model: augmentation (a nested Sequential or bare layers), then
+    # Rescaling(1/255); those layers leave the pixel range alone, so the model takes 0..255
+    from interpret._tf import keras
+
+    L = keras.layers
+    aug = keras.Sequential([L.RandomFlip("horizontal"), L.RandomRotation(0.1)], name="aug")
+    head = [L.Rescaling(1 / 255.0), L.Conv2D(2, 3), L.Flatten(), L.Dense(3)]
+    nested = keras.Sequential([keras.Input((8, 8, 3)), aug, *head])
+    assert detect_input_range(nested) == (0.0, 255.0)
+    head = [L.Rescaling(1 / 255.0), L.Conv2D(2, 3), L.Flatten(), L.Dense(3)]
+    flat = keras.Sequential([keras.Input((8, 8, 3)), L.RandomFlip(), L.RandomZoom(0.1), *head])
+    assert detect_input_range(flat) == (0.0, 255.0)
+    plain = keras.Sequential([keras.Input((8, 8, 3)), L.RandomFlip(), L.Conv2D(2, 3)])
+    assert detect_input_range(plain) == (0.0, 1.0)
 
 
 def test_class_indices(tiny_cnn):

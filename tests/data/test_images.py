@@ -33,6 +33,19 @@ def test_alpha_is_dropped(tmp_path):
     assert read_image(_png(tmp_path / "a.png", arr)).shape == (3, 3, 3)
 
 
+def test_16_bit_and_float_grayscale_keep_their_brightness(tmp_path):
+    # PIL's convert("L") clips a 16-bit image at 255 (almost all white) and truncates floats
+    # in [0, 1] to 0 (all black); the pixels must be scaled to 0..255 instead
+    ramp16 = np.array([[0, 16384, 32768, 65535]], "uint16")
+    assert read_image(_png(tmp_path / "g16.png", ramp16))[0, :, 0].tolist() == [0, 64, 128, 255]
+    ramp01 = np.array([[0.0, 0.25, 0.5, 1.0]], "float32")
+    Image.fromarray(ramp01, "F").save(tmp_path / "f.tiff")
+    assert read_image(tmp_path / "f.tiff")[0, :, 0].tolist() == [0, 64, 128, 255]
+    ramp255 = np.array([[0.0, 64.0, 128.0, 255.0]], "float32")
+    Image.fromarray(ramp255, "F").save(tmp_path / "f255.tiff")
+    assert read_image(tmp_path / "f255.tiff")[0, :, 0].tolist() == [0, 64, 128, 255]
+
+
 def test_matching_image_passes_untouched():
     x = np.random.default_rng(0).random((6, 6, 3)).astype("float32")
     img, notes = fit_image(x, (6, 6, 3))
@@ -86,6 +99,9 @@ def test_dataset_image_falls_back_to_the_bundled_sample_and_says_so(tmp_path, mo
     assert img.shape == (28, 28, 1) and img.dtype == np.uint8
     assert label.startswith("mnist test #0 (") and "bundled sample" in notes[0]
     with pytest.raises(UserError, match="index 500 is out of range: mnist test has 500 images"):
+        dataset_image("mnist", 500)
+    # the sample is all a fresh clone has offline: the message says how to get the rest
+    with pytest.raises(UserError, match="set INTERPRET_DATA_DIR to a folder with mnist.npz"):
         dataset_image("mnist", 500)
 
 

@@ -96,3 +96,17 @@ def test_bad_layer_or_filter(maker, layer, filters, message):
     with pytest.raises(UserError) as e:
         plot_filters(maker(), layer, filters=filters)
     assert message in str(e.value)
+
+
+def test_a_bare_operation_is_named_by_its_type():
+    # `a + b` in a functional model is an Add operation, not a layer: no "(NoneType)"
+    from interpret._tf import keras
+
+    inp = keras.Input((8, 8, 1))
+    a = keras.layers.Conv2D(2, 3, padding="same", name="conv")(inp)
+    x = keras.layers.Flatten(name="flat")(a + a)
+    model = keras.Model(inp, keras.layers.Dense(2, name="out")(x))
+    handle = resolve(model)
+    add = handle.probe.layer_names[1]  # "add" or "add_1": operation names count per session
+    with pytest.raises(UserError, match=rf"layer {add} \(Add\) has no kernels"):
+        plot_filters(handle, add)
