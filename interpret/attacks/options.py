@@ -96,6 +96,9 @@ def method_name(method: str) -> str:
     return checks.choice(ALIASES.get(m, m), METHODS, "method", "attack method")
 
 
+NORM_NAMES = {"linf": "Linf", "l2": "L2"}  # as the papers write them
+
+
 def check_eps(eps: float | None, method: str, norm: str, shape: Sequence[int]) -> float | None:
     """Validate eps for a method and norm: 0 <= eps <= the largest distance in [0, 1] images.
 
@@ -105,7 +108,7 @@ def check_eps(eps: float | None, method: str, norm: str, shape: Sequence[int]) -
         >>> check_eps(2.0, "pgd", "linf", (28, 28, 1))
         Traceback (most recent call last):
         ...
-        interpret.core.errors.UserError: eps= 2 is beyond the input range: images lie in [0, 1], so an linf perturbation is at most 1; use eps in [0, 1]
+        interpret.core.errors.UserError: eps= 2 is beyond the input range: images lie in [0, 1], so an Linf perturbation is at most 1; use eps in [0, 1]
     """
     if eps is None:
         if method in EPS_OPTIONAL:
@@ -116,7 +119,7 @@ def check_eps(eps: float | None, method: str, norm: str, shape: Sequence[int]) -
     top = 1.0 if norm == "linf" else math.sqrt(float(np.prod(shape)))
     if eps > top:
         raise UserError(
-            f"{{eps}} {eps:g} is beyond the input range: images lie in [0, 1], so an {norm} "
+            f"{{eps}} {eps:g} is beyond the input range: images lie in [0, 1], so an {NORM_NAMES[norm]} "
             f"perturbation is at most {top:g}; use eps in [0, {top:g}]",
             "eps",
         )
