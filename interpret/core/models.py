@@ -111,6 +111,11 @@ def resolve(spec: Any = None, *, input_range: tuple[float, float] | None = None)
         )
     path = Path(text)
     if path.suffix.lower() in MODEL_SUFFIXES or path.exists():
+        if path.is_dir():
+            raise UserError(
+                f"model {path} is a folder, not a model file; give a zoo name "
+                f"({', '.join(zoo.names())}) or a .keras/.h5 file"
+            )
         if not path.is_file():
             raise UserError(
                 f"model file {path} does not exist; give a zoo name ({', '.join(zoo.names())}) or an existing .keras/.h5 file"

@@ -56,6 +56,15 @@ def test_unreadable_model_file(tmp_path):
     assert "model.save('broken.keras')" in str(e.value)
 
 
+def test_a_folder_is_not_a_model_file(tmp_path):
+    for folder in (tmp_path / "saved", tmp_path / "saved.keras"):
+        folder.mkdir()
+        with pytest.raises(
+            UserError, match=r"model .*saved(\.keras)? is a folder, not a model file"
+        ):
+            resolve(str(folder))
+
+
 def test_wrong_suffix(tmp_path):
     other = tmp_path / "model.txt"
     other.write_text("hello")
