@@ -286,7 +286,15 @@ def evaluate_attack(
         keep = tgt != ys
         xs, ys, tgt = xs[keep], ys[keep], tgt[keep]
     if len(xs) == 0:
-        raise UserError("the model gets none of these images right; nothing to attack")
+        why = (
+            f"gets none of these {len(x)} images right"
+            if not correct.any()
+            else "gets no image right that is not already of its target class"
+        )
+        raise UserError(
+            f"{probe.name} {why}; nothing to attack: check that the labels are the model's "
+            "classes and that the images are what it was trained on"
+        )
     runs = [None] if method in MINIMAL else eps_list
     rows: list[EvalRow] = []
     with advance(progress, len(runs) * len(xs), f"{method} on {probe.name}") as step:

@@ -29,9 +29,9 @@ def test_eps_is_bounded_by_the_largest_distance_in_the_image_box():
     shape = (4, 4, 1)
     assert options.check_eps(1.0, "pgd", "linf", shape) == 1.0
     assert options.check_eps(4.0, "pgd", "l2", shape) == 4.0  # sqrt(16)
-    with pytest.raises(UserError, match=r"an l2 perturbation is at most 4; use eps in \[0, 4\]"):
+    with pytest.raises(UserError, match=r"an L2 perturbation is at most 4; use eps in \[0, 4\]"):
         options.check_eps(4.5, "pgd", "l2", shape)
-    with pytest.raises(UserError, match="an l2 perturbation"):  # minimal attacks measure L2
+    with pytest.raises(UserError, match="an L2 perturbation"):  # minimal attacks measure L2
         options.check_eps(4.5, "cw", "linf", shape)
     assert options.check_eps(None, "deepfool", "linf", shape) is None
     with pytest.raises(UserError, match="fgsm needs eps="):

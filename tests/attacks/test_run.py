@@ -76,3 +76,13 @@ def test_bad_input_is_a_user_error(linear5, case, message):
     with pytest.raises(UserError) as err:
         attack(model, x, y, **case)
     assert message in str(err.value)
+
+
+def test_nothing_to_attack_says_why_and_what_to_check(linear5):
+    model, w, b = linear5
+    x = grey(2)
+    pred = logits_np(x, w, b).argmax(1)
+    with pytest.raises(UserError, match="gets none of these 2 images right.*check that the labels"):
+        evaluate_attack(model, x, (pred + 1) % 5, method="pgd", eps=0.1)
+    with pytest.raises(UserError, match="no image right that is not already of its target class"):
+        evaluate_attack(model, x, pred, method="pgd", eps=0.1, target=pred)

@@ -50,7 +50,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(
             "unknown attack 'zap' for --attacks; choose one of: fgsm",
         ),
         (["--eps", "1.5"], "--eps 1.5 is beyond the input range"),
-        (["--eps", "30", "--norm", "l2"], "an l2 perturbation is at most 28"),
+        (["--eps", "30", "--norm", "l2"], "an L2 perturbation is at most 28"),
         (["--eps", "0.1/0"], "cannot read --eps"),
     ]
     for extra, message in cases:
