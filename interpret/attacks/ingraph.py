@@ -1,4 +1,4 @@
-"""The in-graph Linf attack of adversarial training: FGSM with random start, PGD, TRADES' KL attack.
+"""The in-graph attack of adversarial training: FGSM with random start, PGD, TRADES' KL attack.
 
 Why this is not :mod:`interpret.attacks.gradient`: that module runs the shared
 :class:`~interpret.core.ascent.Ascent` loop, one compiled step per Python call, on
@@ -6,16 +6,17 @@ variables that hold one batch and fixed weights; it is right for attacking a tra
 model. Adversarial training needs an attack on *every* batch *inside* the compiled
 training step, in the same graph as the weight update: no Python round trip per
 attack step, no variables assigned per batch, and the attack's input gradient kept
-out of the weight gradient. :func:`linf_steps` is that attack, written as plain
+out of the weight gradient. :func:`ball_steps` is that attack, written as plain
 traceable tensor code, and it is the only such implementation in the package
 (training, its per-epoch robust accuracy and the guard against catastrophic
 overfitting all use it).
 
-Its arithmetic is that of ``gradient.projected_steps`` with ``norm="linf"``: each
-step ``x <- clip(clip(x + a * sign(grad), x0 - eps, x0 + eps), 0, 1)`` on the
-cross-entropy of the label (the negated ``class_logprob`` the shared loop descends),
-so for fixed weights and the same start both give the same images
-(``tests/attacks/test_ingraph.py`` checks it). ``loss="kl"`` climbs
+Its arithmetic is that of ``gradient.projected_steps``: each Linf step is
+``x <- clip(clip(x + a * sign(grad), x0 - eps, x0 + eps), 0, 1)`` and each L2 step
+``x <- project(x + a * grad / ||grad||_2)`` (:func:`interpret.core.updates.project`, the
+shared loop's projection) on the cross-entropy of the label (the negated
+``class_logprob`` the shared loop descends), so for fixed weights and the same start
+both give the same images (``tests/attacks/test_ingraph.py`` checks it). ``loss="kl"`` climbs
 ``KL(p(x0) || p(x))`` instead: the inner maximisation of TRADES (Zhang et al. 2019).
 
 Example:
@@ -25,8 +26,11 @@ Example:
     >>> probe = resolve("mnist-cnn").probe
     >>> x, y = datasets.load_test_images("mnist").split("test")
     >>> x, y = tf.constant(x[:4] / 255, tf.float32), tf.constant(y[:4], tf.int32)
-    >>> adv = linf_steps(probe.logits, x, y, x, eps=0.1, step_size=0.1, steps=1)
+    >>> adv = ball_steps(probe.logits, x, y, x, eps=0.1, step_size=0.1, steps=1)
     >>> float(tf.reduce_max(tf.abs(adv - x))) <= 0.1 + 1e-6
+    True
+    >>> adv = ball_steps(probe.logits, x, y, x, eps=1.5, step_size=0.5, steps=4, norm="l2")
+    >>> float(tf.reduce_max(tf.norm(tf.reshape(adv - x, (4, -1)), axis=1))) <= 1.5 + 1e-5
     True
 """
 
@@ -54,20 +58,7 @@ def score(logits: Any, y: Any, loss: str, p_clean: Any = None) -> Any:
     return tf.reduce_sum(p_clean * (tf.math.log(tf.maximum(p_clean, 1e-12)) - logp))
 
 
-def project(x: Any, x0: Any, eps: Any) -> Any:
-    """``x`` clipped to the Linf ball of radius ``eps`` around ``x0``, then to [0, 1].
-
-    Example:
-        >>> from interpret._tf import tf
-        >>> project(tf.constant([0.9, -0.2]), tf.constant([0.5, 0.0]), 0.1).numpy().round(2)
-        array([0.6, 0. ], dtype=float32)
-    """
-    from interpret._tf import tf
-
-    return tf.clip_by_value(tf.clip_by_value(x, x0 - eps, x0 + eps), 0.0, 1.0)
-
-
-def linf_steps(
+def ball_steps(
     logits_fn: Callable[[Any], Any],
     x0: Any,
     y: Any,
@@ -76,27 +67,36 @@ def linf_steps(
     eps: Any,
     step_size: Any,
     steps: int,
+    norm: str = "linf",
     loss: str = "ce",
     p_clean: Any = None,
 ) -> Any:
-    """``steps`` signed steps of ``step_size`` from ``start``, projected onto the eps-ball at ``x0``.
+    """``steps`` steps of ``step_size`` from ``start``, projected onto the eps-ball at ``x0``.
 
-    ``logits_fn`` maps [0, 1] images to logits (a probe's ``logits`` or the model in
-    its input range); ``loss`` is ``"ce"`` (FGSM, PGD) or ``"kl"`` (TRADES, which
-    needs ``p_clean``, the softmax at ``x0``). ``steps`` is a Python int: the loop is
-    unrolled for up to 10 steps and a ``tf.while_loop`` beyond. The result carries no
-    gradient. Traceable inside ``tf.function``; also runs eagerly.
+    ``norm`` is ``"linf"`` (signed steps) or ``"l2"`` (steps along the gradient scaled to
+    L2 length ``step_size``); ``logits_fn`` maps [0, 1] images to logits (a probe's
+    ``logits`` or the model in its input range); ``loss`` is ``"ce"`` (FGSM, PGD) or
+    ``"kl"`` (TRADES, which needs ``p_clean``, the softmax at ``x0``). ``steps`` is a
+    Python int: the loop is unrolled for up to 10 steps and a ``tf.while_loop`` beyond.
+    The result carries no gradient. Traceable inside ``tf.function``; also runs eagerly.
 
     Example: see the module docstring.
     """
     from interpret._tf import tf
+    from interpret.core.updates import project
+
+    def direction(g: Any) -> Any:
+        if norm == "linf":
+            return tf.sign(g)
+        gn = tf.sqrt(tf.reduce_sum(tf.square(g), axis=list(range(1, len(g.shape))), keepdims=True))
+        return g / tf.maximum(gn, 1e-12)
 
     def body(x: Any) -> Any:
         with tf.GradientTape() as tape:
             tape.watch(x)
             value = score(logits_fn(x), y, loss, p_clean)
         g = tape.gradient(value, x)
-        return tf.stop_gradient(project(x + step_size * tf.sign(g), x0, eps))
+        return tf.stop_gradient(project(x + step_size * direction(g), x0, eps, norm))
 
     x = tf.stop_gradient(tf.convert_to_tensor(start))
     if steps <= 10:
@@ -107,10 +107,10 @@ def linf_steps(
     return x
 
 
-def uniform_start(generator: Any, x0: Any, eps: Any) -> Any:
-    """A uniformly random point of the Linf eps-box around ``x0``, clipped to [0, 1] (in-graph).
+def uniform_start(generator: Any, x0: Any, eps: Any, norm: str = "linf") -> Any:
+    """A uniformly random point of the eps-ball around ``x0`` (Linf box or L2 ball), clipped to [0, 1].
 
-    The same start as ``gradient.random_start`` for the Linf norm, drawn from a
+    The same start as ``gradient.random_start``, drawn in-graph from a
     ``tf.random.Generator`` so training is reproducible from its seed.
 
     Example:
@@ -118,10 +118,21 @@ def uniform_start(generator: Any, x0: Any, eps: Any) -> Any:
         >>> s = uniform_start(tf.random.Generator.from_seed(0), tf.fill((2, 3), 0.5), 0.1)
         >>> bool(tf.reduce_all(tf.abs(s - 0.5) <= 0.1))
         True
+        >>> s = uniform_start(tf.random.Generator.from_seed(0), tf.fill((2, 3), 0.5), 0.1, "l2")
+        >>> bool(tf.reduce_all(tf.norm(s - 0.5, axis=1) <= 0.1 + 1e-6))
+        True
     """
     from interpret._tf import tf
 
-    noise = generator.uniform(tf.shape(x0), -1.0, 1.0) * eps
+    if norm == "linf":
+        noise = generator.uniform(tf.shape(x0), -1.0, 1.0) * eps
+    else:
+        axes = list(range(1, len(x0.shape)))
+        direction = generator.normal(tf.shape(x0))
+        direction /= tf.sqrt(tf.reduce_sum(tf.square(direction), axis=axes, keepdims=True))
+        d = tf.cast(tf.reduce_prod(tf.shape(x0)[1:]), tf.float32)
+        radius = eps * generator.uniform(tf.shape(x0)[:1]) ** (1.0 / d)
+        noise = direction * tf.reshape(radius, [-1] + [1] * len(axes))
     return tf.clip_by_value(x0 + noise, 0.0, 1.0)
 
 

@@ -3,6 +3,7 @@
 Example:
     $ interpret train mnist-cnn --epochs 2
     $ interpret train mnist-cnn --adversarial fgsm-rs --eps 0.3
+    $ interpret train mnist-cnn --adversarial pgd --norm l2 --eps 2
     $ interpret samples cifar10
     $ interpret models
     $ interpret layers cifar10-cnn
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import click
 
+from interpret.attacks.options import NORM_NAMES, NORMS
 from interpret.callbacks import SHARED, watchers
 from interpret.cli.common import (
     api_option,
@@ -39,7 +41,18 @@ from interpret.cli.common import (
     help="Train adversarially: fgsm-rs (FGSM + random start), pgd (Madry) or trades. "
     "Robust zoo models (*-robust) do by their recipe.",
 )
-@click.option("--eps", type=float, default=None, help="Linf budget of --adversarial, in (0, 1].")
+@click.option(
+    "--eps",
+    type=float,
+    default=None,
+    help="Budget of --adversarial: in (0, 1] for Linf, > 0 for L2 (e.g. 0.3 / 2.0 on MNIST).",
+)
+@click.option(
+    "--norm",
+    type=click.Choice(NORMS),
+    default=None,
+    help="The ball --adversarial's attack stays in [default: linf, or the robust recipe's].",
+)
 @click.option("--beta", type=float, default=None, help="TRADES' robustness weight [default: 6].")
 @click.option("--attack-steps", type=int, default=None, help="Attack steps [default: 1 / 10 / 10].")
 @click.option(
@@ -180,7 +193,8 @@ def train(
     text = f"{card['model']}: test accuracy {card['test_accuracy']:.4f}"
     if "robust_accuracy" in card:
         r = card["robust_accuracy"]
-        text += f", PGD-{r['steps']} accuracy {r['value']:.4f} at eps {r['eps']:.4g}"
+        norm = NORM_NAMES[r.get("norm", "linf")]
+        text += f", PGD-{r['steps']} accuracy {r['value']:.4f} at {norm} eps {r['eps']:.4g}"
     click.echo(
         f"{text}, train accuracy {card['train_accuracy']:.4f}, "
         f"{card['epochs']} epochs in {card['seconds']:.0f}s"
@@ -237,7 +251,8 @@ def models() -> None:
             card = {}
         acc = f"{card['test_accuracy']:.4f}" if "test_accuracy" in card else "untrained"
         robust = card.get("robust_accuracy")
-        rob = f"{robust['value']:.4f} @{robust['eps']:.3g}" if robust else "-"
+        l2 = " L2" if robust and robust.get("norm") == "l2" else ""
+        rob = f"{robust['value']:.4f} @{robust['eps']:.3g}{l2}" if robust else "-"
         click.echo(
             f"{name:<20}{card.get('dataset', '-'):<9}{card.get('params', 0):>9,}  {acc:>8}  {rob:>16}  "
             f"{card.get('description', '')}"

@@ -1,6 +1,8 @@
 """Adversarial training: the settings, the compiled training step, and robust accuracy.
 
-Three methods, each a min-max over Linf perturbations of size ``eps`` of [0, 1] images:
+Three methods, each a min-max over perturbations of [0, 1] images within ``eps`` in the Linf
+norm (the default, as the papers below) or the L2 norm (``norm="l2"``: every step below
+then moves along the gradient scaled to L2 length ``step_size`` instead of its sign):
 
 * ``fgsm-rs`` (Wong et al. 2020, "fast is better than free"): one signed step of
   ``step_size`` (default 1.25 eps) from a uniformly random start in the eps-box,
@@ -14,7 +16,7 @@ Three methods, each a min-max over Linf perturbations of size ``eps`` of [0, 1] 
   ``KL(p(x) || p(x'))``, with ``x'`` found by ``attack_steps`` signed steps that climb that KL
   from ``x`` plus small Gaussian noise.
 
-The attack inside the step is :func:`interpret.attacks.ingraph.linf_steps` (its
+The attack inside the step is :func:`interpret.attacks.ingraph.ball_steps` (its
 docstring says why it is separate from the shared attack loop). The attack runs on
 the model as interpret sees it (the probe: [0, 1] images, logits, inference mode);
 the weight update calls the model itself in training mode, so Dropout and
@@ -24,6 +26,8 @@ Example:
     >>> adv = Adversarial("fgsm-rs", eps=0.3).checked()
     >>> adv.step_size, adv.attack_steps
     (0.375, 1)
+    >>> Adversarial("pgd", eps=2.0, attack_steps=5, norm="l2").checked().step_size
+    1.0
     >>> Adversarial("trades", eps=8 / 255, beta=0).checked()
     Traceback (most recent call last):
     ...
@@ -37,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from interpret.attacks.options import NORMS
 from interpret.core import checks
 from interpret.core.errors import UserError
 
@@ -50,7 +55,7 @@ class Adversarial:
 
     Args:
         method: ``fgsm-rs``, ``pgd`` or ``trades``.
-        eps: the Linf budget in [0, 1] pixel units, in (0, 1].
+        eps: the budget in [0, 1] pixel units: in (0, 1] for Linf, > 0 for L2.
         step_size: the attack's step; default 1.25 eps (fgsm-rs), 2.5 eps / attack_steps
             (pgd, trades).
         attack_steps: the attack's steps; default 1 (fgsm-rs), 10 (pgd, trades).
@@ -59,6 +64,7 @@ class Adversarial:
         guard: stop when the PGD accuracy of a fixed batch of training images falls
             by more than this fraction in one epoch, and keep the weights from before
             the fall (Wong et al.'s guard against catastrophic overfitting); None: off.
+        norm: ``linf`` or ``l2``, the ball the attack stays in.
     """
 
     method: str
@@ -68,6 +74,7 @@ class Adversarial:
     beta: float | None = None
     eps_warmup: float = 0.0
     guard: float | None = 0.2
+    norm: str = "linf"
 
     def checked(self) -> Adversarial:
         """The settings validated, with every default filled in.
@@ -81,7 +88,10 @@ class Adversarial:
             interpret.core.errors.UserError: eps= must lie in (0, 1], got 1.5
         """
         method = checks.choice(self.method, METHODS, "adversarial", "adversarial training method")
-        eps = checks.fraction(self.eps, "eps")
+        norm = checks.choice(self.norm, NORMS, "norm", "norm")
+        eps = (
+            checks.fraction(self.eps, "eps") if norm == "linf" else checks.positive(self.eps, "eps")
+        )
         if self.beta is not None and method != "trades":
             raise UserError(f"{{beta}} applies to trades only, not {method}", "beta")
         beta = checks.positive(6.0 if self.beta is None else self.beta, "beta")
@@ -101,7 +111,7 @@ class Adversarial:
         guard = None if self.guard is None else checks.fraction(self.guard, "guard")
         return replace(
             self, method=method, eps=eps, beta=beta if method == "trades" else None, attack_steps=steps,
-            step_size=step_size, eps_warmup=warmup, guard=guard,
+            step_size=step_size, eps_warmup=warmup, guard=guard, norm=norm,
         )  # fmt: skip
 
     def eps_at(self, epoch: float) -> float:
@@ -148,9 +158,9 @@ def perturb(adv: Adversarial, logits_fn: Any, x: Any, y: Any, eps: Any, generato
         start = ingraph.normal_start(generator, x)
         kw = {"loss": "kl", "p_clean": p_clean}
     else:
-        start, kw = ingraph.uniform_start(generator, x, eps), {}
-    return ingraph.linf_steps(
-        logits_fn, x, y, start, eps=eps, step_size=step, steps=adv.attack_steps, **kw
+        start, kw = ingraph.uniform_start(generator, x, eps, adv.norm), {}
+    return ingraph.ball_steps(
+        logits_fn, x, y, start, eps=eps, step_size=step, steps=adv.attack_steps, norm=adv.norm, **kw
     )
 
 
@@ -262,12 +272,13 @@ def robust_accuracy(
     step_size: float,
     seed: int = 0,
     batch_size: int = 500,
+    norm: str = "linf",
 ) -> tuple[float, float]:
-    """(clean, robust) accuracy of ``probe`` on all of ``x``: PGD with a random start, Linf.
+    """(clean, robust) accuracy of ``probe`` on all of ``x``: PGD with a random start in ``norm``.
 
     Robust accuracy is over every image (an image the model gets wrong clean counts
     as broken), as papers report it. ``steps`` steps of ``step_size`` from a uniform
-    start in the eps-box (the attack of :func:`interpret.attacks.run.attack` with
+    start in the eps-ball (the attack of :func:`interpret.attacks.run.attack` with
     ``method="pgd"``, run in-graph).
 
     Example:
@@ -282,15 +293,15 @@ def robust_accuracy(
     import interpret.attacks.ingraph as ingraph
     from interpret._tf import tf
 
-    key = ("robust-accuracy", int(steps))
+    key = ("robust-accuracy", int(steps), norm)
 
     def build() -> Any:
         gen = tf.random.Generator.from_seed(seed)
 
         def run(xb: Any, yb: Any, eps: Any, step: Any) -> Any:
-            start = ingraph.uniform_start(gen, xb, eps)
-            adv = ingraph.linf_steps(
-                probe.logits, xb, yb, start, eps=eps, step_size=step, steps=int(steps)
+            start = ingraph.uniform_start(gen, xb, eps, norm)
+            adv = ingraph.ball_steps(
+                probe.logits, xb, yb, start, eps=eps, step_size=step, steps=int(steps), norm=norm
             )
             hits = [tf.argmax(probe.logits(im), -1, tf.int32) == yb for im in (xb, adv)]
             return [tf.reduce_sum(tf.cast(h, tf.int32)) for h in (hits[0], hits[0] & hits[1])]

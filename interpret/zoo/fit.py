@@ -216,7 +216,8 @@ def _measure(probe: Any, test: tuple, guard: tuple, adv: Adversarial | None, rec
     if adv is None:
         return row
     n = recipe.eval_images
-    settings = {"eps": adv.eps, "steps": recipe.eval_steps, "step_size": adv.eps / 4, "seed": seed}
+    settings = {"eps": adv.eps, "steps": recipe.eval_steps, "step_size": adv.eps / 4, "seed": seed,
+                "norm": adv.norm}  # fmt: skip
     row["val_robust_accuracy"] = robust_accuracy(probe, _as_float(xt[:n]), yt[:n], **settings)[1]
     if adv.guard is not None:
         row["guard_accuracy"] = robust_accuracy(probe, guard[0], guard[1], **settings)[1]

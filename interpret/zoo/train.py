@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from interpret._fast import precision as precision_lib
+from interpret.attacks.options import NORM_NAMES
 from interpret.core.errors import UserError
 from interpret.core.progress import ProgressSpec
 from interpret.gallery.store import Gallery
@@ -103,6 +104,7 @@ def plan(
     attack_steps: int | None = None,
     step_size: float | None = None,
     eps_warmup: float | None = None,
+    norm: str | None = None,
     epochs: int | None = None,
     batch_size: int | None = None,
     learning_rate: float | None = None,
@@ -136,12 +138,13 @@ def plan(
         changes["precision"] = precision_lib.resolve(precision)
     name = zoo_name or Path(str(getattr(model, "name", model))).stem
     asked = {"beta": beta, "attack_steps": attack_steps, "step_size": step_size,
-             "eps_warmup": eps_warmup}  # fmt: skip
+             "eps_warmup": eps_warmup, "norm": norm}  # fmt: skip
     adv = _adversarial(adversarial, eps, asked, recipe.adversarial)
     if adv is not None:
         changes["adversarial"] = adv
         if adv != (recipe.adversarial and recipe.adversarial.checked()) and zoo_name:
-            name = zoo_name if recipe.adversarial else f"{zoo_name}-{adv.method}"
+            suffix = f"-{adv.method}" + ("-l2" if adv.norm == "l2" else "")
+            name = zoo_name if recipe.adversarial else zoo_name + suffix
     if limit is not None:
         checks.positive_int(limit, "limit")
     if zoo_name is None and data is None:
@@ -171,7 +174,7 @@ def _adversarial(
                 raise UserError(f"{{{given[0]}}} needs {{adversarial}}", given[0], "adversarial")
             return None
         base = default.checked()
-        scale = 1.0 if eps is None else checks.fraction(eps, "eps") / base.eps  # step/eps is kept
+        scale = 1.0 if eps is None else checks.positive(eps, "eps") / base.eps  # step/eps is kept
         method, eps = base.method, base.eps if eps is None else eps
         if step_size is None and default.step_size is not None:
             options["step_size"] = default.step_size * scale
@@ -182,7 +185,9 @@ def _adversarial(
     if eps is None and default is not None:
         eps = default.eps
     if eps is None:
-        raise UserError("adversarial training needs {eps} (the Linf budget, in (0, 1])", "eps")
+        raise UserError(
+            "adversarial training needs {eps} (the budget: in (0, 1] for Linf, > 0 for L2)", "eps"
+        )
     given = {k: v for k, v in options.items() if v is not None}  # None: the default
     return Adversarial(str(method), eps, **given).checked()
 
@@ -276,7 +281,8 @@ def train(
     images only (for quick checks); ``dataset`` trains on a given
     :class:`~interpret.data.datasets.Dataset` instead of loading the real one.
     ``options`` are those of :func:`plan`: ``adversarial`` (``fgsm-rs``, ``pgd``,
-    ``trades``) with ``eps``, ``beta``, ``attack_steps``, ``step_size``, ``eps_warmup``; ``batch_size``,
+    ``trades``) with ``eps``, ``beta``, ``attack_steps``, ``step_size``, ``eps_warmup``, ``norm``
+    (``linf``, the default, or ``l2``); ``batch_size``,
     ``learning_rate``, ``precision``. ``checkpoint`` (a directory) lets an
     interrupted adversarial run resume. ``callbacks`` are Keras callbacks (e.g.
     :mod:`interpret.callbacks`), called after every epoch of either loop. The card
@@ -359,15 +365,16 @@ def _custom_fit(p: Plan, net: Any, ds: Any, train_xy: tuple, seed: int, verbose:
     began = time.perf_counter()
     x = ds.x_test.astype(np.float32) / 255 if ds.x_test.dtype == np.uint8 else ds.x_test
     clean, robust = robust_accuracy(probe, x, ds.y_test, eps=adv.eps, steps=steps,
-                                    step_size=step, seed=seed)  # fmt: skip
+                                    step_size=step, seed=seed, norm=adv.norm)  # fmt: skip
     extra["robust_accuracy"] = {
-        "value": robust, "clean": clean, "attack": "pgd", "norm": "linf", "eps": adv.eps,
+        "value": robust, "clean": clean, "attack": "pgd", "norm": adv.norm, "eps": adv.eps,
         "steps": steps, "step_size": step, "random_start": True, "images": int(len(x)),
         "seconds": round(time.perf_counter() - began, 1),
     }  # fmt: skip
     if log:
         log(
-            f"final: clean {clean:.4f}, PGD-{steps} (eps {adv.eps:.4f}, step {step:.4f}) {robust:.4f}"
+            f"final: clean {clean:.4f}, PGD-{steps} ({NORM_NAMES[adv.norm]} eps {adv.eps:.4f}, "
+            f"step {step:.4f}) {robust:.4f}"
         )
     return history, extra
 

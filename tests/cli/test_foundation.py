@@ -107,6 +107,8 @@ ADVERSARIAL_BAD_INPUT = [
     (["--eps-warmup", "2"], "--eps-warmup needs --adversarial"),
     (["--adversarial", "pgd", "--eps", ".3", "--eps-warmup", "-1"], "--eps-warmup must"),
     (["--adversarial", "fgsm-rs", "--eps", ".3", "--attack-steps", "3"], "fgsm-rs takes one step"),
+    (["--norm", "l2"], "--norm needs --adversarial"),
+    (["--adversarial", "pgd", "--norm", "l2", "--eps", "0"], "--eps must be greater than 0"),
 ]
 
 
@@ -136,6 +138,17 @@ def test_adversarial_train_on_tiny_data_records_robust_accuracy(tmp_path, data_d
         card["robust_accuracy"]["images"] == 32 and len(card["history"]["val_robust_accuracy"]) == 1
     )
     assert (out / "training-curves.png").is_file()
+
+
+def test_l2_adversarial_training_records_its_norm(tmp_path, data_dir, capsys):
+    args = ["train", "mnist-cnn", "--adversarial", "pgd", "--norm", "l2", "--eps", "1.5",
+            "--attack-steps", "2", "--epochs", "1"]  # fmt: skip
+    code, out, err = run_on_tiny_data(tmp_path, capsys, *args)
+    assert code == 0, err
+    assert "mnist-cnn-pgd-l2: test accuracy" in out and "accuracy" in out and "L2 eps 1.5" in out
+    card = json.loads((tmp_path / "g/mnist-cnn-pgd-l2/train/mnist-cnn-pgd-l2.json").read_text())
+    assert card["adversarial"]["norm"] == card["robust_accuracy"]["norm"] == "l2"
+    assert card["adversarial"]["step_size"] == 1.5 * 2.5 / 2
 
 
 def test_samples_of_your_own_data_as_the_model_sees_them(tmp_path, capsys):

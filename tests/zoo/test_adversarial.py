@@ -44,6 +44,8 @@ def linear(seed: int = 0):
         ({"method": "pgd", "eps": 0.1, "beta": 6}, "beta= applies to trades only"),
         ({"method": "fgsm-rs", "eps": 0.1, "attack_steps": 3}, "fgsm-rs takes one step"),
         ({"method": "pgd", "eps": 0.1, "step_size": 0}, "step_size= must be greater than 0"),
+        ({"method": "pgd", "eps": 0.1, "norm": "l1"}, "unknown norm 'l1' for norm="),
+        ({"method": "pgd", "eps": 0, "norm": "l2"}, "eps= must be greater than 0, got 0"),
     ],
 )
 def test_bad_settings_name_the_parameter(kwargs, message):
@@ -63,6 +65,13 @@ def test_defaults_follow_the_papers():
     assert Adversarial("trades", 0.1).checked().beta == 6.0
     ramp = Adversarial("pgd", 0.3, eps_warmup=3).checked()
     assert [ramp.eps_at(e) for e in (0, 1.5, 3, 9)] == pytest.approx([0, 0.15, 0.3, 0.3])
+
+
+def test_l2_budgets_may_exceed_one_and_scale_the_step_as_linf_does():
+    l2 = Adversarial("pgd", 2.0, attack_steps=5, norm="L2").checked()
+    assert (l2.norm, l2.eps, l2.step_size) == ("l2", 2.0, pytest.approx(1.0))
+    assert Adversarial("fgsm-rs", 1.5, norm="l2").checked().step_size == pytest.approx(1.875)
+    assert Adversarial("pgd", 0.3).checked().norm == "linf"
 
 
 def test_trades_loss_is_cross_entropy_when_the_attack_moves_nothing():
@@ -124,3 +133,28 @@ def test_robust_accuracy_counts_every_image_and_matches_evaluate_attack(standard
     assert clean == pytest.approx(ev.clean_correct / ev.n)
     # the same attack, other random starts: robust counts agree to a few images
     assert robust == pytest.approx(ev.rows[0].robust / ev.n, abs=0.03)
+
+
+def test_l2_training_buys_l2_robustness_standard_training_lacks(standard):
+    from interpret.zoo.adversarial import robust_accuracy
+
+    x, y = toy_data(400, seed=1)
+    settings = {"eps": 0.5, "steps": 10, "step_size": 0.125, "norm": "l2"}
+    before = robust_accuracy(standard, x, y, **settings)
+    trained = _train(Adversarial("pgd", 0.5, attack_steps=3, norm="l2").checked())
+    after = robust_accuracy(trained, x, y, **settings)
+    # the 63 weak pixels move 0.5 / sqrt(63) each: enough to flip the standard model
+    assert before[0] > 0.95 and before[1] < 0.1
+    assert after[0] > 0.95 and after[1] > 0.7
+
+
+def test_l2_robust_accuracy_matches_evaluate_attack(standard):
+    from interpret.attacks.run import evaluate_attack
+    from interpret.zoo.adversarial import robust_accuracy
+
+    x, y = toy_data(300, seed=2)
+    settings = {"eps": 0.3, "steps": 10, "step_size": 0.075, "norm": "l2"}
+    _, robust = robust_accuracy(standard, x, y, **settings)
+    ev = evaluate_attack(standard, x, y, method="pgd", **settings)
+    assert 0.2 < ev.rows[0].robust / ev.n < 0.9  # a budget where the random starts matter
+    assert robust == pytest.approx(ev.rows[0].robust / ev.n, abs=0.05)
