@@ -26,8 +26,8 @@ Example:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -104,9 +104,10 @@ class InversionResult(ShowsInline):
 
 
 def _read(path: Any) -> tuple[np.ndarray, str]:
+    """The picture and its label: the file's stem, so names read ``photo-conv2d-...``."""
     from interpret.data.images import as_image, read_image
 
-    return as_image(read_image(path)), os.path.basename(str(path))
+    return as_image(read_image(path)), Path(path).stem
 
 
 def _own_images(handle: Any, data: Any, index: Any) -> tuple[np.ndarray, list[str], dict]:
@@ -121,7 +122,7 @@ def _originals(
     handle: Any, image: Any, index: Any, dataset: str | None, data: Any = None
 ) -> tuple[np.ndarray, list[str], dict]:
     """(N, H, W, C') float32 images (channels not yet fitted), a label for each, and what
-    the sidecar records about a person's own ``data``."""
+    the sidecar records about where they came from (a picture's path, a person's ``data``)."""
     from interpret.data.images import as_image
 
     if data is not None:
@@ -132,7 +133,7 @@ def _originals(
         raise UserError("give exactly one input: {image} (a file or array) or {index}", "image")
     if image is not None and not isinstance(image, np.ndarray):
         arr, label = _read(image)
-        return arr[None], [label], {}
+        return arr[None], [label], {"image": str(image)}
     if image is not None:
         arr = np.asarray(image)
         if arr.ndim == 4:
