@@ -42,6 +42,20 @@ def test_train_needs_a_model_one_way_or_the_other(capsys):
     assert code == 2 and "unknown zoo model 'resnet'" in err
 
 
+def test_train_help_says_what_precision_is_used_without_the_flag(capsys):
+    from interpret.zoo.recipes import RECIPES
+
+    code, out, _ = run(["train", "--help"], capsys)
+    text = " ".join(out.split()).replace("- ", "-")  # undo click's wrapping
+    assert code == 0
+    assert (
+        "float32, bfloat16, auto [default: the recipe's: bfloat16 for mnist-cnn-robust, "
+        "float32 otherwise]" in text
+    )
+    assert RECIPES["mnist-cnn-robust"].precision == "bfloat16"
+    assert {r.precision for n, r in RECIPES.items() if n != "mnist-cnn-robust"} == {"float32"}
+
+
 def test_models_lists_the_zoo_with_accuracy(capsys):
     code, out, err = run(["models"], capsys)
     assert code == 0, err
