@@ -268,7 +268,9 @@ def models() -> None:
 def layers(model_spec: str) -> None:
     """Each layer of MODEL: name, type, output shape, parameters, filters/units.
 
-    These are the names --layer accepts, and the counts --filter ranges over.
+    These are the names --layer accepts, and the counts --filter ranges over. Layers
+    without filters or units of their own (pooling, Rescaling) show -: theirs are the
+    channels they pass on, the last number of the output shape.
     """
     from interpret.core.models import resolve
     from interpret.inspect.summary import layer_table
