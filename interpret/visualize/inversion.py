@@ -104,10 +104,9 @@ class InversionResult(ShowsInline):
 
 
 def _read(path: Any) -> tuple[np.ndarray, str]:
-    """The picture and its label: the file's stem, so names read ``photo-conv2d-...``."""
     from interpret.data.images import as_image, read_image
 
-    return as_image(read_image(path)), Path(path).stem
+    return as_image(read_image(path)), Path(path).name
 
 
 def _own_images(handle: Any, data: Any, index: Any) -> tuple[np.ndarray, list[str], dict]:
@@ -429,8 +428,11 @@ def _save(result: InversionResult, gallery: Any) -> list:
         "parameters": result.parameters,
         "settings": result.settings,
     }
+    # a picture's files are named by its stem: photo-conv2d-..., not photo.png-conv2d-...
+    picture = result.parameters.get("image")
+    stems = [Path(picture).stem] if picture else result.labels
     arts = []
-    for i, label in enumerate(result.labels):
+    for i, (label, stem) in enumerate(zip(result.labels, stems)):
         for r, layer in enumerate(result.layers):
             renders = [
                 (
@@ -452,7 +454,7 @@ def _save(result: InversionResult, gallery: Any) -> list:
                         image,
                         model=result.model,
                         technique="invert",
-                        name=f"{label}-{layer}-{what}",
+                        name=f"{stem}-{layer}-{what}",
                         meta=meta,
                     )
                 )
@@ -464,7 +466,7 @@ def _save(result: InversionResult, gallery: Any) -> list:
             name: [float(v) for v in e] for name, e in zip(result.layers, result.pixel_errors)
         },
     }
-    stem = result.labels[0] if len(result.labels) == 1 else f"{len(result.labels)}-images"
+    stem = stems[0] if len(stems) == 1 else f"{len(stems)}-images"
     meta = {**base, "inputs": result.labels, "figures": figures}
     for kind, fig in (("rows", rows_figure(result)), ("depth", _depth_figure(result))):
         arts.append(

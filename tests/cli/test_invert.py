@@ -24,7 +24,7 @@ def test_invert_every_conv_layer_of_a_picture(model_file, tmp_path, capsys):
     assert not list(folder.glob("*.png-*"))
     meta = json.loads((folder / "p-c1-inversion.json").read_text())
     assert meta["parameters"]["layers"] == ["c1", "c2"] and meta["parameters"]["steps"] == 4
-    assert meta["parameters"]["image"] == image and meta["input"] == "p"
+    assert meta["parameters"]["image"] == image and meta["input"] == "p.png"
     assert "c2: relative activation error" in out
 
 
