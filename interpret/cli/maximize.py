@@ -9,12 +9,9 @@ Example:
 
 from __future__ import annotations
 
-import warnings
-
 import click
 
 from interpret.cli import common
-from interpret.visualize.maximize import StillStartWarning
 from interpret.visualize.maximize import maximize as api
 from interpret.visualize.render import RenderSettings
 
@@ -69,10 +66,7 @@ def maximize(model: str, gallery_dir: str | None, **options) -> None:
     """
     from interpret.gallery.store import Gallery
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", StillStartWarning)
-        result = api(model, progress=True, **options)
-    _echo_warnings(caught)
+    result = api(model, progress=True, **options)
     for note in result.examples.source.get("data_notes", []) if result.examples else []:
         click.echo(f"note: {note}", err=True)
     for art in result.save(Gallery(gallery_dir)):
@@ -95,16 +89,6 @@ def maximize(model: str, gallery_dir: str | None, **options) -> None:
             else ""
         )
     )
-
-
-def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
-    """A :class:`StillStartWarning` as one line with the flags' spellings; others as usual."""
-    for w in caught:
-        if isinstance(w.message, StillStartWarning):
-            names = common.spellings(click.get_current_context().command)
-            click.echo(f"warning: {w.message.spelled(names)}", err=True)
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 COMMANDS = [maximize]

@@ -32,7 +32,7 @@ import numpy as np
 from interpret._fast import precision as precision_lib
 from interpret.core import checks
 from interpret.core import objectives as obj
-from interpret.core.errors import UserError
+from interpret.core.errors import AdviceWarning, UserError
 from interpret.core.progress import ProgressSpec, advance
 from interpret.core.specs import parse_indices
 from interpret.gallery.inline import ShowsInline
@@ -295,16 +295,8 @@ def _render_batches(
     return np.concatenate(images), np.concatenate(values), seconds, described
 
 
-class StillStartWarning(UserWarning):
-    """Renders that never left their start image: the gradient there is exactly zero.
-
-    ``template`` names the parameters to try as ``{name}`` placeholders, spelled as in a
-    :class:`~interpret.core.errors.UserError`: ``spelled({"init_sd": "--init-sd"})``.
-    """
-
-    def __init__(self, template: str, *params: str):
-        self.spelled = UserError(template, *params).message
-        super().__init__(self.spelled())
+class StillStartWarning(AdviceWarning):
+    """Renders that never left their start image: the gradient there is exactly zero."""
 
 
 def _warn_if_still(batches: list[tuple[str, np.ndarray]]) -> None:
@@ -316,7 +308,7 @@ def _warn_if_still(batches: list[tuple[str, np.ndarray]]) -> None:
         ...     warnings.simplefilter("always")
         ...     _warn_if_still([("class_logit([0, 1])", np.array([True, True]))])
         ...     _warn_if_still([("class_logit(2)", np.array([False]))])
-        >>> [w.message.spelled({"init_sd": "--init-sd"}) for w in caught]  # doctest: +ELLIPSIS
+        >>> [w.message.message({"init_sd": "--init-sd"}) for w in caught]  # doctest: +ELLIPSIS
         ['the gradient of class_logit([0, 1]) is exactly zero at the start image: 2 of 2 renders stayed at their start; try a start farther from grey (--init-sd, e.g. 0.3), ...]
     """
     import warnings
