@@ -5,7 +5,8 @@ each command imports what it needs when it runs. Command modules live beside thi
 file and are listed in ``COMMAND_MODULES``; each exposes ``COMMANDS``. A command is a
 thin wrapper of one API call: options named like the API's parameters, defaults read
 from the API (:mod:`interpret.cli.common`), a :class:`~interpret.core.errors.UserError`
-shown with the flag the person typed.
+shown with the flag the person typed (and an
+:class:`~interpret.core.errors.AdviceWarning` as one ``warning:`` line, the same way).
 
 May import: anything. Nothing outside ``cli/`` imports it.
 
@@ -19,11 +20,14 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
+import warnings
+from collections.abc import Callable
+from typing import Any
 
 import click
 
 from interpret._version import __version__
-from interpret.core.errors import UserError
+from interpret.core.errors import AdviceWarning, UserError
 
 COMMAND_MODULES = (
     "foundation",
@@ -70,14 +74,36 @@ def _speaking_flags(command: click.Command) -> click.Command:
 
     @functools.wraps(callback)
     def run(*args, **kwargs):
-        try:
-            return callback(*args, **kwargs)
-        except UserError as e:
-            e.spellings = names
-            raise
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line(names, warnings.showwarning)
+            try:
+                return callback(*args, **kwargs)
+            except UserError as e:
+                e.spellings = names
+                raise
 
     command.callback = run
     return command
+
+
+def _one_line(names: dict[str, str], show: Callable) -> Callable:
+    """A ``warnings.showwarning`` that prints an :class:`AdviceWarning` as one line with
+    the command's flags (``names``), and any other warning as ``show`` does."""
+
+    def showwarning(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: str | None = None,
+    ) -> None:
+        if isinstance(message, AdviceWarning):
+            click.echo(f"warning: {message.message(names)}", err=True)
+        else:
+            show(message, category, filename, lineno, file, line)
+
+    return showwarning
 
 
 for _module in COMMAND_MODULES:

@@ -25,6 +25,20 @@ from interpret.cli.common import (
 )
 
 
+def _recipe_precisions() -> str:
+    """What ``train`` uses without --precision: each recipe's own, float32 for other models.
+
+    Example:
+        >>> _recipe_precisions()
+        'bfloat16 for mnist-cnn-robust, float32 otherwise'
+    """
+    from interpret.zoo.recipes import RECIPES, Recipe
+
+    default = Recipe.precision
+    other = [f"{r.precision} for {name}" for name, r in RECIPES.items() if r.precision != default]
+    return ", ".join([*other, f"{default} otherwise"])
+
+
 @click.command()
 @model_argument(default=None)
 @click.option("--epochs", type=int, default=None, help="Override the recipe's epoch count.")
@@ -76,7 +90,12 @@ from interpret.cli.common import (
     "x_test, y_test; or x, y) or a folder with one subfolder of images per class; where no "
     "split is given, every 5th image is held out for testing.",
 )
-@click.option("--precision", default=None, help="Arithmetic of the steps: float32, bfloat16, auto.")
+@click.option(
+    "--precision",
+    default=None,
+    help="Arithmetic of the steps: float32, bfloat16, auto [default: the recipe's: "
+    f"{_recipe_precisions()}].",
+)
 @click.option(
     "--checkpoint",
     default=None,
@@ -264,7 +283,9 @@ def models() -> None:
 def layers(model_spec: str) -> None:
     """Each layer of MODEL: name, type, output shape, parameters, filters/units.
 
-    These are the names --layer accepts, and the counts --filter ranges over.
+    These are the names --layer accepts, and the counts --filter ranges over. Layers
+    without filters or units of their own (pooling, Rescaling) show -: theirs are the
+    channels they pass on, the last number of the output shape.
     """
     from interpret.core.models import resolve
     from interpret.inspect.summary import layer_table

@@ -10,6 +10,8 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from interpret.cli.common import (
@@ -19,6 +21,21 @@ from interpret.cli.common import (
     model_argument,
     model_option,
 )
+
+MANY_LAYERS = 30  # --layer all on more layers than this says how many before it starts
+
+
+def _say_how_many(handle: Any) -> None:
+    """One line on stderr when ``--layer all`` would draw more than MANY_LAYERS sheets."""
+    from interpret.inspect.featuremaps import map_layers
+
+    count = len(map_layers(handle.probe))
+    if count > MANY_LAYERS:
+        click.echo(
+            f"note: --layer all draws {count} layers of {handle.name}, a sheet each, which "
+            "can take minutes; name one with --layer (interpret layers lists them)",
+            err=True,
+        )
 
 
 def _save(sheet, gallery_dir):
@@ -96,6 +113,7 @@ def featuremaps(
     handle = resolve(model)
     where = {"index": index, "dataset": dataset, "split": split, "data": data}
     if layer == "all":
+        _say_how_many(handle)
         sheets = plot_featuremaps_all(handle, image, progress=True, **where)
     else:
         sheets = [plot_featuremaps(handle, layer, image, **where)]

@@ -1,4 +1,4 @@
-"""The one exception type a person is meant to read.
+"""The one exception type a person is meant to read (and its warning, :class:`AdviceWarning`).
 
 Every check of user input raises :class:`UserError` with a single line that names
 the problem and the fix. A message names the parameters it is about as
@@ -67,3 +67,24 @@ class UserError(ValueError):
             spelled = (spellings or {}).get(name, f"{name}=")
             text = text.replace("{" + name + "}", spelled)
         return text
+
+
+class AdviceWarning(UserWarning):
+    """A warning a person is meant to read: one line that names the parameters to try as
+    ``{name}`` placeholders, spelled as in a :class:`UserError`. The CLI prints it as one
+    ``warning: ...`` line with the flags the command takes.
+
+    Example:
+        >>> w = AdviceWarning("the renders stayed grey; raise {init_sd}", "init_sd")
+        >>> str(w)
+        'the renders stayed grey; raise init_sd='
+        >>> w.message({"init_sd": "--init-sd"})
+        'the renders stayed grey; raise --init-sd'
+    """
+
+    def __init__(self, template: str, *params: str):
+        self.template = template
+        self.params = tuple(params)
+        super().__init__(self.message())
+
+    message = UserError.message

@@ -45,6 +45,8 @@ class LayerInfo:
     params: int
     kind: str  # "spatial" (N,H,W,C), "units" (N,C) or "other"
     size: int  # channels of a spatial layer, units of a dense one, 0 otherwise
+    # filters/units of its own (Conv, Dense), not channels passed on (pooling, Rescaling)
+    has_filters: bool = False
 
     @property
     def unit_word(self) -> str:
@@ -55,6 +57,19 @@ class LayerInfo:
             'units'
         """
         return {"spatial": "filters", "units": "units"}.get(self.kind, "-")
+
+
+def _has_filters(layer: Any) -> bool:
+    """Whether ``layer`` makes its own output channels: a Conv's filters, a Dense's units.
+
+    Example:
+        >>> from interpret._tf import keras
+        >>> _has_filters(keras.layers.Dense(4)), _has_filters(keras.layers.Rescaling(0.5))
+        (True, False)
+    """
+    return layer is not None and any(
+        getattr(layer, attr, None) is not None for attr in ("filters", "units", "kernel")
+    )
 
 
 class _Missing:
@@ -342,6 +357,7 @@ class Probe:
                     params=int(layer.count_params()) if layer is not None and layer.built else 0,
                     kind=kind,
                     size=int(shape[-1]) if kind != "other" else 0,
+                    has_filters=_has_filters(layer),
                 )
             )
         return infos

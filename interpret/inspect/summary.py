@@ -45,7 +45,7 @@ def summary_table(model: Any) -> str:
     Example:
         >>> print(summary_table("mnist-mlp"))
         layer    type     output shape  params   filters/units
-        flatten  Flatten  (None, 784)   0        784 units
+        flatten  Flatten  (None, 784)   0        -
         dense    Dense    (None, 256)   200,960  256 units
         dense_1  Dense    (None, 256)   65,792   256 units
         dense_2  Dense    (None, 256)   65,792   256 units
@@ -129,7 +129,8 @@ def plot_summary(model: Any) -> Sheet:
 
 
 def layer_table(infos) -> str:
-    """Format LayerInfo rows as an aligned text table.
+    """Format LayerInfo rows as an aligned text table; only layers with filters or units
+    of their own (Conv, Dense) show a count, the rest (pooling, Rescaling, Flatten) ``-``.
 
     Example:
         >>> print(layer_table([]))  # doctest: +NORMALIZE_WHITESPACE
@@ -137,7 +138,8 @@ def layer_table(infos) -> str:
     """
     rows = [("layer", "type", "output shape", "params", "filters/units")]
     for info in infos:
-        count = f"{info.size} {info.unit_word}" if info.kind != "other" else "-"
+        own = info.kind != "other" and info.has_filters  # not a Rescaling's "3 filters"
+        count = f"{info.size} {info.unit_word}" if own else "-"
         rows.append((info.name, info.type, str(info.output_shape), f"{info.params:,}", count))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)

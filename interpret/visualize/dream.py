@@ -467,9 +467,9 @@ def dream(
         )
     before = step.activation(original, int(tile_size))
     after = step.activation(dreamed, int(tile_size))
-    figures = {
-        "activation_before": round(before, 6),
-        "activation_after": round(after, 6),
+    figures = {  # + 0.0: a tiny negative value rounds to -0.0, printed "-0"
+        "activation_before": round(before, 6) + 0.0,
+        "activation_after": round(after, 6) + 0.0,
         "activation_ratio": round(after / before, 4) if before > 0 else None,  # none to amplify
         "seconds": round(seconds, 3),
         "octave_sizes": [list(s) for s in sizes],

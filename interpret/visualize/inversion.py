@@ -26,8 +26,8 @@ Example:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -106,7 +106,7 @@ class InversionResult(ShowsInline):
 def _read(path: Any) -> tuple[np.ndarray, str]:
     from interpret.data.images import as_image, read_image
 
-    return as_image(read_image(path)), os.path.basename(str(path))
+    return as_image(read_image(path)), Path(path).name
 
 
 def _own_images(handle: Any, data: Any, index: Any) -> tuple[np.ndarray, list[str], dict]:
@@ -121,7 +121,7 @@ def _originals(
     handle: Any, image: Any, index: Any, dataset: str | None, data: Any = None
 ) -> tuple[np.ndarray, list[str], dict]:
     """(N, H, W, C') float32 images (channels not yet fitted), a label for each, and what
-    the sidecar records about a person's own ``data``."""
+    the sidecar records about where they came from (a picture's path, a person's ``data``)."""
     from interpret.data.images import as_image
 
     if data is not None:
@@ -132,7 +132,7 @@ def _originals(
         raise UserError("give exactly one input: {image} (a file or array) or {index}", "image")
     if image is not None and not isinstance(image, np.ndarray):
         arr, label = _read(image)
-        return arr[None], [label], {}
+        return arr[None], [label], {"image": str(image)}
     if image is not None:
         arr = np.asarray(image)
         if arr.ndim == 4:
@@ -428,8 +428,11 @@ def _save(result: InversionResult, gallery: Any) -> list:
         "parameters": result.parameters,
         "settings": result.settings,
     }
+    # a picture's files are named by its stem: photo-conv2d-..., not photo.png-conv2d-...
+    picture = result.parameters.get("image")
+    stems = [Path(picture).stem] if picture else result.labels
     arts = []
-    for i, label in enumerate(result.labels):
+    for i, (label, stem) in enumerate(zip(result.labels, stems)):
         for r, layer in enumerate(result.layers):
             renders = [
                 (
@@ -451,7 +454,7 @@ def _save(result: InversionResult, gallery: Any) -> list:
                         image,
                         model=result.model,
                         technique="invert",
-                        name=f"{label}-{layer}-{what}",
+                        name=f"{stem}-{layer}-{what}",
                         meta=meta,
                     )
                 )
@@ -463,7 +466,7 @@ def _save(result: InversionResult, gallery: Any) -> list:
             name: [float(v) for v in e] for name, e in zip(result.layers, result.pixel_errors)
         },
     }
-    stem = result.labels[0] if len(result.labels) == 1 else f"{len(result.labels)}-images"
+    stem = stems[0] if len(stems) == 1 else f"{len(stems)}-images"
     meta = {**base, "inputs": result.labels, "figures": figures}
     for kind, fig in (("rows", rows_figure(result)), ("depth", _depth_figure(result))):
         arts.append(

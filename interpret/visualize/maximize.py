@@ -32,7 +32,7 @@ import numpy as np
 from interpret._fast import precision as precision_lib
 from interpret.core import checks
 from interpret.core import objectives as obj
-from interpret.core.errors import UserError
+from interpret.core.errors import AdviceWarning, UserError
 from interpret.core.progress import ProgressSpec, advance
 from interpret.core.specs import parse_indices
 from interpret.gallery.inline import ShowsInline
@@ -272,7 +272,7 @@ def _render_batches(
 
     ``frames``: one :class:`Frames` per batch, filled by the renders (an animation).
     """
-    images, values, seconds, described = [], [], 0.0, {}
+    images, values, seconds, described, still = [], [], 0.0, {}, []
     with advance(progress, s.steps * len(batches), "rendering") as step:
         for b, (objective, n, leak) in enumerate(batches):
             result = render(
@@ -290,7 +290,43 @@ def _render_batches(
             values.append(result.values)
             seconds += result.seconds
             described = result.settings
+            still.append((objective.name, result.still))
+    _warn_if_still(still)
     return np.concatenate(images), np.concatenate(values), seconds, described
+
+
+class StillStartWarning(AdviceWarning):
+    """Renders that never left their start image: the gradient there is exactly zero."""
+
+
+def _warn_if_still(batches: list[tuple[str, np.ndarray]]) -> None:
+    """One :class:`StillStartWarning` when renders ended exactly at their start image.
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     _warn_if_still([("class_logit([0, 1])", np.array([True, True]))])
+        ...     _warn_if_still([("class_logit(2)", np.array([False]))])
+        >>> [w.message.message({"init_sd": "--init-sd"}) for w in caught]  # doctest: +ELLIPSIS
+        ['the gradient of class_logit([0, 1]) is exactly zero at the start image: 2 of 2 renders stayed at their start; try a start farther from grey (--init-sd, e.g. 0.3), ...]
+    """
+    import warnings
+
+    stuck = [name for name, still in batches if still is not None and still.any()]
+    if not stuck:
+        return
+    n = sum(int(still.sum()) for _, still in batches)
+    total = sum(len(still) for _, still in batches)
+    warnings.warn(
+        StillStartWarning(
+            f"the gradient of {stuck[0]} is exactly zero at the start image: {n} of {total} "
+            "renders stayed at their start; try a start farther from grey ({init_sd}, e.g. "
+            "0.3), another layer or another target",
+            "init_sd",
+        ),
+        stacklevel=4,
+    )
 
 
 def maximize(

@@ -178,6 +178,8 @@ class RenderResult:
     values: np.ndarray  # the score per image on the final, untransformed images
     seconds: float
     settings: dict = field(default_factory=dict)
+    # (B,) bool: the image is exactly its start (the gradient was zero at every step)
+    still: np.ndarray | None = None
 
 
 @dataclass
@@ -306,6 +308,7 @@ def render(
 
     if frames is not None:  # the images between chunks of frames.every steps
         chunk, advance = frames.every, frames.hook(lambda: p.image().numpy(), advance)
+    first = p.image().numpy()
     start = time.perf_counter()
     Ascent(score, p.variables, Adam(s.lr)).run(
         int(s.steps), chunk=chunk, advance=advance, precision=used
@@ -325,4 +328,5 @@ def render(
         "optimizer": "adam",
         "precision": used,
     }
-    return RenderResult(images=images, values=values, seconds=seconds, settings=described)
+    still = np.all(images == first, axis=tuple(range(1, images.ndim)))
+    return RenderResult(images, values, seconds, settings=described, still=still)

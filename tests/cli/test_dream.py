@@ -73,6 +73,27 @@ def test_dream_writes_image_sheet_and_sidecars(model_file, photo, tmp_path, caps
     assert Image.open(gallery / "tiny" / "dream" / "photo-c1-c2c3.png").size == (57, 41)
 
 
+def test_a_tiny_negative_activation_prints_as_0_not_minus_0(photo, tmp_path, capsys):
+    from interpret._tf import keras
+
+    L = keras.layers
+    model = keras.Sequential(
+        [keras.Input((16, 16, 3)), L.Conv2D(4, 3, name="c1"), L.Conv2D(2, 3, name="c2"),
+         L.Flatten(name="flat"), L.Dense(3, name="out")]
+    )  # fmt: skip
+    kernel, bias = model.get_layer("c2").get_weights()  # c2 (no ReLU) reads -1e-9 everywhere
+    model.get_layer("c2").set_weights([np.zeros_like(kernel), np.full_like(bias, -1e-9)])
+    model.save(tmp_path / "flat.keras")
+    gallery = tmp_path / "g"
+    args = ["dream", "--model", str(tmp_path / "flat.keras"), "--image", str(photo)]
+    args += ["--layers", "c2", "--octaves", "1", "--steps", "1", "--gallery", str(gallery)]
+    assert _main(args) == 0
+    (line,) = [s for s in capsys.readouterr().out.splitlines() if s.startswith("weighted")]
+    assert line.startswith("weighted activation 0 -> 0 (no activation before)"), line
+    meta = json.loads(next((gallery / "flat" / "dream").glob("photo-c2.json")).read_text())
+    assert str(meta["figures"]["activation_before"]) == "0.0"
+
+
 @pytest.mark.parametrize(
     "extra,message",
     [

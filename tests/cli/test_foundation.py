@@ -27,6 +27,30 @@ def test_layers_prints_names_and_counts(capsys):
     assert "122,570" in out
 
 
+def test_layers_counts_filters_only_of_layers_that_have_them(tmp_path, capsys):
+    from interpret._tf import keras
+
+    L = keras.layers
+    model = keras.Sequential(
+        [
+            keras.Input((8, 8, 3)),
+            L.Rescaling(1 / 255.0, name="scale"),
+            L.Conv2D(4, 3, name="conv"),
+            L.BatchNormalization(name="bn"),
+            L.MaxPooling2D(2, name="pool"),
+            L.Flatten(name="flat"),
+            L.Dense(2, name="out"),
+        ]
+    )
+    model.save(tmp_path / "m.keras")
+    code, out, err = run(["layers", str(tmp_path / "m.keras")], capsys)
+    assert code == 0, err
+    last = {line.split()[0]: line.split()[-1] for line in out.splitlines()[1:7]}
+    assert last == {"scale": "-", "conv": "filters", "bn": "-", "pool": "-", "flat": "-",
+                    "out": "units"}  # fmt: skip
+    assert "4 filters" in out and "2 units" in out and "3 filters" not in out
+
+
 def test_layers_takes_the_model_as_an_argument_or_as_model(capsys):
     code, by_flag, _ = run(["layers", "--model", "mnist-cnn"], capsys)
     assert code == 0 and "464,522" in by_flag
@@ -40,6 +64,20 @@ def test_train_needs_a_model_one_way_or_the_other(capsys):
     assert code == 2 and "give MODEL (a zoo name or a .keras/.h5 file)" in err
     code, _, err = run(["train", "--model", "resnet"], capsys)
     assert code == 2 and "unknown zoo model 'resnet'" in err
+
+
+def test_train_help_says_what_precision_is_used_without_the_flag(capsys):
+    from interpret.zoo.recipes import RECIPES
+
+    code, out, _ = run(["train", "--help"], capsys)
+    text = " ".join(out.split()).replace("- ", "-")  # undo click's wrapping
+    assert code == 0
+    assert (
+        "float32, bfloat16, auto [default: the recipe's: bfloat16 for mnist-cnn-robust, "
+        "float32 otherwise]" in text
+    )
+    assert RECIPES["mnist-cnn-robust"].precision == "bfloat16"
+    assert {r.precision for n, r in RECIPES.items() if n != "mnist-cnn-robust"} == {"float32"}
 
 
 def test_models_lists_the_zoo_with_accuracy(capsys):

@@ -83,6 +83,22 @@ def test_featuremaps_all_converts_a_colour_picture_and_says_so(files, tmp_path, 
     assert "note: converted RGB to grayscale" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("many,said", [(2, True), (3, False)])
+def test_featuremaps_all_on_many_layers_says_how_many_first(
+    files, tmp_path, capsys, monkeypatch, many, said
+):
+    import interpret.cli.inspect as cli_inspect
+
+    monkeypatch.setattr(cli_inspect, "MANY_LAYERS", many)  # rgb.keras draws 3 layers
+    argv = ["featuremaps", "-m", str(files / "rgb.keras"), "--layer", "all"]
+    argv += ["--image", str(files / "colour.png"), "--gallery", str(tmp_path / "g")]
+    assert run(argv) == 0
+    err = capsys.readouterr().err
+    first = err.splitlines()[0] if err else ""
+    assert first.startswith("note: --layer all draws 3 layers of") == said
+    assert ("name one with --layer" in err) == said and len(sidecars(tmp_path / "g")) == 3
+
+
 def test_convolve_prints_the_8x8_result(tmp_path, capsys):
     g = tmp_path / "g"
     assert run(["convolve", "--gallery", str(g)]) == 0

@@ -19,9 +19,12 @@ def test_invert_every_conv_layer_of_a_picture(model_file, tmp_path, capsys):
     code, out, err = run([*args, "--gallery", str(g)], capsys)
     assert code == 0, err
     folder = g / "tiny" / "invert"
-    assert (folder / "rows-p.png.png").exists() and (folder / "p.png-c2-caricature.png").exists()
-    meta = json.loads((folder / "p.png-c1-inversion.json").read_text())
+    # named by the file's stem (p-..., not p.png-...); the sidecar keeps the whole path
+    assert (folder / "rows-p.png").exists() and (folder / "p-c2-caricature.png").exists()
+    assert not list(folder.glob("*.png-*"))
+    meta = json.loads((folder / "p-c1-inversion.json").read_text())
     assert meta["parameters"]["layers"] == ["c1", "c2"] and meta["parameters"]["steps"] == 4
+    assert meta["parameters"]["image"] == image and meta["input"] == "p.png"
     assert "c2: relative activation error" in out
 
 

@@ -69,3 +69,24 @@ def test_bad_input_exits_2_with_one_line(tmp_path, data_dir, args, message):
     assert message in lines[0]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "gallery").exists()  # nothing half-written
+
+
+def test_an_advice_warning_is_one_line_with_the_flag_and_others_pass_through(capsys):
+    import warnings
+
+    import click
+
+    from interpret.cli import _speaking_flags
+    from interpret.core.errors import AdviceWarning
+
+    @click.command()
+    @click.option("--init-sd", "init_sd", default=0.0)
+    def cmd(init_sd: float) -> None:
+        advice = AdviceWarning("the renders stayed put; raise {init_sd}", "init_sd")
+        warnings.warn(advice, stacklevel=1)
+        warnings.warn("something else", UserWarning, stacklevel=1)
+
+    with pytest.warns(UserWarning, match="something else") as seen:
+        _speaking_flags(cmd).main([], standalone_mode=False)
+    assert capsys.readouterr().err == "warning: the renders stayed put; raise --init-sd\n"
+    assert not [w for w in seen if isinstance(w.message, AdviceWarning)]

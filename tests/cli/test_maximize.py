@@ -36,6 +36,23 @@ def test_filters_write_pngs_grid_and_sidecars(model_file, tmp_path, capsys):
     assert "3 filter target(s)" in out
 
 
+def test_a_render_stuck_at_its_start_warns_once(model_file, tmp_path, capsys):
+    from tests.maxi_models import small_cnn
+
+    dead = small_cnn()  # every c1 ReLU off on any image: the logits ignore the input
+    kernel, bias = dead.get_layer("c1").get_weights()
+    dead.get_layer("c1").set_weights([kernel, np.full_like(bias, -100.0)])
+    dead.save(tmp_path / "dead.keras")
+    args = ["maximize", "--class", "all", "--steps", "4", "--gallery", str(tmp_path / "g")]
+    code, out, err = run([*args, "-m", str(tmp_path / "dead.keras")], capsys)
+    assert code == 0, err
+    (line,) = [s for s in err.splitlines() if s.startswith("warning:")]
+    assert "gradient of class_logit(0-2) is exactly zero" in line and "3 of 3 renders" in line
+    assert "--init-sd" in line and "3 class target(s)" in out
+    code, _, err = run([*args, "-m", model_file], capsys)  # the live model moves: no warning
+    assert code == 0 and "warning" not in err
+
+
 def test_examples_with_the_wrong_data_set(model_file, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("INTERPRET_DATA_DIR", str(tmp_path))
     x = np.random.default_rng(0).integers(0, 256, (20, 12, 12, 3), dtype=np.uint8)
