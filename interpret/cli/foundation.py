@@ -30,12 +30,13 @@ def _recipe_precisions() -> str:
 
     Example:
         >>> _recipe_precisions()
-        'bfloat16 for mnist-cnn-robust, float32 otherwise'
+        'bfloat16 for mnist-cnn-robust (float32 on a CPU without it), float32 otherwise'
     """
     from interpret.zoo.recipes import RECIPES, Recipe
 
     default = Recipe.precision
     other = [f"{r.precision} for {name}" for name, r in RECIPES.items() if r.precision != default]
+    other = [f"{o} (float32 on a CPU without it)" if "bfloat16" in o else o for o in other]
     return ", ".join([*other, f"{default} otherwise"])
 
 

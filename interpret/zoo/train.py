@@ -136,6 +136,8 @@ def plan(
         changes["learning_rate"] = checks.positive(learning_rate, "learning_rate")
     if precision is not None:
         changes["precision"] = precision_lib.resolve(precision)
+    elif recipe.precision == "bfloat16" and not precision_lib.bfloat16_supported():
+        changes["precision"] = "float32"  # the recipe's bfloat16 needs hardware this CPU lacks
     name = zoo_name or Path(str(getattr(model, "name", model))).stem
     asked = {"beta": beta, "attack_steps": attack_steps, "step_size": step_size,
              "eps_warmup": eps_warmup, "norm": norm}  # fmt: skip

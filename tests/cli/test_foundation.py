@@ -73,8 +73,8 @@ def test_train_help_says_what_precision_is_used_without_the_flag(capsys):
     text = " ".join(out.split()).replace("- ", "-")  # undo click's wrapping
     assert code == 0
     assert (
-        "float32, bfloat16, auto [default: the recipe's: bfloat16 for mnist-cnn-robust, "
-        "float32 otherwise]" in text
+        "float32, bfloat16, auto [default: the recipe's: bfloat16 for mnist-cnn-robust "
+        "(float32 on a CPU without it), float32 otherwise]" in text
     )
     assert RECIPES["mnist-cnn-robust"].precision == "bfloat16"
     assert {r.precision for n, r in RECIPES.items() if n != "mnist-cnn-robust"} == {"float32"}

@@ -11,7 +11,7 @@ import pytest
 from interpret.core.errors import UserError
 from interpret.data.datasets import Dataset
 from interpret.zoo.recipes import RECIPES
-from interpret.zoo.train import evaluate, make_dataset, train
+from interpret.zoo.train import evaluate, make_dataset, plan, train
 from tests.zoo.test_adversarial import linear, toy_data
 
 
@@ -100,6 +100,16 @@ def test_plan_names_and_recipes():
     assert plan("mnist-cnn", adversarial="fgsm-rs", eps=0.3).recipe.adversarial.eps_warmup == 0
     assert robust.recipe.adversarial.eps_warmup == 2
     assert plan("mnist-cnn-robust", eps_warmup=0).recipe.adversarial.eps_warmup == 0
+
+
+@pytest.mark.parametrize("hardware", [True, False])
+def test_a_bfloat16_recipe_trains_in_float32_where_the_cpu_has_no_bfloat16(monkeypatch, hardware):
+    from interpret._fast import precision as precision_lib
+
+    monkeypatch.setattr(precision_lib, "bfloat16_supported", lambda: hardware)
+    assert plan("mnist-cnn-robust").recipe.precision == ("bfloat16" if hardware else "float32")
+    assert plan("mnist-cnn-robust", precision="float32").recipe.precision == "float32"
+    assert plan("mnist-cnn").recipe.precision == "float32"
 
 
 @pytest.mark.parametrize(
