@@ -55,7 +55,11 @@ from typing import Any
 
 import numpy as np
 
-PAIRS = ("mnist-cnn:mnist-cnn-robust", "cifar10-cnn:cifar10-cnn-robust")
+PAIRS = (
+    "mnist-cnn:mnist-cnn-robust",
+    "mnist-cnn:mnist-cnn-robust-l2",
+    "cifar10-cnn:cifar10-cnn-robust",
+)
 # How the class images are made. "priors": maximize's defaults (Fourier parameterization,
 # colour decorrelation, jitter and scale), which already steer a standard model's renders
 # toward natural-looking strokes; "plain": gradient ascent on the pixels with none of those

@@ -22,7 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-PAIRS = ("mnist-cnn:mnist-cnn-robust", "cifar10-cnn:cifar10-cnn-robust")
+PAIRS = (
+    "mnist-cnn:mnist-cnn-robust",
+    "mnist-cnn:mnist-cnn-robust-l2",
+    "cifar10-cnn:cifar10-cnn-robust",
+)
 
 
 def score(spec: str, n: int) -> dict:

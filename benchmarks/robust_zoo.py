@@ -12,7 +12,8 @@ AutoAttack (``standard``: APGD-CE, APGD-T, FAB-T, Square) runs on the first
 
 Run:
     INTERPRET_DATA_DIR=/work/data nice python benchmarks/robust_zoo.py \
-        [--models mnist-cnn mnist-cnn-robust cifar10-cnn cifar10-cnn-robust | PATH.keras ...]
+        [--models mnist-cnn mnist-cnn-robust mnist-cnn-robust-l2 cifar10-cnn cifar10-cnn-robust
+                  | PATH.keras ...]
         [--n 10000] [--autoattack-n 1000] [--norm linf|l2] [--eps E] [--json out.json]
 """
 
@@ -91,7 +92,8 @@ def evaluate(spec: str, n: int, eps: float | None, aa_n: int, norm: str | None =
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", nargs="*",
-                    default=["mnist-cnn", "mnist-cnn-robust", "cifar10-cnn", "cifar10-cnn-robust"])  # fmt: skip
+                    default=["mnist-cnn", "mnist-cnn-robust", "mnist-cnn-robust-l2", "cifar10-cnn",
+                             "cifar10-cnn-robust"])  # fmt: skip
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--eps", type=float, default=None)
     ap.add_argument("--norm", choices=("linf", "l2"), default=None,

@@ -98,6 +98,18 @@ RECIPES: dict[str, Recipe] = {
         precision="bfloat16",
         robust_eval=(40, 0.01),
     ),
+    "mnist-cnn-robust-l2": Recipe(
+        dataset="mnist",
+        epochs=8,
+        batch_size=100,
+        learning_rate=5e-3,
+        warmup=0.4,
+        target_accuracy=0.98,
+        description="mnist-cnn trained with L2 PGD-5 at eps 2 (Madry et al. 2018 in the L2 ball)",
+        twin="mnist-cnn",
+        adversarial=Adversarial("pgd", eps=2.0, attack_steps=5, eps_warmup=1, norm="l2"),
+        robust_eval=(40, 0.1),
+    ),
     "cifar10-cnn-robust": Recipe(
         dataset="cifar10",
         epochs=30,
