@@ -191,14 +191,19 @@ def zero_gradient_share(name: str, n: int = 500) -> float:
 def picture(
     standard: str, robust: str, steps: int, init_sd: float, directory: Path, dataset: str
 ) -> Path:
-    """The seed-0 classes sheet of ``interpret compare``, copied to ``directory``."""
+    """The seed-0 classes sheet of ``interpret compare``, copied to ``directory``.
+
+    Named by the data set for a zoo model and its twin, by the robust model otherwise.
+    """
+    from interpret import zoo
     from interpret.model_compare import compare
 
     tmp = Path(tempfile.mkdtemp())
     (art,) = compare(standard, robust, parts="classes", steps=steps, init_sd=init_sd, seed=0).save(
         tmp
     )
-    target = directory / f"robust-classes-{dataset}.png"
+    twins = standard in zoo.names() and zoo.twin(standard) == robust
+    target = directory / f"robust-classes-{dataset if twins else Path(robust).stem}.png"
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(art.png, target)
     return target
