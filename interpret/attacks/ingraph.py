@@ -83,13 +83,9 @@ def ball_steps(
     Example: see the module docstring.
     """
     from interpret._tf import tf
-    from interpret.core.updates import project
+    from interpret.core.updates import l2_normalised, project
 
-    def direction(g: Any) -> Any:
-        if norm == "linf":
-            return tf.sign(g)
-        gn = tf.sqrt(tf.reduce_sum(tf.square(g), axis=list(range(1, len(g.shape))), keepdims=True))
-        return g / tf.maximum(gn, 1e-12)
+    direction = tf.sign if norm == "linf" else l2_normalised
 
     def body(x: Any) -> Any:
         with tf.GradientTape() as tape:

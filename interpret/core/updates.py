@@ -134,6 +134,20 @@ class Ball:
         return project(x, self.x0, self.eps, self.norm)
 
 
+def l2_normalised(g: Any) -> Any:
+    """``g`` divided by its L2 norm, per image (the direction of an L2 step).
+
+    Example:
+        >>> l2_normalised(tf.constant([[3.0, 4.0], [0.0, 0.0]])).numpy().round(2)
+        array([[0.6, 0.8],
+               [0. , 0. ]], dtype=float32)
+    """
+    from interpret._tf import tf
+
+    gn = tf.sqrt(tf.reduce_sum(tf.square(g), axis=_batch_axes(g), keepdims=True))
+    return g / tf.maximum(gn, 1e-12)
+
+
 def project(x: Any, x0: Any, eps: Any, norm: str) -> Any:
     """``x`` moved to the nearest point of the eps-ball around ``x0``, then clipped to [0, 1].
 
@@ -202,11 +216,9 @@ class L2Step(_ProjectedStep):
     name = "l2"
 
     def apply(self, variables: list[Any], grads: list[Any], t: Any) -> None:
-        from interpret._tf import tf
 
         (x,), (g,) = variables, grads
-        gn = tf.sqrt(tf.reduce_sum(tf.square(g), axis=_batch_axes(g), keepdims=True))
-        x.assign(self.ball.project(x - self.size * g / tf.maximum(gn, 1e-12)))
+        x.assign(self.ball.project(x - self.size * l2_normalised(g)))
 
 
 class NormalisedStep(Update):
