@@ -19,6 +19,7 @@ from interpret._fast import precision as precision_lib
 from interpret.core import checks
 from interpret.core.errors import UserError
 from interpret.core.specs import parse_indices
+from interpret.core.updates import NORM_NAMES, NORMS
 
 ROBUST = ("apgd-ce", "apgd-dlr", "apgd-t", "fab", "fab-t", "square", "autoattack")
 METHODS = ("fgsm", "pgd", "cw", "deepfool", *ROBUST)
@@ -37,7 +38,6 @@ ALIASES = {
     "aa": "autoattack",
     "auto-attack": "autoattack",
 }
-NORMS = ("linf", "l2")
 MINIMAL = ("cw", "deepfool")  # attacks that search for the smallest L2 perturbation
 EPS_OPTIONAL = (*MINIMAL, "fab", "fab-t")  # fab: eps only decides which images count as fooled
 # AutoAttack (Croce and Hein 2020): its versions run these stages in order on the images
@@ -94,9 +94,6 @@ def method_name(method: str) -> str:
     """
     m = str(method).strip().lower()
     return checks.choice(ALIASES.get(m, m), METHODS, "method", "attack method")
-
-
-NORM_NAMES = {"linf": "Linf", "l2": "L2"}  # as the papers write them
 
 
 def check_eps(eps: float | None, method: str, norm: str, shape: Sequence[int]) -> float | None:

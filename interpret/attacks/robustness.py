@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from interpret.attacks.options import ALIASES, METHODS, MINIMAL, check_eps, method_params
+from interpret.attacks.options import ALIASES, METHODS, MINIMAL, NORMS, check_eps, method_params
 from interpret.attacks.results import Evaluation
 from interpret.attacks.run import evaluate_attack
 from interpret.core import checks
@@ -253,7 +253,7 @@ def robustness(
     """
     probe = as_probe(model)
     names = attack_names(attacks)
-    norm = checks.choice(norm, ("linf", "l2"), "norm", "norm")
+    norm = checks.choice(norm, NORMS, "norm", "norm")
     eps_list = _eps_list(eps, names, norm, probe)
     if any(e <= 0 for e in eps_list):
         raise UserError("every {eps} must be greater than 0 (eps 0 is the clean accuracy)", "eps")
@@ -386,7 +386,7 @@ def robustness_report(
     names = attack_names(attacks)
     for a in names:
         _options(a, norm, version, devices)
-    _eps_list(eps, names, checks.choice(norm, ("linf", "l2"), "norm", "norm"), probe)
+    _eps_list(eps, names, checks.choice(norm, NORMS, "norm", "norm"), probe)
     n = checks.positive_int(n, "n")
     x, y, data_info = attack_images(handle, n, dataset, data)
     rob = robustness(

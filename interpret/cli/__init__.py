@@ -53,9 +53,9 @@ def cli() -> None:
     """Train small Keras CNNs, then open them up.
 
     Every command that opens a model takes --model (a zoo name: cifar10-cnn, mnist-mlp,
-    mnist-cnn, the robust twins mnist-cnn-robust and cifar10-cnn-robust, or a path to your
-    own .keras/.h5 file; compare takes its two models as arguments) and writes its
-    pictures, each with a JSON sidecar saying how it was made, into a gallery directory
+    mnist-cnn, the robust twins mnist-cnn-robust, mnist-cnn-robust-l2 and cifar10-cnn-robust,
+    or a path to your own .keras/.h5 file; compare takes its two models as arguments) and
+    writes its pictures, each with a JSON sidecar saying how it was made, into a gallery directory
     (--gallery, default ./gallery). Your own images: --data FILE.npz or a folder of class
     folders.
     """

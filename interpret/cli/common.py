@@ -31,7 +31,7 @@ model_option = click.option(
     default="cifar10-cnn",
     show_default=True,
     help="Zoo name (cifar10-cnn, mnist-mlp, mnist-cnn, or the robust twins mnist-cnn-robust, "
-    "cifar10-cnn-robust) or path to a .keras/.h5 file.",
+    "mnist-cnn-robust-l2, cifar10-cnn-robust) or path to a .keras/.h5 file.",
 )
 
 

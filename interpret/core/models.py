@@ -87,7 +87,7 @@ def resolve(spec: Any = None, *, input_range: tuple[float, float] | None = None)
         >>> resolve("my_model.keras")
         Traceback (most recent call last):
         ...
-        interpret.core.errors.UserError: model file my_model.keras does not exist; give a zoo name (cifar10-cnn, mnist-mlp, mnist-cnn, mnist-cnn-robust, cifar10-cnn-robust) or an existing .keras/.h5 file
+        interpret.core.errors.UserError: model file my_model.keras does not exist; give a zoo name (cifar10-cnn, mnist-mlp, mnist-cnn, mnist-cnn-robust, mnist-cnn-robust-l2, cifar10-cnn-robust) or an existing .keras/.h5 file
     """
     if isinstance(spec, ModelHandle):
         return spec

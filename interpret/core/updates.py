@@ -29,6 +29,9 @@ from typing import Any
 
 from interpret._fast.adam import apply_adam
 
+NORMS = ("linf", "l2")  # the balls a projected step can stay in
+NORM_NAMES = {"linf": "Linf", "l2": "L2"}  # as the papers write them
+
 
 def _batch_axes(x: Any) -> list[int]:
     return list(range(1, len(x.shape)))

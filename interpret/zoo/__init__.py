@@ -1,12 +1,13 @@
-"""The model zoo: three classic small models and two robust twins, with shipped, trained weights.
+"""The model zoo: three classic small models and three robust twins, with shipped, trained weights.
 
-``mnist-cnn-robust`` and ``cifar10-cnn-robust`` share the architecture of ``mnist-cnn``
-and ``cifar10-cnn`` and are trained adversarially (their recipes say how).
+``mnist-cnn-robust`` (Linf), ``mnist-cnn-robust-l2`` (L2) and ``cifar10-cnn-robust`` share
+the architecture of ``mnist-cnn`` and ``cifar10-cnn`` and are trained adversarially (their
+recipes say how); ``twin`` of a standard model is its first robust twin.
 
 Example:
     >>> from interpret import zoo
     >>> zoo.names()
-    ('cifar10-cnn', 'mnist-mlp', 'mnist-cnn', 'mnist-cnn-robust', 'cifar10-cnn-robust')
+    ('cifar10-cnn', 'mnist-mlp', 'mnist-cnn', 'mnist-cnn-robust', 'mnist-cnn-robust-l2', 'cifar10-cnn-robust')
     >>> zoo.twin("mnist-cnn-robust"), zoo.twin("mnist-cnn"), zoo.twin("mnist-mlp")
     ('mnist-cnn', 'mnist-cnn-robust', None)
     >>> model = zoo.load("cifar10-cnn")

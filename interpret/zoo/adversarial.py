@@ -41,9 +41,9 @@ from typing import Any
 
 import numpy as np
 
-from interpret.attacks.options import NORMS
 from interpret.core import checks
 from interpret.core.errors import UserError
+from interpret.core.updates import NORMS
 
 METHODS = ("fgsm-rs", "pgd", "trades")
 DEFAULT_STEPS = {"fgsm-rs": 1, "pgd": 10, "trades": 10}

@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 
 from interpret._fast import precision as precision_lib
-from interpret.attacks.options import NORM_NAMES
 from interpret.core.errors import UserError
 from interpret.core.progress import ProgressSpec
+from interpret.core.updates import NORM_NAMES
 from interpret.gallery.store import Gallery
 from interpret.zoo.adversarial import Adversarial
 from interpret.zoo.recipes import RECIPES, Recipe
