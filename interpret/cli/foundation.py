@@ -35,8 +35,9 @@ def _recipe_precisions() -> str:
     from interpret.zoo.recipes import RECIPES, Recipe
 
     default = Recipe.precision
-    other = [f"{r.precision} for {name}" for name, r in RECIPES.items() if r.precision != default]
-    other = [f"{o} (float32 on a CPU without it)" if "bfloat16" in o else o for o in other]
+    fallback = {"bfloat16": " (float32 on a CPU without it)"}  # as train.plan decides
+    other = [f"{r.precision} for {name}{fallback.get(r.precision, '')}"
+             for name, r in RECIPES.items() if r.precision != default]  # fmt: skip
     return ", ".join([*other, f"{default} otherwise"])
 
 

@@ -219,7 +219,6 @@ class L2Step(_ProjectedStep):
     name = "l2"
 
     def apply(self, variables: list[Any], grads: list[Any], t: Any) -> None:
-
         (x,), (g,) = variables, grads
         x.assign(self.ball.project(x - self.size * l2_normalised(g)))
 
