@@ -22,7 +22,7 @@ from interpret.inspect.kernels import kernel_layers  # noqa: E402
 
 first = kernel_layers(handle.probe)[0]
 interpret.plot_filters(handle, first).save("gallery")
-for sheet in interpret.plot_featuremaps_all(handle, index=0):
+for sheet in interpret.iter_featuremaps(handle, index=0):  # one figure open at a time
     print(
         f"{sheet.layer}: {sheet.figures['dead_channels']} of {sheet.figures['map_shape'][-1]} channels silent"
     )

@@ -34,6 +34,7 @@ _API = {
     "plot_filters": "interpret.inspect.kernels",
     "plot_featuremaps": "interpret.inspect.featuremaps",
     "plot_featuremaps_all": "interpret.inspect.featuremaps",
+    "iter_featuremaps": "interpret.inspect.featuremaps",
     "feature_maps": "interpret.inspect.featuremaps",
     "convolve": "interpret.inspect.convolution",
     "plot_convolution": "interpret.inspect.convolution",

@@ -217,11 +217,11 @@ def _kernels(ctx: _Context) -> list[Artifact] | str:
 
 
 def _featuremaps(ctx: _Context) -> list[Artifact] | str:
-    from interpret.inspect.featuremaps import plot_featuremaps_all
+    from interpret.inspect.featuremaps import iter_featuremaps
 
     if not ctx.has_images():
         return "the model has no known data set to take a test image from"
-    sheets = plot_featuremaps_all(ctx.handle, index=0, data=ctx.own, progress=ctx.progress)
+    sheets = iter_featuremaps(ctx.handle, index=0, data=ctx.own, progress=ctx.progress)
     return [art for s in sheets for art in s.save(ctx.gallery)]
 
 

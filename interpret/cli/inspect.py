@@ -108,13 +108,13 @@ def featuremaps(
     resized to its input size; the sidecar's notes say so.
     """
     from interpret.core.models import resolve
-    from interpret.inspect.featuremaps import plot_featuremaps, plot_featuremaps_all
+    from interpret.inspect.featuremaps import iter_featuremaps, plot_featuremaps
 
     handle = resolve(model)
     where = {"index": index, "dataset": dataset, "split": split, "data": data}
     if layer == "all":
         _say_how_many(handle)
-        sheets = plot_featuremaps_all(handle, image, progress=True, **where)
+        sheets = iter_featuremaps(handle, image, progress=True, **where)  # one figure open
     else:
         sheets = [plot_featuremaps(handle, layer, image, **where)]
     for i, sheet in enumerate(sheets):

@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -202,11 +202,38 @@ def plot_featuremaps_all(
 
     ``where``: ``index``, ``dataset``, ``split``, ``data``, as for :func:`plot_featuremaps`;
     ``progress``: ``True`` for a bar on stderr (a deep model has hundreds of layers).
+    Every sheet's figure stays open until it is saved or closed: to save a deep model's
+    sheets one at a time, use :func:`iter_featuremaps`.
 
     Example:
         >>> sheets = plot_featuremaps_all("mnist-mlp", index=0)  # an MLP: its dense layers
         >>> [s.layer for s in sheets]
         ['dense', 'dense_1', 'dense_2', 'dense_3']
+    """
+    return list(iter_featuremaps(model, image, progress, **where))
+
+
+def iter_featuremaps(
+    model: Any,
+    image: str | os.PathLike | np.ndarray | None = None,
+    progress: ProgressSpec = None,
+    **where: Any,
+) -> Iterator[Sheet]:
+    """:func:`plot_featuremaps_all`'s sheets one at a time, each drawn when it is asked for.
+
+    Everything is checked (the model has layers to draw, the input can be read) when
+    this is called, before the first sheet; save (or close) each sheet before taking
+    the next and at most one figure is open, however many layers the model has.
+
+    Example:
+        >>> import matplotlib.pyplot as plt
+        >>> for sheet in iter_featuremaps("mnist-mlp", index=0):
+        ...     print(sheet.layer, len(plt.get_fignums()))
+        ...     plt.close(sheet.figure)
+        dense 1
+        dense_1 1
+        dense_2 1
+        dense_3 1
     """
     from interpret.core.models import resolve
 
@@ -219,12 +246,14 @@ def plot_featuremaps_all(
         )
     img, notes, label = pick_input(handle, image, **where)
     params = _input_params(image, **where)
-    sheets = []
-    with advance(progress, len(layers), "feature maps") as step:
-        for layer in layers:
-            sheets.append(_sheet(handle, layer, img, notes, label, params))
-            step(1)
-    return sheets
+
+    def sheets() -> Iterator[Sheet]:
+        with advance(progress, len(layers), "feature maps") as step:
+            for layer in layers:
+                yield _sheet(handle, layer, img, notes, label, params)
+                step(1)
+
+    return sheets()
 
 
 def _sheet(

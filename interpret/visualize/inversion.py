@@ -428,9 +428,12 @@ def _save(result: InversionResult, gallery: Any) -> list:
         "parameters": result.parameters,
         "settings": result.settings,
     }
-    # a picture's files are named by its stem: photo-conv2d-..., not photo.png-conv2d-...
+    from interpret.gallery.sheet import label_slug
+
+    # files are named as featuremaps names them: photo-conv2d-..., not photo.png-conv2d-...,
+    # and cifar10-test-3-..., pets-3-..., cat-... (a file of --data), without the class
     picture = result.parameters.get("image")
-    stems = [Path(picture).stem] if picture else result.labels
+    stems = [Path(picture).stem] if picture else [label_slug(v) for v in result.labels]
     arts = []
     for i, (label, stem) in enumerate(zip(result.labels, stems)):
         for r, layer in enumerate(result.layers):

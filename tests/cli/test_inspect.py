@@ -99,6 +99,26 @@ def test_featuremaps_all_on_many_layers_says_how_many_first(
     assert ("name one with --layer" in err) == said and len(sidecars(tmp_path / "g")) == 3
 
 
+def test_featuremaps_all_keeps_one_figure_open_at_a_time(files, tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from interpret.gallery.store import Gallery
+
+    plt.close("all")
+    open_when_saved = []
+    save = Gallery.save_figure
+
+    def counting(self, fig, **kw):
+        open_when_saved.append(len(plt.get_fignums()))
+        return save(self, fig, **kw)
+
+    monkeypatch.setattr(Gallery, "save_figure", counting)
+    argv = ["featuremaps", "-m", str(files / "rgb.keras"), "--layer", "all"]
+    argv += ["--image", str(files / "colour.png"), "--gallery", str(tmp_path / "g")]
+    assert run(argv) == 0
+    assert open_when_saved == [1, 1, 1] and plt.get_fignums() == []
+
+
 def test_convolve_prints_the_8x8_result(tmp_path, capsys):
     g = tmp_path / "g"
     assert run(["convolve", "--gallery", str(g)]) == 0

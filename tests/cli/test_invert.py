@@ -50,3 +50,20 @@ def test_invert_an_image_of_your_own_data(model_file, tmp_path, capsys):
     (side,) = (g / "tiny" / "invert").glob("*-c1-inversion.json")
     meta = json.loads(side.read_text())
     assert meta["parameters"]["data"] == str(npz) and len(meta["parameters"]["inputs"]) == 1
+
+
+def test_invert_names_files_of_a_folders_pictures_by_class_and_stem(model_file, tmp_path, capsys):
+    for cls in ("cat", "dog"):
+        (tmp_path / "pets" / cls).mkdir(parents=True)
+        picture(tmp_path / "pets" / cls / f"{cls}1.png", 12, 12)
+    g = tmp_path / "g"
+    args = ["invert", "-m", model_file, "--data", str(tmp_path / "pets"), "--index", "1"]
+    code, out, err = run(
+        [*args, "--layers", "c1", "--steps", "2", "--no-caricature", "--gallery", str(g)], capsys
+    )
+    assert code == 0, err
+    names = sorted(p.name for p in (g / "tiny" / "invert").glob("*.json"))
+    # the picture's folder and stem, no "dog1.png-dog" (its suffix and class in brackets)
+    assert names == ["depth-dog-dog1.json", "dog-dog1-c1-inversion.json", "rows-dog-dog1.json"]
+    meta = json.loads((g / "tiny" / "invert" / "dog-dog1-c1-inversion.json").read_text())
+    assert meta["input"].startswith("dog/dog1.png (")  # the sidecar keeps the whole label
