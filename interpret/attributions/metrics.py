@@ -391,9 +391,12 @@ class Scorer:
         sig = dict(autograph=False, reduce_retracing=True)
         self._plain = tf.function(self._read, input_signature=[img, vec], **sig)
         ranks = tf.TensorSpec((None, h * w), tf.int32)
-        self._path = tf.function(self._path_fn, input_signature=[img, img, ranks, vec, vec], **sig)
+        cells = [vec, vec]  # per cell: which image, and which count / mask
+        self._path = tf.function(
+            self._path_fn, input_signature=[img, img, ranks, vec, *cells], **sig
+        )
         keep = tf.TensorSpec((None, h, w), tf.float32)
-        self._masked = tf.function(self._masked_fn, input_signature=[img, keep, vec], **sig)
+        self._masked = tf.function(self._masked_fn, input_signature=[img, keep, vec, *cells], **sig)
 
     @classmethod
     def of(cls, probe: Any, score: str, precision: str = "float32") -> Scorer:
@@ -425,51 +428,53 @@ class Scorer:
         values = tf.nn.softmax(logits, axis=-1) if self.score == "probability" else logits
         return tf.gather(values, targets, axis=1, batch_dims=1)
 
-    def _path_fn(self, start: Any, end: Any, ranks: Any, counts: Any, targets: Any) -> Any:
+    def _path_fn(
+        self, start: Any, end: Any, ranks: Any, targets: Any, image: Any, count: Any
+    ) -> Any:
         from interpret._tf import tf
 
-        b, k = tf.shape(start)[0], tf.shape(counts)[0]
-        shape = tf.concat([[b * k], tf.shape(start)[1:3], [1]], 0)
-        moved = tf.cast(ranks[:, None, :] < counts[None, :, None], tf.float32)
-        moved = tf.reshape(moved, shape)
-        s, e = (tf.repeat(t, k, axis=0) for t in (start, end))
-        values = self._read(s + moved * (e - s), tf.repeat(targets, k))
-        return tf.reshape(values, [b, k])
+        moved = tf.cast(tf.gather(ranks, image) < count[:, None], tf.float32)
+        moved = tf.reshape(moved, tf.concat([tf.shape(image), tf.shape(start)[1:3], [1]], 0))
+        s, e = tf.gather(start, image), tf.gather(end, image)
+        return self._read(s + moved * (e - s), tf.gather(targets, image))
 
-    def _masked_fn(self, images: Any, keep: Any, targets: Any) -> Any:
+    def _masked_fn(self, images: Any, keep: Any, targets: Any, image: Any, mask: Any) -> Any:
         from interpret._tf import tf
 
-        b, k = tf.shape(images)[0], tf.shape(keep)[0]
-        x = tf.repeat(images, k, axis=0) * tf.tile(keep[..., None], [b, 1, 1, 1])
-        values = self._read(x, tf.repeat(targets, k))
-        return tf.reshape(values, [b, k])
+        x = tf.gather(images, image) * tf.gather(keep, mask)[..., None]
+        return self._read(x, tf.gather(targets, image))
 
-    def path(self, start: Any, end: Any, ranks: Any, counts: Any, targets: Any) -> np.ndarray:
-        """(B, K) scores: pixels of rank < ``counts[k]`` taken from ``end``, the rest from ``start``.
+    def path(
+        self, start: Any, end: Any, ranks: Any, targets: Any, image: Any, count: Any
+    ) -> np.ndarray:
+        """(M,) scores of M cells: image ``image[m]`` with its pixels of rank < ``count[m]``
+        taken from ``end``, the rest from ``start``.
 
         Example:
             >>> from interpret.core.models import resolve
             >>> s = Scorer.of(resolve("mnist-cnn").probe, "logit")
             >>> x, t = np.ones((2, 28, 28, 1), "float32"), np.array([1, 2], "int32")
             >>> ranks = removal_ranks(np.ones((2, 28, 28)))
-            >>> s.path(x, 0 * x, ranks, np.array([0, 392, 784], "int32"), t).shape
-            (2, 3)
+            >>> s.path(x, 0 * x, ranks, t, np.array([0, 0, 1], "int32"), np.array([0, 784, 392], "int32")).shape
+            (3,)
         """
         with precision_lib.compute(self.precision):
-            return self._path(start, end, ranks, counts, targets).numpy()
+            return self._path(start, end, ranks, targets, image, count).numpy()
 
-    def masked(self, images: Any, keep: Any, targets: Any) -> np.ndarray:
-        """(B, K) scores of every image times every keep-mask (removed pixels set to 0).
+    def masked(self, images: Any, keep: Any, targets: Any, image: Any, mask: Any) -> np.ndarray:
+        """(M,) scores of M cells: image ``image[m]`` times keep-mask ``mask[m]`` (removed
+        pixels set to 0).
 
         Example:
             >>> from interpret.core.models import resolve
             >>> s = Scorer.of(resolve("mnist-cnn").probe, "logit")
             >>> x, t = np.ones((2, 28, 28, 1), "float32"), np.array([1, 2], "int32")
-            >>> s.masked(x, np.ones((5, 28, 28), "float32"), t).shape
-            (2, 5)
+            >>> keep = np.ones((5, 28, 28), "float32")
+            >>> s.masked(x, keep, t, np.array([0, 1], "int32"), np.array([4, 4], "int32")).shape
+            (2,)
         """
         with precision_lib.compute(self.precision):
-            return self._masked(images, keep, targets).numpy()
+            return self._masked(images, keep, targets, image, mask).numpy()
 
     def __call__(
         self, images: np.ndarray, targets: np.ndarray, memory: float = 256.0
@@ -488,22 +493,27 @@ class Scorer:
 
 
 def _fill(n: int, k: int, per_pass: int, block: Any, step: Any = None) -> np.ndarray:
-    """An (n, k) array filled by ``block(rows, cols)`` in blocks of at most ``per_pass`` cells.
+    """An (n, k) array filled in passes of ``per_pass`` cells (the last may hold fewer).
+
+    Cells go in row-major order, so every pass but the last is full (a forward batch
+    the size the memory budget allows) even where ``per_pass`` is no multiple of ``k``.
+    ``block(rows, image, col)`` returns the values of one pass's cells: ``rows`` is the
+    slice of rows the pass touches, ``image`` each cell's row within that slice and
+    ``col`` its column (int32 arrays).
 
     Example:
-        >>> _fill(3, 2, 2, lambda r, c: np.add.outer(np.arange(3)[r], np.arange(2)[c])).tolist()
+        >>> _fill(3, 2, 4, lambda r, i, c: np.arange(3)[r][i] + c).tolist()
         [[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]]
     """
-    out = np.zeros((n, k), np.float32)
-    cols = min(k, per_pass)
-    rows = max(1, per_pass // cols)
-    for i in range(0, n, rows):
-        for j in range(0, k, cols):
-            r, c = slice(i, min(n, i + rows)), slice(j, min(k, j + cols))
-            out[r, c] = block(r, c)
-            if step is not None:
-                step((r.stop - r.start) * (c.stop - c.start))
-    return out
+    out = np.zeros(n * k, np.float32)
+    for first in range(0, n * k, max(1, per_pass)):
+        cells = np.arange(first, min(n * k, first + max(1, per_pass)))
+        row, col = np.divmod(cells, k)
+        rows = slice(int(row[0]), int(row[-1]) + 1)
+        out[cells] = block(rows, (row - rows.start).astype(np.int32), col.astype(np.int32))
+        if step is not None:
+            step(len(cells))
+    return out.reshape(n, k)
 
 
 # ---- the metrics -------------------------------------------------------------------------------
@@ -538,8 +548,8 @@ def causal_curves(
     start, end = (images, base) if mode == "deletion" else (base, images)
     ranks = removal_ranks(maps)
 
-    def block(rows: slice, cols: slice) -> np.ndarray:
-        return scorer.path(start[rows], end[rows], ranks[rows], counts[cols], targets[rows])
+    def block(rows: slice, image: np.ndarray, col: np.ndarray) -> np.ndarray:
+        return scorer.path(start[rows], end[rows], ranks[rows], targets[rows], image, counts[col])
 
     return _fill(len(images), steps + 1, scorer.per_pass(memory), block, step)
 
@@ -575,8 +585,8 @@ def subset_drops(
         (2, 5)
     """
 
-    def block(rows: slice, cols: slice) -> np.ndarray:
-        return scorer.masked(images[rows], keep[cols], targets[rows])
+    def block(rows: slice, image: np.ndarray, col: np.ndarray) -> np.ndarray:
+        return scorer.masked(images[rows], keep, targets[rows], image, col)
 
     return clean[:, None] - _fill(len(images), len(keep), scorer.per_pass(memory), block, step)
 
