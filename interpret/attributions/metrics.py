@@ -433,10 +433,10 @@ class Scorer:
     ) -> Any:
         from interpret._tf import tf
 
-        moved = tf.cast(tf.gather(ranks, image) < count[:, None], tf.float32)
+        moved = tf.gather(ranks, image) < count[:, None]
         moved = tf.reshape(moved, tf.concat([tf.shape(image), tf.shape(start)[1:3], [1]], 0))
-        s, e = tf.gather(start, image), tf.gather(end, image)
-        return self._read(s + moved * (e - s), tf.gather(targets, image))
+        x = tf.where(moved, tf.gather(end, image), tf.gather(start, image))
+        return self._read(x, tf.gather(targets, image))
 
     def _masked_fn(self, images: Any, keep: Any, targets: Any, image: Any, mask: Any) -> Any:
         from interpret._tf import tf
