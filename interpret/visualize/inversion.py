@@ -430,8 +430,8 @@ def _save(result: InversionResult, gallery: Any) -> list:
     }
     from interpret.gallery.sheet import label_slug
 
-    # files are named as featuremaps names them: photo-conv2d-..., not photo.png-conv2d-...,
-    # and cifar10-test-3-..., pets-3-..., cat-... (a file of --data), without the class
+    # files are named as featuremaps names them, without the class: photo-conv2d-... (not
+    # photo.png-conv2d-...), cifar10-test-3-..., mine.npz-3-..., dog-dog1-... (--data folder)
     picture = result.parameters.get("image")
     stems = [Path(picture).stem] if picture else [label_slug(v) for v in result.labels]
     arts = []
