@@ -23,6 +23,8 @@ import argparse
 import json
 import time
 
+from interpret.core.updates import NORMS
+
 ANCHORS = {
     "mnist": "Madry et al. 2018 (MNIST, eps 0.3): 98.53% clean, 89.62% PGD (reported), "
     "88.50% under AutoAttack (Croce & Hein 2020)",
@@ -96,7 +98,7 @@ def main() -> None:
                              "cifar10-cnn-robust"])  # fmt: skip
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--eps", type=float, default=None)
-    ap.add_argument("--norm", choices=("linf", "l2"), default=None,
+    ap.add_argument("--norm", choices=NORMS, default=None,
                     help="attack every model in this ball [default: Linf, or the card's]")  # fmt: skip
     ap.add_argument("--autoattack-n", type=int, default=1000,
                     help="AutoAttack (standard) on the first N of the images; 0: none")  # fmt: skip

@@ -119,13 +119,13 @@ def uniform_start(generator: Any, x0: Any, eps: Any, norm: str = "linf") -> Any:
         True
     """
     from interpret._tf import tf
+    from interpret.core.updates import l2_normalised
 
     if norm == "linf":
         noise = generator.uniform(tf.shape(x0), -1.0, 1.0) * eps
     else:
         axes = list(range(1, len(x0.shape)))
-        direction = generator.normal(tf.shape(x0))
-        direction /= tf.sqrt(tf.reduce_sum(tf.square(direction), axis=axes, keepdims=True))
+        direction = l2_normalised(generator.normal(tf.shape(x0)))
         d = tf.cast(tf.reduce_prod(tf.shape(x0)[1:]), tf.float32)
         radius = eps * generator.uniform(tf.shape(x0)[:1]) ** (1.0 / d)
         noise = direction * tf.reshape(radius, [-1] + [1] * len(axes))
